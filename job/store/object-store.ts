@@ -1,0 +1,67 @@
+import type { Readable, Writable } from 'node:stream';
+
+/** One object found by a listing. */
+export interface ObjectEntry {
+  /** Key relative to the store's root. */
+  readonly key: string;
+  readonly size: number;
+}
+
+/** What a delimited listing returns: objects directly under the prefix and sub-"folders". */
+export interface FolderListing {
+  readonly objects: ObjectEntry[];
+  /** Sub-prefixes, each ending with `/`, relative to the store's root. */
+  readonly folders: string[];
+}
+
+/** A stream to write one object; the object becomes visible only once `done()` resolves. */
+export interface ObjectWriter {
+  readonly stream: Writable;
+  /** Ends the stream and waits until the object is completely stored. */
+  done(): Promise<void>;
+  /** Abandons the write; nothing becomes visible. */
+  abort(): Promise<void>;
+}
+
+/**
+ * The small interface the job needs from where CDRs, prices and outputs live: a local folder or an
+ * S3 bucket (with an optional key prefix). Keys are always `/`-separated and relative to the root.
+ */
+export interface ObjectStore {
+  /** Human-readable location of the root (`/data/cdrs` or `s3://bucket/prefix`). */
+  readonly location: string;
+  /** Lists objects and sub-folders directly under `prefix` (which ends with `/` or is empty), sorted by key. */
+  listFolder(prefix: string): Promise<FolderListing>;
+  /** Lists every object under `prefix`, recursively, in key order. */
+  listAll(prefix: string): AsyncIterable<ObjectEntry>;
+  /** Reads a whole object. Throws ObjectNotFoundError when it does not exist. */
+  read(key: string): Promise<Buffer>;
+  /** Reads an object as a stream (large price files). */
+  readStream(key: string): Promise<Readable>;
+  /** Writes a whole object atomically. */
+  write(key: string, body: string | Uint8Array, contentType?: string): Promise<void>;
+  /** Opens a streaming writer (multipart upload on S3, temp file + rename locally). */
+  openWriter(key: string, contentType?: string): ObjectWriter;
+  /** Deletes objects; missing ones are ignored. */
+  delete(keys: readonly string[]): Promise<void>;
+  /** Whether an object exists. */
+  exists(key: string): Promise<boolean>;
+  /** Releases sockets and other resources. */
+  close(): Promise<void>;
+}
+
+/** Thrown by `read` when the object does not exist. */
+export class ObjectNotFoundError extends Error {
+  override readonly name = 'ObjectNotFoundError';
+  constructor(
+    readonly key: string,
+    location: string,
+  ) {
+    super(`object not found: ${key} in ${location}`);
+  }
+}
+
+/** Thrown when a store location cannot be used (missing folder or bucket, bad URI). */
+export class StoreLocationError extends Error {
+  override readonly name = 'StoreLocationError';
+}
