@@ -1,0 +1,151 @@
+import { createReadStream, createWriteStream, promises as fs, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import {
+  type FolderListing,
+  type ObjectEntry,
+  ObjectNotFoundError,
+  type ObjectStore,
+  type ObjectWriter,
+  StoreLocationError,
+} from './object-store';
+
+let tempCounter = 0;
+
+function tempSuffix(): string {
+  tempCounter += 1;
+  return `.tmp-${process.pid}-${Date.now().toString(36)}-${tempCounter}`;
+}
+
+function isNotFound(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+/**
+ * An ObjectStore over a local folder: keys map to files below the root. Writes go to a temporary
+ * sibling file that is renamed into place, so a reader never sees a half-written object.
+ */
+export class LocalStore implements ObjectStore {
+  readonly location: string;
+
+  private constructor(private readonly root: string) {
+    this.location = root;
+  }
+
+  /** Opens a folder as a store; `create` makes it when missing (outputs), otherwise it must exist. */
+  static async open(root: string, options: { create?: boolean } = {}): Promise<LocalStore> {
+    const resolved = path.resolve(root);
+    if (options.create) await fs.mkdir(resolved, { recursive: true });
+    const stat = await fs.stat(resolved).catch(() => undefined);
+    if (!stat?.isDirectory()) throw new StoreLocationError(`folder not found: ${resolved}`);
+    return new LocalStore(resolved);
+  }
+
+  private pathOf(key: string): string {
+    const full = path.resolve(this.root, key);
+    if (full !== this.root && !full.startsWith(this.root + path.sep)) {
+      throw new StoreLocationError(`key escapes the store root: ${key}`);
+    }
+    return full;
+  }
+
+  async listFolder(prefix: string): Promise<FolderListing> {
+    const dir = this.pathOf(prefix);
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = await fs.readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      if (isNotFound(error)) return { objects: [], folders: [] };
+      throw error;
+    }
+    const objects: ObjectEntry[] = [];
+    const folders: string[] = [];
+    const files: string[] = [];
+    for (const entry of entries) {
+      if (entry.name.includes('.tmp-')) continue;
+      if (entry.isDirectory()) folders.push(`${prefix}${entry.name}/`);
+      else if (entry.isFile()) files.push(entry.name);
+    }
+    files.sort();
+    folders.sort();
+    const stats = await Promise.all(files.map((name) => fs.stat(path.join(dir, name))));
+    files.forEach((name, i) => {
+      objects.push({ key: `${prefix}${name}`, size: stats[i]?.size ?? 0 });
+    });
+    return { objects, folders };
+  }
+
+  async *listAll(prefix: string): AsyncIterable<ObjectEntry> {
+    const listing = await this.listFolder(prefix);
+    // Merge files and sub-folders in key order, as S3 would list them.
+    const items: { key: string; entry?: ObjectEntry }[] = [
+      ...listing.objects.map((entry) => ({ key: entry.key, entry })),
+      ...listing.folders.map((key) => ({ key })),
+    ].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    for (const item of items) {
+      if (item.entry) yield item.entry;
+      else yield* this.listAll(item.key);
+    }
+  }
+
+  async read(key: string): Promise<Buffer> {
+    try {
+      return await fs.readFile(this.pathOf(key));
+    } catch (error) {
+      if (isNotFound(error)) throw new ObjectNotFoundError(key, this.location);
+      throw error;
+    }
+  }
+
+  async readStream(key: string): Promise<Readable> {
+    const file = this.pathOf(key);
+    try {
+      await fs.access(file);
+    } catch (error) {
+      if (isNotFound(error)) throw new ObjectNotFoundError(key, this.location);
+      throw error;
+    }
+    return createReadStream(file);
+  }
+
+  async write(key: string, body: string | Uint8Array): Promise<void> {
+    const file = this.pathOf(key);
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    const temp = file + tempSuffix();
+    await fs.writeFile(temp, body);
+    await fs.rename(temp, file);
+  }
+
+  openWriter(key: string): ObjectWriter {
+    const file = this.pathOf(key);
+    const temp = file + tempSuffix();
+    // The directory must exist before the stream opens its file descriptor.
+    mkdirSync(path.dirname(file), { recursive: true });
+    const stream = createWriteStream(temp);
+    return {
+      stream,
+      async done() {
+        stream.end();
+        await finished(stream);
+        await fs.rename(temp, file);
+      },
+      async abort() {
+        stream.destroy();
+        await fs.rm(temp, { force: true });
+      },
+    };
+  }
+
+  async delete(keys: readonly string[]): Promise<void> {
+    await Promise.all(keys.map((key) => fs.rm(this.pathOf(key), { force: true })));
+  }
+
+  async exists(key: string): Promise<boolean> {
+    const stat = await fs.stat(this.pathOf(key)).catch(() => undefined);
+    return stat?.isFile() ?? false;
+  }
+
+  async close(): Promise<void> {}
+}
