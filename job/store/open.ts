@@ -1,0 +1,31 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import { LocalStore } from './local';
+import { parseLocation, type StoreLocation } from './location';
+import { type ObjectStore, StoreLocationError } from './object-store';
+import { S3Store } from './s3';
+
+/** Options for `openStore`. */
+export interface OpenStoreOptions {
+  /** Create a missing local folder (outputs). S3 buckets are never created. */
+  create?: boolean;
+  /** S3 client to use for `s3://` locations; the caller keeps ownership. Default: a new client from the environment. */
+  client?: S3Client;
+}
+
+/**
+ * Opens a `--source`/`--dest`/`--prices` location: `s3://bucket[/prefix]` as an S3Store, anything
+ * else as a local folder. Throws StoreLocationError when the location cannot be used.
+ */
+export async function openStore(text: string, options: OpenStoreOptions = {}): Promise<ObjectStore> {
+  let location: StoreLocation;
+  try {
+    location = parseLocation(text);
+  } catch (error) {
+    // A bad URI is a location problem like any other: one clear StoreLocationError.
+    throw new StoreLocationError(error instanceof Error ? error.message : String(error));
+  }
+  if (location.kind === 's3') {
+    return S3Store.open(location.bucket, location.prefix, { client: options.client, create: options.create });
+  }
+  return LocalStore.open(location.path, { create: options.create });
+}

@@ -1,0 +1,22 @@
+'use strict';
+// Runs s3rver in its own process for the tests (see s3rver.ts). Started as
+//   node --openssl-legacy-provider s3rver-process.cjs <directory>
+// with an IPC channel: it reports { port } once listening and exits when the parent goes away, so
+// a crashed test run never leaves a server behind.
+const S3rver = require('s3rver');
+
+const directory = process.argv[2];
+if (!directory) {
+  console.error('usage: s3rver-process.cjs <directory>');
+  process.exit(2);
+}
+process.on('disconnect', () => process.exit(0));
+new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory })
+  .run()
+  .then(({ port }) => {
+    if (process.send) process.send({ port });
+  })
+  .catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
