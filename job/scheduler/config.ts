@@ -1,0 +1,99 @@
+/**
+ * The scheduler's configuration, read from the environment (issue 3). AWS endpoints are NOT
+ * configured here: the SDK clients read the standard `AWS_ENDPOINT_URL_<SERVICE>` variables.
+ */
+
+import { type Frequency, PeriodError, parseFrequency } from '../period';
+import { isServiceCode, SERVICES, type ServiceCode } from '../schema';
+
+/** Thrown for missing or invalid configuration; the message is one line for the user. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Everything the scheduler needs besides the event. */
+export interface SchedulerConfig {
+  /** Bucket holding the CDRs, the price snapshots and the reports (`CDR_BUCKET`). */
+  readonly bucket: string;
+  /** `SERVICE_NAME`. */
+  readonly service: ServiceCode;
+  /** Frequency of scheduled runs (`JOB_FREQUENCY`). */
+  readonly frequency: Frequency;
+  /** Batch job queue name or ARN (`JOB_QUEUE`). */
+  readonly jobQueue: string;
+  /** Batch job definition name, name:revision or ARN (`JOB_DEFINITION`). */
+  readonly jobDefinition: string;
+  /** Number of shards; > 1 submits an array job (`ARRAY_SIZE`, default 1). */
+  readonly arraySize: number;
+  /** First part of the job name (`JOB_NAME_PREFIX`, default `cdr-summary`). */
+  readonly jobNamePrefix: string;
+}
+
+/** Default first part of the job names. */
+export const DEFAULT_JOB_NAME_PREFIX = 'cdr-summary';
+/** AWS Batch's limit on array job size. */
+export const MAX_ARRAY_SIZE = 10_000;
+
+/** Validates a bucket name (the plain S3 naming rules; no `s3://`). */
+export function parseBucket(value: string, source = 'CDR_BUCKET'): string {
+  const bucket = value
+    .trim()
+    .replace(/^s3:\/\//, '')
+    .replace(/\/+$/, '');
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
+    throw new ConfigError(`${source} ${JSON.stringify(value)} is not a valid S3 bucket name`);
+  }
+  return bucket;
+}
+
+/** Parses a service code; throws ConfigError naming the allowed values. */
+export function parseService(value: string, source = 'SERVICE_NAME'): ServiceCode {
+  const service = value.trim();
+  if (!isServiceCode(service)) {
+    throw new ConfigError(`${source} ${JSON.stringify(value)} is not one of ${SERVICES.join(', ')}`);
+  }
+  return service;
+}
+
+/** Parses an array size (1 … 10000). */
+export function parseArraySize(value: string, source = 'ARRAY_SIZE'): number {
+  const text = value.trim();
+  const size = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isInteger(size) || size < 1 || size > MAX_ARRAY_SIZE) {
+    throw new ConfigError(`${source} ${JSON.stringify(value)} must be a whole number from 1 to ${MAX_ARRAY_SIZE}`);
+  }
+  return size;
+}
+
+/** Parses a frequency, reporting errors as ConfigError. */
+export function parseConfigFrequency(value: string, source = 'JOB_FREQUENCY'): Frequency {
+  try {
+    return parseFrequency(value);
+  } catch (error) {
+    if (error instanceof PeriodError) throw new ConfigError(`${source}: ${error.message}`);
+    throw error;
+  }
+}
+
+function required(env: NodeJS.ProcessEnv, name: string): string {
+  const value = env[name];
+  if (value === undefined || value.trim() === '') throw new ConfigError(`environment variable ${name} is not set`);
+  return value;
+}
+
+/**
+ * Reads the configuration: `CDR_BUCKET`, `SERVICE_NAME`, `JOB_FREQUENCY`, `JOB_QUEUE`,
+ * `JOB_DEFINITION` (required), `ARRAY_SIZE`, `JOB_NAME_PREFIX` (optional). Throws ConfigError.
+ */
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SchedulerConfig {
+  const prefix = env.JOB_NAME_PREFIX?.trim() || DEFAULT_JOB_NAME_PREFIX;
+  return {
+    bucket: parseBucket(required(env, 'CDR_BUCKET')),
+    service: parseService(required(env, 'SERVICE_NAME')),
+    frequency: parseConfigFrequency(required(env, 'JOB_FREQUENCY')),
+    jobQueue: required(env, 'JOB_QUEUE').trim(),
+    jobDefinition: required(env, 'JOB_DEFINITION').trim(),
+    arraySize: env.ARRAY_SIZE?.trim() ? parseArraySize(env.ARRAY_SIZE) : 1,
+    jobNamePrefix: prefix,
+  };
+}

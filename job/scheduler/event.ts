@@ -1,0 +1,159 @@
+/**
+ * The scheduler Lambda's input events (issue 3): a scheduled invocation, or the original sample's
+ * manual "Test event" `{"year":"2020","month":"1","day":"31","job_frequency":"Monthly"}`.
+ * Pure functions, no I/O: `now` is always passed in.
+ */
+
+import {
+  addDays,
+  type CalendarDate,
+  calendarDate,
+  compareDates,
+  dateOfEpochSeconds,
+  type Frequency,
+  formatDate,
+  type Period,
+  PeriodError,
+  parseFrequency,
+  periodEndingOn,
+} from '../period';
+import { isServiceCode, type ServiceCode } from '../schema';
+
+/** Thrown for an event that cannot be turned into a period; the message is one line for the user. */
+export class EventError extends Error {
+  override readonly name = 'EventError';
+}
+
+/** What the scheduler was asked to summarize. */
+export interface PeriodRequest {
+  /** `scheduled`: the period ending yesterday (UTC); `manual`: an explicit end date. */
+  readonly kind: 'scheduled' | 'manual';
+  readonly period: Period;
+}
+
+/** Fields a manual event may carry (strings or numbers for the date parts). */
+const MANUAL_FIELDS = ['year', 'month', 'day', 'job_frequency', 'service'] as const;
+const DATE_FIELDS = ['year', 'month', 'day'] as const;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Whether an event comes from EventBridge (a rule's "Scheduled Event" or any event envelope with
+ * `source` and `detail-type`) rather than from a person.
+ */
+export function isEventBridgeEvent(event: unknown): event is Record<string, unknown> {
+  return isRecord(event) && typeof event.source === 'string' && 'detail-type' in event;
+}
+
+/** UTC calendar date of an instant. */
+export function utcDate(now: Date): CalendarDate {
+  return dateOfEpochSeconds(Math.floor(now.getTime() / 1000));
+}
+
+/**
+ * Refuses an end date whose day is not over yet (UTC): today or later. A period ending today would
+ * miss the calls still to come, so the latest acceptable end date is yesterday.
+ */
+export function assertEndDateOver(end: CalendarDate, now: Date): void {
+  const yesterday = addDays(utcDate(now), -1);
+  if (compareDates(end, yesterday) > 0) {
+    throw new EventError(
+      `end date ${formatDate(end)} is in the future or not over yet (UTC); the latest complete day is ${formatDate(yesterday)}`,
+    );
+  }
+}
+
+function dateText(value: unknown, field: string): string | number {
+  if (typeof value === 'number' || typeof value === 'string') return value;
+  throw new EventError(`event field "${field}" must be a number or a numeric string, got ${JSON.stringify(value)}`);
+}
+
+function frequencyOf(value: unknown, fallback: Frequency): Frequency {
+  if (value === undefined || value === null || value === '') return fallback;
+  if (typeof value !== 'string') {
+    throw new EventError(`event field "job_frequency" must be Daily, Weekly or Monthly, got ${JSON.stringify(value)}`);
+  }
+  try {
+    return parseFrequency(value);
+  } catch (error) {
+    if (error instanceof PeriodError) throw new EventError(error.message);
+    throw error;
+  }
+}
+
+/**
+ * Turns a Lambda event into the period to summarize.
+ * - `{}`, `null`, or an EventBridge event → the period of `frequency` ending yesterday (UTC); for an
+ *   EventBridge event, "yesterday" is relative to the event's `time`, so a retried delivery after
+ *   midnight still summarizes the same period.
+ * - `{"year","month","day"[,"job_frequency"]}` (strings or numbers, zero-padding optional) → the
+ *   period ending on that date; `job_frequency` overrides the configured frequency.
+ * - `{"job_frequency"}` alone → the period of that frequency ending yesterday.
+ * - An optional `service` must name the configured service (a guard against invoking the wrong function).
+ * Throws EventError (one line) for anything else: unknown fields, impossible dates, unknown
+ * frequencies, dates not yet over.
+ */
+export function parseSchedulerEvent(
+  event: unknown,
+  defaults: { readonly frequency: Frequency; readonly service: ServiceCode },
+  now: Date,
+): PeriodRequest {
+  if (event === undefined || event === null) {
+    return { kind: 'scheduled', period: periodEndingOn(defaults.frequency, addDays(utcDate(now), -1)) };
+  }
+  if (isEventBridgeEvent(event)) {
+    const time = typeof event.time === 'string' ? new Date(event.time) : now;
+    const at = Number.isNaN(time.getTime()) || time.getTime() > now.getTime() ? now : time;
+    return { kind: 'scheduled', period: periodEndingOn(defaults.frequency, addDays(utcDate(at), -1)) };
+  }
+  if (!isRecord(event)) {
+    throw new EventError(`event must be a JSON object, got ${JSON.stringify(event)}`);
+  }
+  const unknown = Object.keys(event).filter((k) => !(MANUAL_FIELDS as readonly string[]).includes(k));
+  if (unknown.length > 0) {
+    throw new EventError(
+      `unknown event field(s) ${unknown.map((k) => JSON.stringify(k)).join(', ')} (expected year, month, day, job_frequency)`,
+    );
+  }
+  if (event.service !== undefined) {
+    const service = event.service;
+    if (typeof service !== 'string' || !isServiceCode(service)) {
+      throw new EventError(`unknown service ${JSON.stringify(service)}`);
+    }
+    if (service !== defaults.service) {
+      throw new EventError(`this function summarizes ${defaults.service}, not ${service}`);
+    }
+  }
+  const frequency = frequencyOf(event.job_frequency, defaults.frequency);
+  const present = DATE_FIELDS.filter((k) => event[k] !== undefined && event[k] !== null && event[k] !== '');
+  if (present.length === 0) {
+    return { kind: 'scheduled', period: periodEndingOn(frequency, addDays(utcDate(now), -1)) };
+  }
+  if (present.length < DATE_FIELDS.length) {
+    const missing = DATE_FIELDS.filter((k) => !present.includes(k));
+    throw new EventError(`event gives ${present.join('/')} but not ${missing.join('/')}: give year, month and day`);
+  }
+  let end: CalendarDate;
+  try {
+    end = calendarDate(dateText(event.year, 'year'), dateText(event.month, 'month'), dateText(event.day, 'day'));
+  } catch (error) {
+    if (error instanceof PeriodError) throw new EventError(error.message);
+    throw error;
+  }
+  assertEndDateOver(end, now);
+  return { kind: 'manual', period: periodEndingOn(frequency, end) };
+}
+
+/** The manual event (the original's "Test event" form) for a period end date and frequency. */
+export function manualEvent(end: CalendarDate, frequency: Frequency, service?: ServiceCode): Record<string, string> {
+  const event: Record<string, string> = {
+    year: String(end.year),
+    month: String(end.month),
+    day: String(end.day),
+    job_frequency: frequency,
+  };
+  if (service !== undefined) event.service = service;
+  return event;
+}

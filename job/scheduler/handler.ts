@@ -1,0 +1,135 @@
+/**
+ * The scheduler Lambda (issue 3): event → period → price snapshot stored in the CDR bucket → one
+ * Batch job for the period (or the one already active). Also the code path of `cdr-summary submit`.
+ */
+
+import type { BatchClient } from '@aws-sdk/client-batch';
+import type { PricingClient } from '@aws-sdk/client-pricing';
+import pino, { type Logger } from 'pino';
+import { type Frequency, formatDate } from '../period';
+import type { ObjectStore } from '../store/object-store';
+import { openStore } from '../store/open';
+import { configFromEnv, type SchedulerConfig } from './config';
+import { parseSchedulerEvent } from './event';
+import { createPricingClient, refreshPrices, snapshotKeyFor } from './prices-refresh';
+import { createBatchClient, findActiveJob, jobNameFor, type SubmittedJob, submitJob } from './submit';
+
+/** What the handler returns (and logs). */
+export interface SchedulerResult {
+  readonly jobId: string;
+  readonly jobName: string;
+  readonly period: { readonly frequency: Frequency; readonly start: string; readonly end: string };
+  /** `s3://<bucket>/<pricingPrefix>snapshots/<start>_<end>.json` */
+  readonly priceSnapshot: string;
+  /** True when a job of that name was still active and nothing new was submitted. */
+  readonly existing: boolean;
+  /** Batch status of the job (SUBMITTED for a new one). */
+  readonly status: string;
+}
+
+/** Everything `runScheduler` talks to; clients default to ones built from the environment. */
+export interface SchedulerDeps {
+  readonly config: SchedulerConfig;
+  /** The current time (tests inject it). */
+  readonly now?: Date;
+  readonly logger?: Logger;
+  readonly pricing?: PricingClient;
+  readonly batch?: BatchClient;
+  /** Store over the CDR bucket (default: `openStore('s3://<bucket>')`). */
+  readonly store?: ObjectStore;
+  readonly fetch?: typeof fetch;
+}
+
+/**
+ * Works out the period from the event (throwing EventError before any request when it is invalid),
+ * returns the active job of the same name if there is one, otherwise stores the price snapshot and
+ * then submits the job.
+ */
+export async function runScheduler(event: unknown, deps: SchedulerDeps): Promise<SchedulerResult> {
+  const { config } = deps;
+  const now = deps.now ?? new Date();
+  const logger = deps.logger ?? pino({ level: 'silent' });
+  const request = parseSchedulerEvent(event, config, now);
+  const { period } = request;
+  const jobName = jobNameFor(config.jobNamePrefix, config.service, period);
+  const snapshotKey = snapshotKeyFor(config.service, period);
+  const priceSnapshot = `s3://${config.bucket}/${snapshotKey}`;
+  const periodOut = { frequency: period.frequency, start: formatDate(period.start), end: formatDate(period.end) };
+  const batch = deps.batch ?? createBatchClient();
+  const result = (job: SubmittedJob): SchedulerResult => ({
+    jobId: job.jobId,
+    jobName: job.jobName,
+    period: periodOut,
+    priceSnapshot,
+    existing: job.existing,
+    status: job.status,
+  });
+  logger.info({ event, kind: request.kind, period: periodOut, jobName }, 'period resolved');
+
+  // Checked first so that the snapshot a running job reads is not rewritten under it.
+  const active = await findActiveJob(batch, config.jobQueue, jobName);
+  if (active) {
+    const out = result(active);
+    logger.info(out, 'job of that name still active; nothing submitted');
+    return out;
+  }
+
+  const store = deps.store ?? (await openStore(`s3://${config.bucket}`));
+  try {
+    const prices = await refreshPrices({
+      pricing: deps.pricing ?? createPricingClient(),
+      store,
+      service: config.service,
+      period,
+      now,
+      logger,
+      ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    });
+    // submitJob asks ListJobs again right before submitting, narrowing the window for a concurrent run.
+    const job = await submitJob(
+      batch,
+      {
+        bucket: config.bucket,
+        service: config.service,
+        frequency: period.frequency,
+        end: formatDate(period.end),
+        prices: priceSnapshot,
+      },
+      {
+        jobQueue: config.jobQueue,
+        jobDefinition: config.jobDefinition,
+        jobName,
+        arraySize: config.arraySize,
+      },
+    );
+    const out = result(job);
+    logger.info(
+      { ...out, priceMethod: prices.method, priceVersions: prices.document.versions.map((v) => v.id) },
+      job.existing ? 'job of that name became active meanwhile; nothing submitted' : 'job submitted',
+    );
+    return out;
+  } finally {
+    if (!deps.store) await store.close();
+  }
+}
+
+let sharedClients: { pricing: PricingClient; batch: BatchClient } | undefined;
+
+/**
+ * The Lambda entry point. Configuration from the environment (`CDR_BUCKET`, `SERVICE_NAME`,
+ * `JOB_FREQUENCY`, `JOB_QUEUE`, `JOB_DEFINITION`, optional `ARRAY_SIZE`, `JOB_NAME_PREFIX`,
+ * `LOG_LEVEL`); endpoints from the SDK's `AWS_ENDPOINT_URL_<SERVICE>` variables. Returns
+ * `{jobId, jobName, period, priceSnapshot, existing, status}`; throws (one-line message) on a bad
+ * event or configuration, with nothing submitted.
+ */
+export async function handler(event: unknown): Promise<SchedulerResult> {
+  const logger = pino({ name: 'cdr-summary-scheduler', level: process.env.LOG_LEVEL || 'info' });
+  try {
+    const config = configFromEnv(process.env);
+    sharedClients ??= { pricing: createPricingClient(), batch: createBatchClient() };
+    return await runScheduler(event, { config, logger, ...sharedClients });
+  } catch (error) {
+    logger.error({ err: error, event }, error instanceof Error ? error.message : String(error));
+    throw error;
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * Submitting the period's job to AWS Batch — once (issue 3). The job name is deterministic (service,
+ * frequency, end date), so a job of that name still active means the period is already being
+ * summarized and nothing new is submitted.
+ */
+
+import { BatchClient, type JobStatus, ListJobsCommand, SubmitJobCommand } from '@aws-sdk/client-batch';
+import { type Frequency, formatDate, type Period } from '../period';
+import type { ServiceCode } from '../schema';
+
+/** Batch job statuses in which a job still counts as running for duplicate refusal. */
+export const ACTIVE_JOB_STATUSES: readonly JobStatus[] = ['SUBMITTED', 'PENDING', 'RUNNABLE', 'STARTING', 'RUNNING'];
+
+/** AWS Batch's job name limit. */
+export const MAX_JOB_NAME_LENGTH = 128;
+
+/** Batch client with region/credentials/endpoint from the standard SDK sources (`AWS_ENDPOINT_URL_BATCH`). */
+export function createBatchClient(): BatchClient {
+  return new BatchClient({});
+}
+
+/**
+ * Makes a name acceptable to Batch: letters, digits, `-` and `_` only (anything else becomes `-`),
+ * an alphanumeric first character, at most 128 characters.
+ */
+export function sanitizeJobName(text: string): string {
+  let name = text.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '');
+  if (name === '') name = 'job';
+  return name.slice(0, MAX_JOB_NAME_LENGTH);
+}
+
+/** The deterministic job name `<prefix>-<service>-<frequency>-<yyyy-mm-dd>` of a period. */
+export function jobNameFor(prefix: string, service: ServiceCode, period: Period): string {
+  return sanitizeJobName(`${prefix}-${service}-${period.frequency}-${formatDate(period.end)}`);
+}
+
+/** What the container is told to do. */
+export interface JobSpec {
+  readonly bucket: string;
+  readonly service: ServiceCode;
+  readonly frequency: Frequency;
+  /** Zero-padded end date (included). */
+  readonly end: string;
+  /** `s3://bucket/key` of the price snapshot. */
+  readonly prices: string;
+}
+
+/**
+ * The container command (arguments to the `cdr-summary` entrypoint):
+ * `run --source s3://<bucket> --prices s3://<bucket>/<snapshot> --frequency <F> --end <D> --service <S>`.
+ */
+export function jobCommand(spec: JobSpec): string[] {
+  return [
+    'run',
+    '--source',
+    `s3://${spec.bucket}`,
+    '--prices',
+    spec.prices,
+    '--frequency',
+    spec.frequency,
+    '--end',
+    spec.end,
+    '--service',
+    spec.service,
+  ];
+}
+
+/** The same contract as SubmitJob `parameters` (usable as `Ref::end` etc. in a job definition). */
+export function jobParameters(spec: JobSpec): Record<string, string> {
+  return {
+    source: `s3://${spec.bucket}`,
+    prices: spec.prices,
+    frequency: spec.frequency,
+    end: spec.end,
+    service: spec.service,
+  };
+}
+
+/** A job found or submitted. */
+export interface SubmittedJob {
+  readonly jobId: string;
+  readonly jobName: string;
+  readonly jobArn?: string;
+  /** True when an active job of that name already existed and nothing was submitted. */
+  readonly existing: boolean;
+  /** Status of the existing job (`SUBMITTED` for a new one). */
+  readonly status: string;
+}
+
+/**
+ * Finds a job named exactly `jobName` in `jobQueue` that is still active. ListJobs with a `JOB_NAME`
+ * filter ignores `jobStatus` and returns every status (newest first), so the statuses are filtered
+ * here; all pages are read.
+ */
+export async function findActiveJob(
+  batch: BatchClient,
+  jobQueue: string,
+  jobName: string,
+): Promise<SubmittedJob | undefined> {
+  let nextToken: string | undefined;
+  do {
+    const page = await batch.send(
+      new ListJobsCommand({ jobQueue, filters: [{ name: 'JOB_NAME', values: [jobName] }], nextToken }),
+    );
+    for (const job of page.jobSummaryList ?? []) {
+      if (job.jobName !== jobName || job.jobId === undefined || job.status === undefined) continue;
+      if (!ACTIVE_JOB_STATUSES.includes(job.status)) continue;
+      return { jobId: job.jobId, jobName, jobArn: job.jobArn, existing: true, status: job.status };
+    }
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return undefined;
+}
+
+/** What `submitJob` needs besides the command. */
+export interface SubmitOptions {
+  readonly jobQueue: string;
+  readonly jobDefinition: string;
+  readonly jobName: string;
+  /** > 1 submits an array job of that many shards (`AWS_BATCH_JOB_ARRAY_INDEX` in each). */
+  readonly arraySize: number;
+}
+
+/**
+ * Submits the job unless a job of the same name is still active, in which case that one is returned.
+ * (A later issue adds a finalize step after array jobs; the array size is passed as is.)
+ */
+export async function submitJob(batch: BatchClient, spec: JobSpec, options: SubmitOptions): Promise<SubmittedJob> {
+  const active = await findActiveJob(batch, options.jobQueue, options.jobName);
+  if (active) return active;
+  const response = await batch.send(
+    new SubmitJobCommand({
+      jobName: options.jobName,
+      jobQueue: options.jobQueue,
+      jobDefinition: options.jobDefinition,
+      parameters: jobParameters(spec),
+      containerOverrides: { command: jobCommand(spec) },
+      ...(options.arraySize > 1 ? { arrayProperties: { size: options.arraySize } } : {}),
+    }),
+  );
+  if (!response.jobId) throw new Error(`SubmitJob returned no jobId for ${options.jobName}`);
+  return {
+    jobId: response.jobId,
+    jobName: response.jobName ?? options.jobName,
+    jobArn: response.jobArn,
+    existing: false,
+    status: 'SUBMITTED',
+  };
+}
