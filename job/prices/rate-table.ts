@@ -26,6 +26,10 @@ export interface CallHints {
   readonly sourceCountry?: string | undefined;
   readonly destinationCountry?: string | undefined;
   readonly region?: string | undefined;
+  /** E.164 number called; a NANP toll-free number selects toll-free prices. */
+  readonly destinationPhoneNumber?: string | undefined;
+  /** Explicitly whether the number called is toll-free (overrides `destinationPhoneNumber`). */
+  readonly tollFree?: boolean | undefined;
 }
 
 /** Why a call could not be rated (the RatingStatus column), or RATED. */
