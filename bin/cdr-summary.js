@@ -1,14 +1,4 @@
 #!/usr/bin/env node
 'use strict';
-// Entry point of the `cdr-summary` command: runs the compiled CLI.
-require('../dist/job/cli.js')
-  .main(process.argv)
-  .then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error) => {
-      process.stderr.write(`cdr-summary: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exitCode = 1;
-    },
-  );
+// Entry point of the `cdr-summary` command: the compiled CLI (built by `npm ci` / `npm run build`).
+require('../dist/job/main.js');

@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { registerDemoCommand } from './cli/demo-command';
+import { EXIT, UsageError } from './cli/errors';
+import { registerGenerateCommand } from './cli/generate-command';
+import { registerRunCommand } from './cli/run-command';
+import { packageRoot } from './prices/bundled';
+
+function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
+  return manifest.version;
+}
+
+/** Builds the `cdr-summary` program with every sub-command. */
+export function buildProgram(): Command {
+  const program = new Command('cdr-summary')
+    .description('Rate Amazon Chime Voice Connector and Business Calling CDRs into CSV and Parquet cost reports.')
+    .version(packageVersion())
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerRunCommand(program);
+  registerGenerateCommand(program);
+  registerDemoCommand(program);
+  for (const command of program.commands) command.exitOverride();
+  return program;
+}
+
+/**
+ * Runs the CLI with `argv` (as `process.argv`) and returns the exit code: 0 success, 2 unusable
+ * input (one line on stderr, nothing written), 1 any other failure.
+ */
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync([...argv]);
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander already printed its message (or the help / version).
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`cdr-summary: ${message.split('\n')[0]}\n`);
+    return error instanceof UsageError ? EXIT.usage : EXIT.failure;
+  }
+}

@@ -1,0 +1,46 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { generateCorpus } from '../generate';
+import { formatDate, parseDate } from '../period';
+import { bundledPricesPath } from '../prices/bundled';
+import { LocalStore } from '../store/local';
+import { executeRun } from './run-command';
+
+/** End date of the demo week: it spans a price change in the bundled price lists (2025-03-01). */
+export const DEMO_END = '2025-03-04';
+
+/** Adds `cdr-summary demo`: a generated sample, a Weekly run with the bundled prices, no AWS account. */
+export function registerDemoCommand(program: Command): void {
+  program
+    .command('demo')
+    .description(
+      'Generate a sample of CDRs in a temporary folder and run a Weekly summary on it with the bundled prices.',
+    )
+    .option('--calls <n>', 'number of CDR objects to generate', '5000')
+    .option('--out <dir>', 'folder for the sample and outputs (default: a new temporary folder)')
+    .action(async (options: { calls: string; out?: string }) => {
+      const root = options.out ?? mkdtempSync(path.join(os.tmpdir(), 'cdr-summary-demo-'));
+      const store = await LocalStore.open(root, { create: true });
+      const end = parseDate(DEMO_END);
+      const generated = await generateCorpus({
+        store,
+        service: 'AmazonChimeVoiceConnector',
+        calls: Number(options.calls),
+        days: 7,
+        connectors: 3,
+        seed: 2025,
+        end,
+      });
+      process.stdout.write(`generated ${generated.objects} CDRs in ${root} (week ending ${formatDate(end)})\n\n`);
+      await executeRun({
+        source: root,
+        prices: bundledPricesPath('AmazonChimeVoiceConnector'),
+        frequency: 'Weekly',
+        end: DEMO_END,
+        service: 'AmazonChimeVoiceConnector',
+        concurrency: '64',
+      });
+    });
+}

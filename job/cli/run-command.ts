@@ -1,0 +1,141 @@
+import type { Command } from 'commander';
+import type { Logger } from 'pino';
+import { formatDate, type Period } from '../period';
+import { runSummary } from '../pipeline';
+import { PriceSourceError } from '../prices/errors';
+import { loadPricesArgument } from '../prices/load';
+import { isServiceCode, SERVICES, type ServiceCode, schemaFor } from '../schema';
+import type { Manifest } from '../sinks/manifest';
+import { type ObjectStore, StoreLocationError } from '../store/object-store';
+import { openStore } from '../store/open';
+import { S3Store } from '../store/s3';
+import { UsageError } from './errors';
+import { createLogger } from './logger';
+import { periodFromArguments } from './period-options';
+import { ProgressLine } from './progress';
+import { formatSummary } from './summary-table';
+
+/** Options of `cdr-summary run`, as commander parses them. */
+export interface RunCommandOptions {
+  readonly source: string;
+  readonly dest?: string;
+  readonly prices: string;
+  readonly frequency?: string;
+  readonly end?: string;
+  readonly year?: string;
+  readonly month?: string;
+  readonly day?: string;
+  readonly service: string;
+  readonly concurrency: string;
+  readonly logLevel?: string;
+  readonly quiet?: boolean;
+}
+
+function positiveInteger(text: string, what: string): number {
+  if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`${what} must be a positive whole number`);
+  return Number(text);
+}
+
+function parseService(text: string): ServiceCode {
+  if (!isServiceCode(text))
+    throw new UsageError(`unknown service ${JSON.stringify(text)} (expected ${SERVICES.join(' or ')})`);
+  return text;
+}
+
+async function openInput(text: string, what: string): Promise<ObjectStore> {
+  try {
+    return await openStore(text);
+  } catch (error) {
+    if (error instanceof StoreLocationError) throw new UsageError(`${what}: ${error.message}`);
+    throw error;
+  }
+}
+
+/** Runs a summary from parsed options; validates everything before writing anything. */
+export async function executeRun(
+  options: RunCommandOptions,
+  logger: Logger = createLogger(options.logLevel),
+): Promise<{ manifest: Manifest; period: Period }> {
+  const period = periodFromArguments(options);
+  const service = parseService(options.service);
+  const concurrency = positiveInteger(options.concurrency, '--concurrency');
+  const schema = schemaFor(service);
+  const source = await openInput(options.source, '--source');
+  const opened: ObjectStore[] = [source];
+  try {
+    let prices: Awaited<ReturnType<typeof loadPricesArgument>>;
+    try {
+      prices = await loadPricesArgument(options.prices, service, { openS3: (bucket) => S3Store.open(bucket, '') });
+    } catch (error) {
+      if (error instanceof PriceSourceError || error instanceof StoreLocationError) {
+        throw new UsageError(`--prices: ${error.message}`);
+      }
+      throw error;
+    }
+    const dest = options.dest === undefined ? source : await openStoreForOutput(options.dest);
+    if (dest !== source) opened.push(dest);
+    logger.info(
+      {
+        service,
+        frequency: period.frequency,
+        periodStart: formatDate(period.start),
+        periodEnd: formatDate(period.end),
+        source: source.location,
+        dest: dest.location,
+        prices: prices.location,
+        priceVersions: prices.table.versions.length,
+      },
+      'run started',
+    );
+    const progress = new ProgressLine();
+    const manifest = await runSummary({
+      schema,
+      period,
+      source,
+      dest,
+      rateTable: prices.table,
+      pricesLocation: prices.location,
+      logger,
+      readConcurrency: concurrency,
+      onProgress: (done, total) => progress.update(done, total),
+    });
+    if (!options.quiet) process.stdout.write(formatSummary(manifest, dest.location));
+    return { manifest, period };
+  } finally {
+    await Promise.allSettled(opened.map((store) => store.close()));
+  }
+}
+
+async function openStoreForOutput(text: string): Promise<ObjectStore> {
+  try {
+    return await openStore(text, { create: true });
+  } catch (error) {
+    if (error instanceof StoreLocationError) throw new UsageError(`--dest: ${error.message}`);
+    throw error;
+  }
+}
+
+/** Adds `cdr-summary run` to the program. */
+export function registerRunCommand(program: Command): void {
+  program
+    .command('run')
+    .description("Summarize one period's CDRs into a rated CSV report, a Parquet dataset, rejects and a manifest.")
+    .requiredOption('--source <dir|s3://bucket>', 'where Amazon Chime writes the CDRs (folder or s3://bucket[/prefix])')
+    .option('--dest <dir|s3://bucket>', 'where to write the outputs (default: the source)')
+    .requiredOption(
+      '--prices <file|dir|s3://…>',
+      'price list: GetProducts response, offer file, bulk folder or snapshot',
+    )
+    .option('--frequency <Daily|Weekly|Monthly>', 'period length')
+    .option('--end <YYYY-MM-DD>', 'last included day of the period (UTC)')
+    .option('--year <year>', "the original's event form: year of the end date")
+    .option('--month <month>', "the original's event form: month of the end date")
+    .option('--day <day>', "the original's event form: day of the end date")
+    .option('--service <code>', `service to summarize (${SERVICES.join(' | ')})`, 'AmazonChimeVoiceConnector')
+    .option('--concurrency <n>', 'objects read at once', '64')
+    .option('--log-level <level>', 'pino log level (default info; warn on a terminal)')
+    .option('--quiet', 'do not print the summary table')
+    .action(async (options: RunCommandOptions) => {
+      await executeRun(options);
+    });
+}

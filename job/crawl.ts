@@ -1,0 +1,47 @@
+import { dayFolderPrefix } from './cdr/keys';
+import { orderedMap } from './concurrency';
+import { type CalendarDate, folderDays, type Period } from './period';
+import type { ServiceSchema } from './schema';
+import type { ObjectEntry, ObjectStore } from './store/object-store';
+
+/** One CDR object found by the crawl, with the folder it sits in. */
+export interface CrawledObject extends ObjectEntry {
+  /** Date of the day folder the object sits in. */
+  readonly folderDate: CalendarDate;
+  /** Connector (Voice Connector) or account (Business Calling) folder name. */
+  readonly partitionId: string;
+}
+
+/** What the crawl is asked to cover. */
+export interface CrawlPlan {
+  /** Connector/account folders found under the CDR prefix, sorted. */
+  readonly partitions: readonly string[];
+  /** Day folders to list (the period's days plus the next day). */
+  readonly days: readonly CalendarDate[];
+}
+
+/** Lists the connector (or account) folders under the service's CDR prefix, and nothing else. */
+export async function planCrawl(store: ObjectStore, schema: ServiceSchema, period: Period): Promise<CrawlPlan> {
+  const listing = await store.listFolder(schema.cdrPrefix);
+  const partitions = listing.folders.map((folder) => folder.slice(schema.cdrPrefix.length, -1)).sort();
+  return { partitions, days: folderDays(period) };
+}
+
+/**
+ * Yields the objects of every (day, partition) folder of the plan, day by day then partition by
+ * partition, each folder in key order. Only those day folders are listed — never the whole bucket —
+ * with up to `listConcurrency` listings in flight.
+ */
+export async function* crawl(
+  store: ObjectStore,
+  schema: ServiceSchema,
+  plan: CrawlPlan,
+  listConcurrency = 8,
+): AsyncGenerator<CrawledObject> {
+  const folders = plan.days.flatMap((date) => plan.partitions.map((partitionId) => ({ date, partitionId })));
+  const listings = orderedMap(folders, listConcurrency, async ({ date, partitionId }) => {
+    const listing = await store.listFolder(dayFolderPrefix(schema, partitionId, date));
+    return listing.objects.map((entry) => ({ ...entry, folderDate: date, partitionId }));
+  });
+  for await (const objects of listings) yield* objects;
+}

@@ -1,0 +1,141 @@
+import type { RecordBatch } from 'apache-arrow';
+import type { CdrValue } from '../cdr/record';
+import { type CalendarDate, dateOfEpochSeconds, pad2 } from '../period';
+import type { ServiceSchema } from '../schema';
+import type { ObjectStore } from '../store/object-store';
+import type { ReportBatch } from '../table';
+import { encodeParquet } from './parquet-encode';
+
+const DAY_MS = 86_400_000;
+
+/** Options of the partitioned Parquet sink. */
+export interface ParquetSinkOptions {
+  /** Rows per file; a partition is flushed when it holds this many. Default 131 072. */
+  readonly fileRows?: number;
+  /** Rows held across all partitions before the largest is flushed early. Default 262 144. */
+  readonly maxPendingRows?: number;
+  /** Prefix of this writer's file names, so shards never collide. Default `part-`. */
+  readonly filePrefix?: string;
+}
+
+/** Key prefix of the Hive partition holding calls that start on `date`. */
+export function partitionPrefix(schema: ServiceSchema, date: CalendarDate): string {
+  return `${schema.summaryPrefix}parquet/year=${date.year}/month=${pad2(date.month)}/day=${pad2(date.day)}/`;
+}
+
+interface Pending {
+  batches: RecordBatch[];
+  rows: number;
+  files: number;
+}
+
+/**
+ * Writes report rows as a Parquet dataset partitioned by call START day (year=/month=/day=), with
+ * bounded memory: rows wait as Arrow batches per partition and go out as files of `fileRows` rows.
+ * `finish()` deletes every file of the owned partitions this run did not write, so a partition
+ * always holds exactly the latest run's calls.
+ */
+export class PartitionedParquetSink {
+  private readonly pending = new Map<number, Pending>();
+  private readonly written: string[] = [];
+  private pendingRows = 0;
+  private readonly fileRows: number;
+  private readonly maxPendingRows: number;
+  private readonly filePrefix: string;
+  private readonly startTimeColumn: number;
+  private bytesWritten = 0;
+
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly schema: ServiceSchema,
+    options: ParquetSinkOptions = {},
+  ) {
+    this.fileRows = options.fileRows ?? 131_072;
+    this.maxPendingRows = options.maxPendingRows ?? 262_144;
+    this.filePrefix = options.filePrefix ?? 'part-';
+    this.startTimeColumn = schema.columns.findIndex((c) => c.name === 'StartTime');
+  }
+
+  /** Keys written so far. */
+  get keys(): readonly string[] {
+    return this.written;
+  }
+
+  /** Bytes written so far. */
+  get bytes(): number {
+    return this.bytesWritten;
+  }
+
+  /** Adds a batch of rows, flushing partitions that are full. */
+  async add(batch: ReportBatch): Promise<void> {
+    const starts = batch.columns[this.startTimeColumn] as CdrValue[];
+    const first = Math.floor((starts[0] as number) / DAY_MS);
+    let single = true;
+    for (let i = 1; i < batch.length; i++) {
+      if (Math.floor((starts[i] as number) / DAY_MS) !== first) {
+        single = false;
+        break;
+      }
+    }
+    if (single) {
+      await this.enqueue(first, batch);
+    } else {
+      const byDay = new Map<number, number[]>();
+      for (let i = 0; i < batch.length; i++) {
+        const day = Math.floor((starts[i] as number) / DAY_MS);
+        const rows = byDay.get(day);
+        if (rows) rows.push(i);
+        else byDay.set(day, [i]);
+      }
+      for (const [day, rows] of [...byDay].sort((a, b) => a[0] - b[0])) await this.enqueue(day, batch.select(rows));
+    }
+  }
+
+  private async enqueue(day: number, batch: ReportBatch): Promise<void> {
+    let entry = this.pending.get(day);
+    if (!entry) {
+      entry = { batches: [], rows: 0, files: 0 };
+      this.pending.set(day, entry);
+    }
+    entry.batches.push(batch.toArrow());
+    entry.rows += batch.length;
+    this.pendingRows += batch.length;
+    if (entry.rows >= this.fileRows) await this.flush(day, entry);
+    while (this.pendingRows > this.maxPendingRows) {
+      let largest: [number, Pending] | undefined;
+      for (const item of this.pending) if (!largest || item[1].rows > largest[1].rows) largest = item;
+      if (!largest || largest[1].rows === 0) break;
+      await this.flush(largest[0], largest[1]);
+    }
+  }
+
+  private async flush(day: number, entry: Pending): Promise<void> {
+    if (entry.rows === 0) return;
+    const date = dateOfEpochSeconds(day * 86_400);
+    const key = `${partitionPrefix(this.schema, date)}${this.filePrefix}${String(entry.files).padStart(5, '0')}.parquet`;
+    const bytes = encodeParquet(entry.batches);
+    await this.store.write(key, bytes, 'application/vnd.apache.parquet');
+    this.written.push(key);
+    this.bytesWritten += bytes.length;
+    this.pendingRows -= entry.rows;
+    entry.files++;
+    entry.batches = [];
+    entry.rows = 0;
+  }
+
+  /**
+   * Flushes every partition, then removes files this run did not write from the partitions of
+   * `ownedDays` (the period's days). Returns the keys written, sorted.
+   */
+  async finish(ownedDays: readonly CalendarDate[]): Promise<string[]> {
+    for (const [day, entry] of [...this.pending].sort((a, b) => a[0] - b[0])) await this.flush(day, entry);
+    this.pending.clear();
+    const keep = new Set(this.written);
+    for (const date of ownedDays) {
+      const listing = await this.store.listFolder(partitionPrefix(this.schema, date));
+      const stale = listing.objects.map((o) => o.key).filter((key) => !keep.has(key));
+      if (stale.length > 0) await this.store.delete(stale);
+    }
+    return [...this.written].sort();
+  }
+}

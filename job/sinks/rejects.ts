@@ -1,0 +1,33 @@
+import type { Rejection } from '../cdr/record';
+import type { ObjectWriter } from '../store/object-store';
+
+/** Streams one JSON line per rejected object: `{"key":…,"code":…,"reason":…}`. */
+export class RejectsWriter {
+  private count = 0;
+
+  constructor(private readonly writer: ObjectWriter) {}
+
+  /** Number of rejects written. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** Records one rejected object. */
+  async add(key: string, rejection: Rejection): Promise<void> {
+    this.count++;
+    const line = `${JSON.stringify({ key, code: rejection.code, reason: rejection.reason })}\n`;
+    if (!this.writer.stream.write(line)) {
+      await new Promise<void>((resolve) => this.writer.stream.once('drain', resolve));
+    }
+  }
+
+  /** Completes the object (an empty file when nothing was rejected). */
+  async close(): Promise<void> {
+    await this.writer.done();
+  }
+
+  /** Abandons the object. */
+  async abort(): Promise<void> {
+    await this.writer.abort();
+  }
+}

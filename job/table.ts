@@ -1,0 +1,227 @@
+import {
+  Bool,
+  type DataType,
+  Decimal,
+  Field,
+  Int64,
+  makeData,
+  RecordBatch,
+  Schema,
+  Struct,
+  TimestampMillisecond,
+  Utf8,
+} from 'apache-arrow';
+import type { CdrRecord, CdrValue } from './cdr/record';
+import type { Rating } from './rate';
+import {
+  COST_SCALE,
+  type ColumnDefinition,
+  type ColumnKind,
+  MINUTES_SCALE,
+  MONEY_PRECISION,
+  PRICE_SCALE,
+  type ServiceSchema,
+} from './schema';
+
+/** Arrow type of a column kind: signed integers, UTF-8, Decimal128, timestamps in UTC milliseconds. */
+export function arrowType(kind: ColumnKind): DataType {
+  switch (kind) {
+    case 'string':
+      return new Utf8();
+    case 'integer':
+      return new Int64();
+    case 'boolean':
+      return new Bool();
+    case 'minutes':
+      return new Decimal(MINUTES_SCALE, 18, 128);
+    case 'price':
+      return new Decimal(PRICE_SCALE, 20, 128);
+    case 'cost':
+      return new Decimal(COST_SCALE, MONEY_PRECISION, 128);
+    case 'timestamp':
+      return new TimestampMillisecond('UTC');
+  }
+}
+
+/** The Arrow schema of a service's report, derived from schema.ts. */
+export function arrowSchema(schema: ServiceSchema): Schema {
+  return new Schema(schema.columns.map((c) => new Field(c.name, arrowType(c.kind), !isAlwaysPresent(c, schema))));
+}
+
+function isAlwaysPresent(column: ColumnDefinition, schema: ServiceSchema): boolean {
+  return column.name === 'RatingStatus' || (column.required && schema.cdrFields.includes(column));
+}
+
+/**
+ * One batch of report rows, column-major. Values are plain JS (string, number, boolean, bigint for
+ * decimals, number of epoch milliseconds for timestamps, null when empty) so the CSV sink can read
+ * them directly; `toArrow()` builds the Arrow record batch for Parquet.
+ */
+export class ReportBatch {
+  constructor(
+    readonly schema: ServiceSchema,
+    readonly columns: CdrValue[][],
+    readonly length: number,
+  ) {}
+
+  /** The rows at `indexes`, in that order, as a new batch. */
+  select(indexes: readonly number[]): ReportBatch {
+    return new ReportBatch(
+      this.schema,
+      this.columns.map((column) => indexes.map((i) => column[i] ?? null)),
+      indexes.length,
+    );
+  }
+
+  /** Builds an Arrow RecordBatch with the report schema. */
+  toArrow(): RecordBatch {
+    const arrow = arrowSchema(this.schema);
+    const children = this.schema.columns.map((column, i) =>
+      columnData(column.kind, this.columns[i] as CdrValue[], this.length),
+    );
+    const data = makeData({
+      type: new Struct(arrow.fields),
+      length: this.length,
+      nullCount: 0,
+      children,
+    });
+    return new RecordBatch(arrow, data);
+  }
+}
+
+/** Collects rated calls into ReportBatches of at most `batchRows` rows. */
+export class ReportBatchBuilder {
+  private columns: CdrValue[][];
+  private rows = 0;
+  private readonly cdrFieldCount: number;
+  private readonly usageTypeIndex: number;
+
+  constructor(
+    readonly schema: ServiceSchema,
+    readonly batchRows = 32_768,
+  ) {
+    this.cdrFieldCount = schema.cdrFields.length;
+    this.usageTypeIndex = schema.cdrFields.findIndex((f) => f.name === 'UsageType');
+    this.columns = this.emptyColumns();
+  }
+
+  private emptyColumns(): CdrValue[][] {
+    return this.schema.columns.map(() => []);
+  }
+
+  /** Number of rows collected and not yet taken. */
+  get length(): number {
+    return this.rows;
+  }
+
+  /** Whether the batch is full and should be taken. */
+  get full(): boolean {
+    return this.rows >= this.batchRows;
+  }
+
+  /** Adds one rated call. */
+  append(record: CdrRecord, rating: Rating): void {
+    const columns = this.columns;
+    const values = record.values;
+    const n = this.cdrFieldCount;
+    for (let i = 0; i < n; i++) (columns[i] as CdrValue[]).push(values[i] ?? null);
+    if (this.usageTypeIndex >= 0 && record.usageType === undefined && rating.price) {
+      // Business Calling: record the usage type the price was identified by.
+      (columns[this.usageTypeIndex] as CdrValue[])[this.rows] = rating.price.usageType;
+    }
+    (columns[n] as CdrValue[]).push(record.startEpochSeconds * 1000);
+    (columns[n + 1] as CdrValue[]).push(record.endEpochSeconds === null ? null : record.endEpochSeconds * 1000);
+    (columns[n + 2] as CdrValue[]).push(rating.price ? rating.price.pricePerUnit : null);
+    (columns[n + 3] as CdrValue[]).push(rating.price ? rating.price.unit : null);
+    (columns[n + 4] as CdrValue[]).push(rating.version);
+    (columns[n + 5] as CdrValue[]).push(rating.status);
+    (columns[n + 6] as CdrValue[]).push(rating.cost);
+    this.rows++;
+  }
+
+  /** Takes the collected rows as a batch and starts a new one; undefined when empty. */
+  take(): ReportBatch | undefined {
+    if (this.rows === 0) return undefined;
+    const batch = new ReportBatch(this.schema, this.columns, this.rows);
+    this.columns = this.emptyColumns();
+    this.rows = 0;
+    return batch;
+  }
+}
+
+function validityBitmap(
+  values: readonly CdrValue[],
+  length: number,
+): { bitmap: Uint8Array | undefined; nulls: number } {
+  let nulls = 0;
+  const bitmap = new Uint8Array((length + 7) >> 3);
+  for (let i = 0; i < length; i++) {
+    if (values[i] === null || values[i] === undefined) nulls++;
+    else bitmap[i >> 3] = (bitmap[i >> 3] as number) | (1 << (i & 7));
+  }
+  return { bitmap: nulls === 0 ? undefined : bitmap, nulls };
+}
+
+const encoder = new TextEncoder();
+const U64_MASK = (1n << 64n) - 1n;
+
+function columnData(kind: ColumnKind, values: readonly CdrValue[], length: number) {
+  const { bitmap, nulls } = validityBitmap(values, length);
+  const common = { length, nullCount: nulls, nullBitmap: bitmap };
+  switch (kind) {
+    case 'string': {
+      const offsets = new Int32Array(length + 1);
+      const parts: Uint8Array[] = [];
+      let total = 0;
+      for (let i = 0; i < length; i++) {
+        const value = values[i];
+        if (typeof value === 'string' && value.length > 0) {
+          const bytes = encoder.encode(value);
+          parts.push(bytes);
+          total += bytes.length;
+        }
+        offsets[i + 1] = total;
+      }
+      const data = new Uint8Array(total);
+      let at = 0;
+      for (const part of parts) {
+        data.set(part, at);
+        at += part.length;
+      }
+      return makeData({ type: new Utf8(), ...common, valueOffsets: offsets, data });
+    }
+    case 'integer':
+    case 'timestamp': {
+      const data = new BigInt64Array(length);
+      for (let i = 0; i < length; i++) {
+        const value = values[i];
+        if (typeof value === 'number') data[i] = BigInt(value);
+      }
+      return kind === 'integer'
+        ? makeData({ type: new Int64(), ...common, data })
+        : makeData({ type: new TimestampMillisecond('UTC'), ...common, data });
+    }
+    case 'boolean': {
+      const data = new Uint8Array((length + 7) >> 3);
+      for (let i = 0; i < length; i++) if (values[i] === true) data[i >> 3] = (data[i >> 3] as number) | (1 << (i & 7));
+      return makeData({ type: new Bool(), ...common, data });
+    }
+    case 'minutes':
+    case 'price':
+    case 'cost': {
+      // Decimal128: two's complement, little-endian, four 32-bit words per value.
+      const words = new Uint32Array(length * 4);
+      for (let i = 0; i < length; i++) {
+        const value = values[i];
+        if (typeof value !== 'bigint') continue;
+        const low = value & U64_MASK;
+        const high = (value >> 64n) & U64_MASK;
+        words[i * 4] = Number(low & 0xffffffffn);
+        words[i * 4 + 1] = Number(low >> 32n);
+        words[i * 4 + 2] = Number(high & 0xffffffffn);
+        words[i * 4 + 3] = Number(high >> 32n);
+      }
+      return makeData({ type: arrowType(kind) as Decimal, ...common, data: words });
+    }
+  }
+}
