@@ -1,0 +1,128 @@
+/**
+ * The named Athena queries the stack saves for users, written against the columns generated from
+ * job/schema.ts. Every query filters on the projected partition columns (year, month, day) so
+ * Athena reads only the days it needs, and reads `Cost` as the exact decimal it is.
+ */
+
+import { athenaColumns, type ServiceCode, schemaFor } from '../job/schema';
+
+/** One saved query. */
+export interface NamedQuery {
+  /** Short identifier, also used in the Terraform resource id. */
+  readonly id: string;
+  /** Name shown in the Athena console (prefixed by the stack). */
+  readonly title: string;
+  readonly description: string;
+  readonly sql: string;
+}
+
+/** Partition columns of the table, in path order. */
+export const PARTITION_KEYS = ['year', 'month', 'day'] as const;
+
+/** `"Name"` quoted identifier, refusing names the schema does not define. */
+function columnRef(service: ServiceCode): (name: string) => string {
+  const names = new Set(athenaColumns(service).map((c) => c.name));
+  return (name) => {
+    if (!names.has(name) && !(PARTITION_KEYS as readonly string[]).includes(name)) {
+      throw new Error(`named query uses unknown column ${name} for ${service}`);
+    }
+    return `"${name.toLowerCase()}"`;
+  };
+}
+
+/**
+ * Predicate on the partition columns for the calls of the last `days` days (UTC). Compares
+ * yyyymmdd integers: never builds a date from a projected value, since projection also yields
+ * impossible days such as February 31.
+ */
+function lastDays(days: number): string {
+  return `(year * 10000 + month * 100 + day) >= CAST(date_format(current_date - interval '${days}' day, '%Y%m%d') AS integer)`;
+}
+
+/** Predicate keeping the calendar months from `months` months ago through the current one. */
+function lastMonths(months: number): string {
+  return `(year * 100 + month) >= CAST(date_format(date_trunc('month', current_date) - interval '${months}' month, '%Y%m') AS integer)`;
+}
+
+/** The named queries for one service's table `<database>.<table>`. */
+export function namedQueries(service: ServiceCode, database: string, table: string): NamedQuery[] {
+  const c = columnRef(service);
+  const from = `"${database}"."${table}"`;
+  const connector = schemaFor(service).partitionField;
+  const connectorLabel = connector === 'VoiceConnectorId' ? 'Voice Connector' : 'AWS account';
+  return [
+    {
+      id: 'cost-by-connector-by-day',
+      title: `Cost by ${connectorLabel} by day`,
+      description: `Calls, billable minutes and exact cost per ${connectorLabel} and call day, last 31 days`,
+      sql: [
+        `SELECT ${c(connector)} AS ${connector === 'VoiceConnectorId' ? 'voice_connector_id' : 'aws_account_id'},`,
+        `       date(format('%04d-%02d-%02d', year, month, day)) AS call_day,`,
+        `       count(*) AS calls,`,
+        `       sum(${c('BillableDurationMinutes')}) AS billable_minutes,`,
+        `       sum(${c('Cost')}) AS cost_usd,`,
+        `       count_if(${c('RatingStatus')} <> 'RATED') AS unrated_calls`,
+        `FROM ${from}`,
+        `WHERE ${lastDays(31)}`,
+        'GROUP BY 1, 2',
+        'ORDER BY call_day DESC, cost_usd DESC',
+      ].join('\n'),
+    },
+    {
+      id: 'top-destinations-by-cost',
+      title: 'Top destinations by cost',
+      description: 'The 50 destination numbers with the highest cost, last 31 days',
+      sql: [
+        `SELECT ${c('DestinationPhoneNumber')} AS destination_phone_number,`,
+        `       ${c('DestinationCountry')} AS destination_country,`,
+        `       count(*) AS calls,`,
+        `       sum(${c('BillableDurationMinutes')}) AS billable_minutes,`,
+        `       sum(${c('Cost')}) AS cost_usd`,
+        `FROM ${from}`,
+        `WHERE ${lastDays(31)}`,
+        `  AND ${c('RatingStatus')} = 'RATED'`,
+        'GROUP BY 1, 2',
+        'ORDER BY cost_usd DESC',
+        'LIMIT 50',
+      ].join('\n'),
+    },
+    {
+      id: 'unrated-calls',
+      title: 'Unrated calls',
+      description: 'Calls the job could not price, by reason and usage type, last 31 days',
+      sql: [
+        `SELECT ${c('RatingStatus')} AS rating_status,`,
+        `       ${c('UsageType')} AS usage_type,`,
+        `       count(*) AS calls,`,
+        `       sum(${c('BillableDurationMinutes')}) AS billable_minutes,`,
+        `       min(${c('StartTime')}) AS first_call,`,
+        `       max(${c('StartTime')}) AS last_call`,
+        `FROM ${from}`,
+        `WHERE ${lastDays(31)}`,
+        `  AND ${c('RatingStatus')} <> 'RATED'`,
+        'GROUP BY 1, 2',
+        'ORDER BY calls DESC',
+      ].join('\n'),
+    },
+    {
+      id: 'month-over-month-cost',
+      title: 'Month-over-month cost',
+      description: 'Cost per calendar month and the change from the month before, last 13 months',
+      sql: [
+        'WITH monthly AS (',
+        `  SELECT year, month, count(*) AS calls, sum(${c('Cost')}) AS cost_usd`,
+        `  FROM ${from}`,
+        `  WHERE ${lastMonths(12)}`,
+        '  GROUP BY year, month',
+        ')',
+        "SELECT format('%04d-%02d', year, month) AS month,",
+        '       calls,',
+        '       cost_usd,',
+        '       cost_usd - lag(cost_usd) OVER (ORDER BY year, month) AS change_usd,',
+        '       round(100 * (CAST(cost_usd AS double) / nullif(CAST(lag(cost_usd) OVER (ORDER BY year, month) AS double), 0) - 1), 2) AS change_percent',
+        'FROM monthly',
+        'ORDER BY year, month',
+      ].join('\n'),
+    },
+  ];
+}

@@ -1,0 +1,137 @@
+import { AthenaNamedQuery } from '@cdktf/provider-aws/lib/athena-named-query';
+import { AthenaWorkgroup } from '@cdktf/provider-aws/lib/athena-workgroup';
+import { GlueCatalogDatabase } from '@cdktf/provider-aws/lib/glue-catalog-database';
+import { GlueCatalogTable } from '@cdktf/provider-aws/lib/glue-catalog-table';
+import { Fn } from 'cdktf';
+import { Construct } from 'constructs';
+import { athenaColumns, type ServiceCode, schemaFor } from '../../job/schema';
+import { namedQueries, PARTITION_KEYS } from '../athena-queries';
+
+/** Athena engine the workgroup pins (reads DECIMAL(38,16) and INT64 millis timestamps as written). */
+export const ATHENA_ENGINE_VERSION = 'Athena engine version 3';
+/** First year the partition projection covers. */
+export const FIRST_PROJECTED_YEAR = 2018;
+/** Last year the partition projection covers. */
+export const LAST_PROJECTED_YEAR = 2099;
+
+/** Properties of {@link SummaryAnalytics}. */
+export interface SummaryAnalyticsProps {
+  /** Prefix of every resource name (hyphens become underscores in catalog names). */
+  readonly namePrefix: string;
+  readonly service: ServiceCode;
+  /** Bucket holding the reports. */
+  readonly bucketName: string;
+  /** Per-query limit on bytes scanned. @default 10 GiB */
+  readonly bytesScannedCutoff?: number;
+  /** Table name. @default 'calls' */
+  readonly tableName?: string;
+}
+
+/**
+ * Athena over the Parquet reports: a Glue database and an external table on
+ * `s3://<bucket>/<Service>-Summary/parquet/` whose columns are generated from job/schema.ts
+ * (lower-cased, as Glue stores them), partitioned by year/month/day with partition projection (no
+ * crawler, no `MSCK REPAIR`); a workgroup pinned to engine v3 with its own results location and a
+ * bytes-scanned cutoff; and named queries for the questions users ask first.
+ */
+export class SummaryAnalytics extends Construct {
+  readonly database: GlueCatalogDatabase;
+  readonly table: GlueCatalogTable;
+  readonly workgroup: AthenaWorkgroup;
+  /** Saved queries, by id (`cost-by-connector-by-day`, …). */
+  readonly namedQueries: Readonly<Record<string, AthenaNamedQuery>>;
+  /** `s3://…/` location of the Parquet dataset. */
+  readonly dataLocation: string;
+  /** `s3://…/` location of query results. */
+  readonly resultsLocation: string;
+
+  constructor(scope: Construct, id: string, props: SummaryAnalyticsProps) {
+    super(scope, id);
+    const cutoff = props.bytesScannedCutoff ?? 10 * 1024 ** 3;
+    if (!Number.isSafeInteger(cutoff) || cutoff < 10_485_760) {
+      throw new Error('SummaryAnalytics: bytesScannedCutoff must be at least 10485760 (10 MB)');
+    }
+    const catalogName = props.namePrefix.replace(/-/g, '_');
+    if (!/^[a-z][a-z0-9_]{0,254}$/.test(catalogName)) {
+      throw new Error(`SummaryAnalytics: ${JSON.stringify(props.namePrefix)} does not make a Glue database name`);
+    }
+    const tableName = props.tableName ?? 'calls';
+    const schema = schemaFor(props.service);
+    this.dataLocation = `s3://${props.bucketName}/${schema.summaryPrefix}parquet/`;
+    this.resultsLocation = `s3://${props.bucketName}/${schema.summaryPrefix}athena-results/${props.namePrefix}/`;
+
+    this.database = new GlueCatalogDatabase(this, 'database', {
+      name: catalogName,
+      description: `Amazon Chime ${props.service} CDR summaries (chime-cdr-summary)`,
+    });
+
+    // Terraform must not interpolate the ${year} placeholders: Athena fills them in.
+    const template = `${this.dataLocation}${PARTITION_KEYS.map((key) => `${key}=${Fn.rawString(`\${${key}}`)}`).join('/')}/`;
+    this.table = new GlueCatalogTable(this, 'table', {
+      name: tableName,
+      databaseName: this.database.name,
+      description: `Rated ${props.service} calls, one partition per call start day (UTC)`,
+      tableType: 'EXTERNAL_TABLE',
+      parameters: {
+        EXTERNAL: 'TRUE',
+        classification: 'parquet',
+        'projection.enabled': 'true',
+        'projection.year.type': 'integer',
+        'projection.year.range': `${FIRST_PROJECTED_YEAR},${LAST_PROJECTED_YEAR}`,
+        'projection.month.type': 'integer',
+        'projection.month.range': '1,12',
+        'projection.month.digits': '2',
+        'projection.day.type': 'integer',
+        'projection.day.range': '1,31',
+        'projection.day.digits': '2',
+        'storage.location.template': template,
+      },
+      partitionKeys: PARTITION_KEYS.map((key) => ({ name: key, type: 'int', comment: `Call start ${key} (UTC)` })),
+      storageDescriptor: {
+        location: this.dataLocation,
+        inputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
+        outputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
+        serDeInfo: {
+          name: 'parquet',
+          serializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
+          parameters: { 'serialization.format': '1' },
+        },
+        columns: athenaColumns(props.service).map((column) => ({
+          name: column.name.toLowerCase(),
+          type: column.type,
+          comment: column.comment,
+        })),
+      },
+    });
+
+    this.workgroup = new AthenaWorkgroup(this, 'workgroup', {
+      name: props.namePrefix,
+      description: `Queries over the ${props.service} CDR summaries`,
+      state: 'ENABLED',
+      // Deleting the stack removes the workgroup even when it has query history.
+      forceDestroy: true,
+      configuration: {
+        enforceWorkgroupConfiguration: true,
+        publishCloudwatchMetricsEnabled: true,
+        bytesScannedCutoffPerQuery: cutoff,
+        engineVersion: { selectedEngineVersion: ATHENA_ENGINE_VERSION },
+        resultConfiguration: {
+          outputLocation: this.resultsLocation,
+          encryptionConfiguration: { encryptionOption: 'SSE_S3' },
+        },
+      },
+    });
+
+    const queries: Record<string, AthenaNamedQuery> = {};
+    for (const query of namedQueries(props.service, catalogName, tableName)) {
+      queries[query.id] = new AthenaNamedQuery(this, `query-${query.id}`, {
+        name: `${props.namePrefix}: ${query.title}`,
+        description: query.description,
+        database: this.database.name,
+        workgroup: this.workgroup.name,
+        query: query.sql,
+      });
+    }
+    this.namedQueries = queries;
+  }
+}

@@ -1,0 +1,233 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
+import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule';
+import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { App, AssetType, TerraformAsset, TerraformLocal } from 'cdktf';
+import { Construct } from 'constructs';
+import { type ServiceCode, schemaFor } from '../../job/schema';
+import type { Frequency } from '../config';
+import { assumeRolePolicy, kmsStatement, listBucketStatement, objectArns, policyDocument } from '../iam';
+import { MISSING_BUNDLE_MESSAGE, resolveSchedulerBundle } from '../scheduler-bundle';
+
+/** When each frequency runs: 01:00 UTC daily, on Mondays, on the 1st of the month. */
+export const SCHEDULE_EXPRESSIONS: Readonly<Record<Frequency, string>> = {
+  Daily: 'cron(0 1 * * ? *)',
+  Weekly: 'cron(0 1 ? * MON *)',
+  Monthly: 'cron(0 1 1 * ? *)',
+};
+
+/** Node.js runtime of the scheduler Lambda. */
+export const SCHEDULER_RUNTIME = 'nodejs22.x';
+
+/** Properties of {@link SummaryScheduler}. */
+export interface SummarySchedulerProps {
+  /** Prefix of every resource name. */
+  readonly namePrefix: string;
+  /** Account ID (a token is fine): the schedule's role trusts only schedules of this account. */
+  readonly accountId: string;
+  readonly service: ServiceCode;
+  /** Schedule, and the period length of scheduled runs. */
+  readonly frequency: Frequency;
+  /** Bucket holding CDRs, price snapshots and reports. */
+  readonly bucketName: string;
+  readonly bucketArn: string;
+  /** Job queue name and ARN the Lambda submits to. */
+  readonly jobQueueName: string;
+  readonly jobQueueArn: string;
+  /** Job definition name (latest active revision is used) and its ARN without revision. */
+  readonly jobDefinitionName: string;
+  readonly jobDefinitionArnPrefix: string;
+  /** Folder holding the built bundle (`index.js` exporting `handler`). */
+  readonly bundleDir: string;
+  /** Shards per run (> 1: array job). @default 1 */
+  readonly arraySize?: number;
+  /** Log retention in days. @default 30 */
+  readonly logRetentionDays?: number;
+  /** Reserved concurrency; `undefined` leaves the function unreserved. @default 1 (one run at a time) */
+  readonly reservedConcurrency?: number | undefined;
+  /** Run on the schedule; false deploys the schedule disabled. @default true */
+  readonly enabled?: boolean;
+  /** Lambda memory (MiB): offer files are large JSON documents. @default 1024 */
+  readonly memorySize?: number;
+  /** Lambda timeout (s). @default 600 */
+  readonly timeoutSeconds?: number;
+  /** Customer-managed KMS key of the bucket, if any. @default none */
+  readonly kmsKeyArn?: string;
+}
+
+/**
+ * The scheduler: a Lambda (Node.js 22, code from the `dist/scheduler` bundle as a Terraform asset)
+ * that stores the price snapshot and submits the Batch job; its log group with retention; an
+ * EventBridge Scheduler schedule in UTC with retries, whose failed deliveries — and the Lambda's
+ * failed asynchronous runs — land in an SQS dead-letter queue; and the roles of both.
+ */
+export class SummaryScheduler extends Construct {
+  /** The Lambda's code package. */
+  readonly asset: TerraformAsset;
+  /** True when dist/scheduler was not built and a placeholder was packaged (deploy is refused). */
+  readonly bundleIsPlaceholder: boolean;
+  readonly logGroup: CloudwatchLogGroup;
+  /** Role of the Lambda. */
+  readonly functionRole: IamRole;
+  readonly function: LambdaFunction;
+  /** Dead-letter queue of the schedule and of failed asynchronous invocations. */
+  readonly deadLetterQueue: SqsQueue;
+  /** Async invocation settings (retries, failure destination). */
+  readonly invokeConfig: LambdaFunctionEventInvokeConfig;
+  /** Role EventBridge Scheduler assumes to invoke the Lambda. */
+  readonly scheduleRole: IamRole;
+  readonly schedule: SchedulerSchedule;
+
+  constructor(scope: Construct, id: string, props: SummarySchedulerProps) {
+    super(scope, id);
+    const arraySize = props.arraySize ?? 1;
+    if (!Number.isInteger(arraySize) || arraySize < 1 || arraySize > 10_000) {
+      throw new Error('SummaryScheduler: arraySize must be 1 to 10000');
+    }
+    const reserved = 'reservedConcurrency' in props ? props.reservedConcurrency : 1;
+    const prefix = props.namePrefix;
+    const functionName = `${prefix}-scheduler`;
+    const schema = schemaFor(props.service);
+
+    const bundle = resolveSchedulerBundle(props.bundleDir, App.of(this).outdir);
+    this.bundleIsPlaceholder = bundle.placeholder;
+    this.asset = new TerraformAsset(this, 'bundle', { path: bundle.dir, type: AssetType.ARCHIVE });
+    // Read by the Lambda's precondition: plan/apply stop here when the bundle was not built.
+    const bundleBuilt = new TerraformLocal(this, 'scheduler_bundle_built', !bundle.placeholder);
+
+    this.logGroup = new CloudwatchLogGroup(this, 'log-group', {
+      name: `/aws/lambda/${functionName}`,
+      retentionInDays: props.logRetentionDays ?? 30,
+    });
+
+    this.deadLetterQueue = new SqsQueue(this, 'dead-letter-queue', {
+      name: `${prefix}-scheduler-dlq`,
+      messageRetentionSeconds: 1_209_600,
+      sqsManagedSseEnabled: true,
+    });
+
+    this.functionRole = new IamRole(this, 'function-role', {
+      name: `${prefix}-scheduler`,
+      description: 'Stores price snapshots and submits the CDR summary job',
+      assumeRolePolicy: assumeRolePolicy('lambda.amazonaws.com', props.accountId),
+    });
+    new IamRolePolicy(this, 'function-policy', {
+      name: 'snapshot-prices-submit-job',
+      role: this.functionRole.id,
+      policy: policyDocument([
+        {
+          sid: 'WriteLogs',
+          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          resources: [`${this.logGroup.arn}:*`],
+        },
+        // The Price List API has no resource-level permissions: "*" is its only resource.
+        {
+          sid: 'ReadPriceList',
+          actions: [
+            'pricing:DescribeServices',
+            'pricing:GetPriceListFileUrl',
+            'pricing:GetProducts',
+            'pricing:ListPriceLists',
+          ],
+          resources: ['*'],
+        },
+        {
+          sid: 'ReadWritePriceSnapshots',
+          actions: ['s3:GetObject', 's3:PutObject'],
+          resources: objectArns(props.bucketArn, [schema.pricingPrefix]),
+        },
+        listBucketStatement('ListPriceSnapshots', props.bucketArn, [schema.pricingPrefix]),
+        {
+          sid: 'SubmitSummaryJob',
+          actions: ['batch:SubmitJob'],
+          resources: [props.jobQueueArn, props.jobDefinitionArnPrefix, `${props.jobDefinitionArnPrefix}:*`],
+        },
+        // ListJobs and DescribeJobs support no resource-level permissions (IAM evaluates them
+        // against "*" only); they are read-only and used to refuse a duplicate submission.
+        { sid: 'FindActiveJobs', actions: ['batch:DescribeJobs', 'batch:ListJobs'], resources: ['*'] },
+        {
+          sid: 'ReportFailedRuns',
+          actions: ['sqs:SendMessage'],
+          resources: [this.deadLetterQueue.arn],
+        },
+        ...kmsStatement(props.kmsKeyArn, true),
+      ]),
+    });
+
+    this.function = new LambdaFunction(this, 'function', {
+      functionName,
+      description: `Snapshots ${props.service} prices and submits the ${props.frequency} CDR summary job`,
+      role: this.functionRole.arn,
+      runtime: SCHEDULER_RUNTIME,
+      handler: 'index.handler',
+      architectures: ['x86_64'],
+      filename: this.asset.path,
+      sourceCodeHash: this.asset.assetHash,
+      memorySize: props.memorySize ?? 1024,
+      timeout: props.timeoutSeconds ?? 600,
+      ...(reserved !== undefined ? { reservedConcurrentExecutions: reserved } : {}),
+      environment: {
+        variables: {
+          CDR_BUCKET: props.bucketName,
+          SERVICE_NAME: props.service,
+          JOB_FREQUENCY: props.frequency,
+          JOB_QUEUE: props.jobQueueName,
+          JOB_DEFINITION: props.jobDefinitionName,
+          ARRAY_SIZE: String(arraySize),
+          JOB_NAME_PREFIX: prefix,
+        },
+      },
+      loggingConfig: { logFormat: 'Text', logGroup: this.logGroup.name },
+      dependsOn: [this.logGroup],
+      lifecycle: {
+        precondition: [{ condition: bundleBuilt.asBoolean, errorMessage: MISSING_BUNDLE_MESSAGE }],
+      },
+    });
+
+    // The handler is idempotent (deterministic job name, duplicate refusal): retried runs are safe.
+    this.invokeConfig = new LambdaFunctionEventInvokeConfig(this, 'invoke-config', {
+      functionName: this.function.functionName,
+      maximumRetryAttempts: 2,
+      maximumEventAgeInSeconds: 6 * 3600,
+      destinationConfig: { onFailure: { destination: this.deadLetterQueue.arn } },
+    });
+
+    this.scheduleRole = new IamRole(this, 'schedule-role', {
+      name: `${prefix}-schedule`,
+      description: 'Lets EventBridge Scheduler invoke the CDR summary scheduler',
+      assumeRolePolicy: assumeRolePolicy('scheduler.amazonaws.com', props.accountId),
+    });
+    new IamRolePolicy(this, 'schedule-policy', {
+      name: 'invoke-scheduler',
+      role: this.scheduleRole.id,
+      policy: policyDocument([
+        {
+          sid: 'InvokeScheduler',
+          actions: ['lambda:InvokeFunction'],
+          resources: [this.function.arn, `${this.function.arn}:*`],
+        },
+        { sid: 'DeadLetter', actions: ['sqs:SendMessage'], resources: [this.deadLetterQueue.arn] },
+      ]),
+    });
+
+    this.schedule = new SchedulerSchedule(this, 'schedule', {
+      name: `${prefix}-schedule`,
+      description: `${props.frequency} CDR summary of ${props.service} at 01:00 UTC`,
+      scheduleExpression: SCHEDULE_EXPRESSIONS[props.frequency],
+      scheduleExpressionTimezone: 'UTC',
+      state: (props.enabled ?? true) ? 'ENABLED' : 'DISABLED',
+      flexibleTimeWindow: { mode: 'OFF' },
+      target: {
+        arn: this.function.arn,
+        roleArn: this.scheduleRole.arn,
+        // A scheduled event: the handler summarizes the period ending yesterday (UTC).
+        input: '{}',
+        retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
+        deadLetterConfig: { arn: this.deadLetterQueue.arn },
+      },
+    });
+  }
+}
