@@ -320,15 +320,17 @@ async function currentVersion(
       }),
     );
     page += 1;
+    // The SDK hands PriceList items over as boxed `LazyJsonString`s (typeof 'object'): unbox them.
+    const pageItems = (response.PriceList ?? []).map((item) => String(item));
     const rawKey = `${folder}page-${String(page).padStart(4, '0')}.json`;
     const raw = {
       FormatVersion: response.FormatVersion,
-      PriceList: response.PriceList ?? [],
+      PriceList: pageItems,
       ...(response.NextToken ? { NextToken: response.NextToken } : {}),
     };
     await store.write(rawKey, `${JSON.stringify(raw)}\n`, 'application/json');
     rawKeys.push(rawKey);
-    items.push(...(response.PriceList ?? []));
+    items.push(...pageItems);
     nextToken = response.NextToken;
   } while (nextToken);
   if (items.length === 0) throw new PriceSourceError(`GetProducts returned no prices for ${service}`);

@@ -1,0 +1,313 @@
+/**
+ * The scheduler side of the command line (issue 3):
+ * - `cdr-summary prices fetch` — the Lambda's price refresh, storing a snapshot in a folder or bucket;
+ * - `cdr-summary submit` — run a (past) period on Batch, directly or through the deployed Lambda.
+ */
+
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import type { Command } from 'commander';
+import type { Logger } from 'pino';
+import { UsageError } from '../cli/errors';
+import { createLogger } from '../cli/logger';
+import { addDays, compareDates, formatDate, type Period, PeriodError, parseDate, periodEndingOn } from '../period';
+import { PriceSourceError } from '../prices/errors';
+import { SERVICES, type ServiceCode } from '../schema';
+import { StoreLocationError } from '../store/object-store';
+import { openStore } from '../store/open';
+import {
+  ConfigError,
+  DEFAULT_JOB_NAME_PREFIX,
+  parseArraySize,
+  parseBucket,
+  parseConfigFrequency,
+  parseService,
+  type SchedulerConfig,
+} from './config';
+import { assertEndDateOver, EventError, manualEvent, utcDate } from './event';
+import { runScheduler, type SchedulerResult } from './handler';
+import { createPricingClient, refreshPrices } from './prices-refresh';
+import { createBatchClient } from './submit';
+
+/** Where the commands print (tests capture it). */
+export interface SchedulerCommandsIo {
+  readonly write?: (text: string) => void;
+  /** The current time (tests inject it). */
+  readonly now?: () => Date;
+  /** Logger (default: the CLI's pino logger on stderr). */
+  readonly logger?: Logger;
+}
+
+/** Re-throws input problems as one-line UsageErrors (exit code 2 in the CLI). */
+function asUsage(error: unknown, prefix = ''): never {
+  if (
+    error instanceof EventError ||
+    error instanceof ConfigError ||
+    error instanceof PeriodError ||
+    error instanceof StoreLocationError
+  ) {
+    throw new UsageError(`${prefix}${error.message}`);
+  }
+  throw error;
+}
+
+function guard<T>(fn: () => T, prefix = ''): T {
+  try {
+    return fn();
+  } catch (error) {
+    asUsage(error, prefix);
+  }
+}
+
+interface PricesFetchOptions {
+  readonly service: string;
+  readonly date: string;
+  readonly frequency: string;
+  readonly out: string;
+  readonly logLevel?: string;
+}
+
+interface SubmitOptions {
+  readonly end: string;
+  readonly frequency?: string;
+  readonly service?: string;
+  readonly invoke?: string;
+  readonly queue?: string;
+  readonly definition?: string;
+  readonly bucket?: string;
+  readonly arraySize?: string;
+  readonly jobNamePrefix?: string;
+  readonly json?: boolean;
+  readonly logLevel?: string;
+}
+
+/** The lines telling the user how to follow a job. */
+export function followLines(jobId: string, region: string | undefined): string[] {
+  const regionArg = region ? ` --region ${region}` : '';
+  const lines = [`follow: aws batch describe-jobs --jobs ${jobId}${regionArg} --query 'jobs[0].[status,statusReason]'`];
+  if (region) {
+    lines.push(`console: https://${region}.console.aws.amazon.com/batch/home?region=${region}#jobs/detail/${jobId}`);
+  }
+  return lines;
+}
+
+function describeResult(result: SchedulerResult, region: string | undefined): string {
+  const { period } = result;
+  const head = result.existing
+    ? `job ${result.jobId} (${result.jobName}) is already active (${result.status}); nothing submitted`
+    : `submitted job ${result.jobId} (${result.jobName})`;
+  return [
+    head,
+    `period: ${period.start} … ${period.end} (${period.frequency})`,
+    `prices: ${result.priceSnapshot}`,
+    ...followLines(result.jobId, region),
+  ].join('\n');
+}
+
+function isSchedulerResult(value: unknown): value is SchedulerResult {
+  if (typeof value !== 'object' || value === null) return false;
+  const record = value as Record<string, unknown>;
+  return typeof record.jobId === 'string' && typeof record.jobName === 'string' && typeof record.period === 'object';
+}
+
+/** Invokes the deployed scheduler Lambda with the manual event and returns its result. */
+async function invokeFunction(
+  functionName: string,
+  event: Record<string, string>,
+): Promise<{
+  result: SchedulerResult;
+  region: string | undefined;
+}> {
+  const lambda = new LambdaClient({});
+  try {
+    const response = await lambda.send(
+      new InvokeCommand({
+        FunctionName: functionName,
+        InvocationType: 'RequestResponse',
+        Payload: new TextEncoder().encode(JSON.stringify(event)),
+      }),
+    );
+    const text = response.Payload ? Buffer.from(response.Payload).toString('utf8') : '';
+    let payload: unknown;
+    try {
+      payload = text === '' ? undefined : (JSON.parse(text) as unknown);
+    } catch {
+      payload = text;
+    }
+    if (response.FunctionError) {
+      const record = (typeof payload === 'object' && payload !== null ? payload : {}) as Record<string, unknown>;
+      const type = typeof record.errorType === 'string' ? record.errorType : response.FunctionError;
+      const message = typeof record.errorMessage === 'string' ? record.errorMessage : String(text);
+      const line = `function ${functionName} failed: ${type}: ${message}`.replace(/\s*\n\s*/g, ' ');
+      if (type === 'EventError' || type === 'ConfigError') throw new UsageError(line);
+      throw new Error(line);
+    }
+    if (!isSchedulerResult(payload))
+      throw new Error(`function ${functionName} returned an unexpected payload: ${text}`);
+    return { result: payload, region: await lambda.config.region() };
+  } finally {
+    lambda.destroy();
+  }
+}
+
+function directConfig(options: SubmitOptions, service: ServiceCode, env: NodeJS.ProcessEnv): SchedulerConfig {
+  const bucket = options.bucket ?? env.CDR_BUCKET;
+  const queue = options.queue ?? env.JOB_QUEUE;
+  const definition = options.definition ?? env.JOB_DEFINITION;
+  if (!bucket) throw new UsageError('--bucket (or CDR_BUCKET) is required to submit directly');
+  if (!queue) throw new UsageError('--queue (or JOB_QUEUE) is required to submit directly');
+  if (!definition) throw new UsageError('--definition (or JOB_DEFINITION) is required to submit directly');
+  const arraySize = options.arraySize ?? env.ARRAY_SIZE;
+  return guard(() => ({
+    bucket: parseBucket(bucket, '--bucket'),
+    service,
+    frequency: 'Daily',
+    jobQueue: queue,
+    jobDefinition: definition,
+    arraySize: arraySize ? parseArraySize(arraySize, '--array-size') : 1,
+    jobNamePrefix: options.jobNamePrefix ?? env.JOB_NAME_PREFIX ?? DEFAULT_JOB_NAME_PREFIX,
+  }));
+}
+
+/**
+ * Adds `prices fetch` and `submit` to the `cdr-summary` program. Input problems throw UsageError
+ * (one line); the program prints `cdr-summary: <message>`.
+ */
+export function registerSchedulerCommands(program: Command, io: SchedulerCommandsIo = {}): void {
+  const write = io.write ?? ((text: string) => process.stdout.write(text));
+  const now = io.now ?? (() => new Date());
+  const loggerFor = (level?: string): Logger => io.logger ?? createLogger(level);
+
+  const prices =
+    program.commands.find((c) => c.name() === 'prices') ??
+    program.command('prices').description('Price list commands (AWS Price List API, snapshots).');
+  prices
+    .command('fetch')
+    .description(
+      'Fetch the prices in effect over a period from the AWS Price List API (ListPriceLists + offer files, ' +
+        'GetProducts as fallback) and store a price snapshot plus the raw files, as the scheduler Lambda does.',
+    )
+    .requiredOption('--service <code>', `service (${SERVICES.join(' | ')})`)
+    .requiredOption('--date <YYYY-MM-DD>', 'last day (UTC) the prices are needed for; not after today')
+    .option('--frequency <frequency>', 'cover the Daily/Weekly/Monthly period ending on --date', 'Daily')
+    .requiredOption(
+      '--out <dir|s3://bucket[/prefix]>',
+      'where to store <Service-With-Dashes>-Pricing/snapshots/… and …/raw/… (a folder is created if missing)',
+    )
+    .option('--log-level <level>', 'pino log level (default: warn on a terminal, info otherwise)')
+    .addHelpText(
+      'after',
+      '\nExample:\n  cdr-summary prices fetch --service AmazonChimeVoiceConnector --date 2020-01-31 --frequency Monthly --out ./prices\n',
+    )
+    .action(async (options: PricesFetchOptions) => {
+      const service = guard(() => parseService(options.service, '--service'));
+      const frequency = guard(() => parseConfigFrequency(options.frequency, '--frequency'));
+      const end = guard(() => parseDate(options.date), '--date: ');
+      const today = utcDate(now());
+      if (compareDates(end, today) > 0) {
+        throw new UsageError(`--date ${formatDate(end)} is in the future (today is ${formatDate(today)} UTC)`);
+      }
+      const period: Period = periodEndingOn(frequency, end);
+      let store: Awaited<ReturnType<typeof openStore>>;
+      try {
+        store = await openStore(options.out, { create: true });
+      } catch (error) {
+        asUsage(error, '--out: ');
+      }
+      const pricing = createPricingClient();
+      try {
+        const result = await refreshPrices({
+          pricing,
+          store,
+          service,
+          period,
+          now: now(),
+          logger: loggerFor(options.logLevel),
+        });
+        const versions = result.document.versions
+          .map((v) => `${v.id} from ${v.effectiveFrom} (${v.prices.length} prices)`)
+          .join('; ');
+        write(
+          `${result.snapshotLocation}\nsource: ${result.method}; versions: ${versions}; raw files: ${result.rawKeys.length}\n`,
+        );
+      } catch (error) {
+        if (error instanceof PriceSourceError) throw new Error(`prices fetch: ${error.message}`);
+        throw error;
+      } finally {
+        pricing.destroy();
+        await store.close();
+      }
+    });
+
+  program
+    .command('submit')
+    .description(
+      'Summarize a (past) period on AWS Batch: store its price snapshot and submit the job — or, with ' +
+        '--invoke, ask the deployed scheduler Lambda to do it. A job of the same name still active is reused.',
+    )
+    .requiredOption('--end <YYYY-MM-DD>', 'last day (UTC, included) of the period; at most yesterday')
+    .option('--frequency <frequency>', 'Daily | Weekly | Monthly (default: JOB_FREQUENCY)')
+    .option('--service <code>', `service (${SERVICES.join(' | ')}; default: SERVICE_NAME)`)
+    .option('--invoke <function>', 'invoke this scheduler Lambda (name or ARN) with the manual event instead')
+    .option('--queue <name|arn>', 'Batch job queue (default: JOB_QUEUE)')
+    .option('--definition <name|arn>', 'Batch job definition (default: JOB_DEFINITION)')
+    .option('--bucket <name>', 'CDR bucket (default: CDR_BUCKET)')
+    .option('--array-size <n>', 'shards of an array job (default: ARRAY_SIZE or 1)')
+    .option('--job-name-prefix <prefix>', `job name prefix (default: JOB_NAME_PREFIX or ${DEFAULT_JOB_NAME_PREFIX})`)
+    .option('--json', 'print the result as JSON')
+    .option('--log-level <level>', 'pino log level (default: warn on a terminal, info otherwise)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n' +
+        '  cdr-summary submit --end 2020-01-31 --frequency Monthly --invoke cdr-summary-scheduler\n' +
+        '  cdr-summary submit --end 2020-01-31 --frequency Monthly --bucket my-cdr-bucket \\\n' +
+        '      --queue cdr-summary-queue --definition cdr-summary\n',
+    )
+    .action(async (options: SubmitOptions) => {
+      const env = process.env;
+      const end = guard(() => parseDate(options.end), '--end: ');
+      guard(() => assertEndDateOver(end, now()), '--end: ');
+      const frequencyText = options.frequency ?? env.JOB_FREQUENCY;
+      if (!frequencyText) throw new UsageError('--frequency (or JOB_FREQUENCY) is required: Daily, Weekly or Monthly');
+      const frequency = guard(() => parseConfigFrequency(frequencyText, '--frequency'));
+      const serviceText = options.service ?? env.SERVICE_NAME;
+      let outcome: { result: SchedulerResult; region: string | undefined };
+      if (options.invoke !== undefined) {
+        const direct = (['queue', 'definition', 'bucket', 'arraySize', 'jobNamePrefix'] as const).filter(
+          (k) => options[k] !== undefined,
+        );
+        if (direct.length > 0) {
+          throw new UsageError(
+            '--queue/--definition/--bucket/--array-size/--job-name-prefix do not apply with --invoke',
+          );
+        }
+        const service = serviceText ? guard(() => parseService(serviceText, '--service')) : undefined;
+        outcome = await invokeFunction(options.invoke, manualEvent(end, frequency, service));
+      } else {
+        const service = guard(() => parseService(serviceText ?? SERVICES[0], '--service'));
+        const config = { ...directConfig(options, service, env), frequency };
+        const batch = createBatchClient();
+        const pricing = createPricingClient();
+        try {
+          const result = await runScheduler(manualEvent(end, frequency), {
+            config,
+            now: now(),
+            logger: loggerFor(options.logLevel),
+            batch,
+            pricing,
+          }).catch((error: unknown) => asUsage(error));
+          outcome = { result, region: await batch.config.region() };
+        } finally {
+          batch.destroy();
+          pricing.destroy();
+        }
+      }
+      write(
+        options.json ? `${JSON.stringify(outcome.result)}\n` : `${describeResult(outcome.result, outcome.region)}\n`,
+      );
+    });
+}
+
+/** The latest end date `submit` accepts at `now` (yesterday, UTC). */
+export function latestEndDate(now: Date): string {
+  return formatDate(addDays(utcDate(now), -1));
+}
