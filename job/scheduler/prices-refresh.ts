@@ -321,7 +321,8 @@ async function currentVersion(
     );
     page += 1;
     // The SDK hands PriceList items over as boxed `LazyJsonString`s (typeof 'object'): unbox them.
-    const pageItems = (response.PriceList ?? []).map((item) => String(item));
+    const list: readonly unknown[] = Array.isArray(response.PriceList) ? response.PriceList : [];
+    const pageItems = list.map((item) => String(item));
     const rawKey = `${folder}page-${String(page).padStart(4, '0')}.json`;
     const raw = {
       FormatVersion: response.FormatVersion,
