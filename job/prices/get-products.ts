@@ -22,13 +22,25 @@ function later(a: string | undefined, b: string | undefined): string | undefined
   return b > a ? b : a;
 }
 
-function parseItem(item: unknown, index: number): unknown {
-  if (typeof item !== 'string') return item; // SDK users may save parsed objects.
+function parseJsonItem(text: string, index: number): unknown {
   try {
-    return JSON.parse(item) as unknown;
+    return JSON.parse(text) as unknown;
   } catch {
     throw new PriceSourceError(`PriceList[${index}] is not a JSON document`);
   }
+}
+
+/**
+ * A PriceList item: a JSON string (API/CLI), a boxed string (the SDK's `LazyJsonString`), or an
+ * already parsed object.
+ */
+function parseItem(item: unknown, index: number): unknown {
+  if (typeof item === 'string' || item instanceof String) return parseJsonItem(String(item), index);
+  if (isObject(item) && !('product' in item)) {
+    const text = String(item);
+    if (text.trimStart().startsWith('{')) return parseJsonItem(text, index);
+  }
+  return item;
 }
 
 /**

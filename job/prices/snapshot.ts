@@ -222,10 +222,7 @@ export function validateSnapshot(doc: unknown): PriceSnapshotDocument {
   try {
     assertWindows(snapshotWindows(versions));
   } catch (error) {
-    fail(
-      '$.versions',
-      error instanceof Error ? error.message.replace(/^price versions? /, 'has versions ') : String(error),
-    );
+    fail('$.versions:', error instanceof Error ? error.message : String(error));
   }
   return { format: SNAPSHOT_FORMAT, service, currency: 'USD', createdAt, sources: doc.sources as string[], versions };
 }
