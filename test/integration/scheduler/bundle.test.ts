@@ -178,8 +178,9 @@ describe('scheduler bundle as a black box (child node process, Lambda environmen
     const out = await invoke({});
     expect(out.error, out.stderr).to.equal(undefined);
     const end = yesterdayUtc();
-    expect((out.result?.period as { end: string }).end).to.equal(end);
-    expect((out.result?.period as { frequency: string }).frequency).to.equal('Weekly');
+    const period = (out.result?.period ?? {}) as { end?: string; frequency?: string };
+    expect(period.end).to.equal(end);
+    expect(period.frequency).to.equal('Weekly');
     expect(out.result?.jobName).to.equal(`cdr-summary-AmazonChimeVoiceConnector-Weekly-${end}`);
   });
 
