@@ -1,8 +1,12 @@
 import { expect } from 'chai';
-import { formatDate } from '../../../job/period';
+import { type Frequency, formatDate } from '../../../job/period';
 import { assertEndDateOver, EventError, manualEvent, parseSchedulerEvent } from '../../../job/scheduler/event';
+import type { ServiceCode } from '../../../job/schema';
 
-const DEFAULTS = { frequency: 'Daily', service: 'AmazonChimeVoiceConnector' } as const;
+const DEFAULTS: { frequency: Frequency; service: ServiceCode } = {
+  frequency: 'Daily',
+  service: 'AmazonChimeVoiceConnector',
+};
 const NOW = new Date('2020-03-01T00:00:05Z');
 
 function period(event: unknown, now = NOW, defaults = DEFAULTS) {
