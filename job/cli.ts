@@ -6,6 +6,7 @@ import { EXIT, UsageError } from './cli/errors';
 import { registerGenerateCommand } from './cli/generate-command';
 import { registerRunCommand } from './cli/run-command';
 import { packageRoot } from './prices/bundled';
+import { registerSchedulerCommands } from './scheduler/cli-commands';
 
 function packageVersion(): string {
   const manifest = JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerRunCommand(program);
   registerGenerateCommand(program);
   registerDemoCommand(program);
+  registerSchedulerCommands(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

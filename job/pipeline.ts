@@ -44,7 +44,7 @@ interface ReadObject {
 }
 
 function oversize(object: CrawledObject): Rejection {
-  return { code: 'TOO_LARGE', reason: `object is ${object.size} bytes, over the ${MAX_CDR_BYTES}-byte limit` };
+  return { code: 'too-large', reason: `the object has ${object.size} bytes, more than the ${MAX_CDR_BYTES}-byte cap` };
 }
 
 /**
@@ -171,7 +171,12 @@ export async function runSummary(options: SummaryRunOptions): Promise<Manifest> 
     csvBytes: csv.size,
     parquetKeys,
     rejectsKey: keys.rejectsKey,
-    priceVersions: options.rateTable.versions.map((v) => ({ ...v, calls: callsByVersion.get(v.id) ?? 0 })),
+    priceVersions: options.rateTable.versions.map((v) => ({
+      id: v.id,
+      effectiveFrom: new Date(v.effectiveFrom * 1000).toISOString(),
+      effectiveUntil: v.effectiveUntil === null ? null : new Date(v.effectiveUntil * 1000).toISOString(),
+      calls: callsByVersion.get(v.id) ?? 0,
+    })),
     connectors: plan.partitions.length,
     foldersListed: plan.partitions.length * plan.days.length,
     startedAt: startedAt.toISOString(),

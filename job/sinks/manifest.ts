@@ -1,5 +1,4 @@
 import type { Frequency } from '../period';
-import type { PriceVersionWindow } from '../prices/rate-table';
 import type { ServiceCode } from '../schema';
 
 /** Calls and cost of one usage type (or rating status, for unrated calls). */
@@ -8,6 +7,15 @@ export interface UsageTypeTotal {
   readonly calls: number;
   /** Decimal string, USD; "0" for unrated calls. */
   readonly cost: string;
+}
+
+/** A price version as the manifest lists it. */
+export interface ManifestPriceVersion {
+  readonly id: string;
+  readonly effectiveFrom: string;
+  /** Exclusive; null for the current version. */
+  readonly effectiveUntil: string | null;
+  readonly calls: number;
 }
 
 /**
@@ -42,7 +50,8 @@ export interface Manifest {
   readonly csvBytes: number;
   readonly parquetKeys: readonly string[];
   readonly rejectsKey: string;
-  readonly priceVersions: readonly (PriceVersionWindow & { readonly calls: number })[];
+  /** Price versions loaded, with their windows (ISO 8601 UTC) and how many of the period's calls each rated. */
+  readonly priceVersions: readonly ManifestPriceVersion[];
   readonly connectors: number;
   readonly foldersListed: number;
   readonly startedAt: string;
