@@ -128,7 +128,7 @@ describe('scheduler CLI commands: prices fetch, submit', function () {
       '3',
     );
     expect(JSON.parse(text)).to.deep.include({ jobId: NEW_JOB_ID, existing: false });
-    expect((endpoint.calls('SubmitJob')[0]?.body as Record<string, unknown>).arrayProperties).to.deep.equal({
+    expect(((endpoint.calls('SubmitJob')[0]?.body ?? {}) as Record<string, unknown>).arrayProperties).to.deep.equal({
       size: 3,
     });
   });
