@@ -87,8 +87,9 @@ const NANP_TOLL_FREE = /^\+1(800|833|844|855|866|877|888)\d{7}$/;
 /** Whether a call is to a toll-free number: the explicit hint, else a NANP toll-free destination. */
 export function isTollFreeCall(hints: CallHints): boolean {
   if (hints.tollFree !== undefined) return hints.tollFree;
-  const number = hints.destinationPhoneNumber?.replace(/[\s()-]/g, '');
-  return number !== undefined && NANP_TOLL_FREE.test(number);
+  const number = hints.destinationPhoneNumber;
+  if (number === undefined || !number.startsWith('+1')) return false;
+  return NANP_TOLL_FREE.test(number.replace(/[\s()-]/g, ''));
 }
 
 function sameCountry(price: string | undefined, hint: string | undefined): boolean {

@@ -228,6 +228,7 @@ export async function loadPriceSnapshot(
   if (key !== '' && !key.endsWith('/') && (await at(sourceOf(store, key), () => store.exists(key)))) {
     return loadFile(store, key, service, now);
   }
+  if (/\.json$/i.test(key)) throw new PriceSourceError(`${sourceOf(store, key)}: not found`);
   return loadFolder(store, key === '' || key.endsWith('/') ? key : `${key}/`, service, now);
 }
 

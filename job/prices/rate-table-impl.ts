@@ -28,11 +28,9 @@ function unitPrice(version: string, usageType: string, text: string, unit: strin
   return { usageType, pricePerUnit, unit, version };
 }
 
+/** Cache key of the hints that decide a price (raw text: normalizing would cost more than it saves). */
 function hintKey(hints: CallHints, tollFree: boolean): string {
-  return [hints.direction, hints.sourceCountry, hints.destinationCountry, hints.region]
-    .map((v) => (v ?? '').trim().toUpperCase())
-    .concat(tollFree ? 'TF' : '')
-    .join('|');
+  return `${hints.direction ?? ''}\u0000${hints.sourceCountry ?? ''}\u0000${hints.destinationCountry ?? ''}\u0000${hints.region ?? ''}\u0000${tollFree ? 'T' : ''}`;
 }
 
 /**

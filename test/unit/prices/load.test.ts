@@ -230,6 +230,7 @@ describe('prices/load', () => {
         VC,
         `${FIXTURES}/snapshot-bad-price.json: invalid price snapshot: $.versions[1].prices[1].pricePerUnit`,
       ],
+      ['missing.json', VC, `${FIXTURES}/missing.json: not found`],
       [
         'no-such-folder',
         VC,
