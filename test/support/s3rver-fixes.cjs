@@ -1,17 +1,23 @@
 'use strict';
-// A corrected FilesystemStore#listObjects for s3rver 3.7.1, installed by s3rver-process.cjs.
+// Fixes for s3rver 3.7.1 where it departs from S3 in ways our code depends on, installed by
+// s3rver-process.cjs before the server starts.
 //
-// s3rver's own listing walks its data directory in file-name order, which is not S3's key order
+// 1. Listing. s3rver's own listing walks its data directory in file-name order, which is not S3's key order
 // ("a/c" before "a-b", "a/x" before "a"), so listings come out of order and continuation tokens
 // (the last key of a page) can skip keys; and with a delimiter it never reports a common prefix
 // whose objects all sit at least two levels deeper (a folder holding only sub-folders, e.g. every
 // level of the Chime CDR layout above the day folders). This version walks each directory in key
 // order, prunes what the prefix and start key exclude, and pages like S3 (MaxKeys counts objects;
 // a common prefix is reported once, on the page where its first key falls).
+//
+// 2. AbortMultipartUpload. s3rver answers 405 MethodNotAllowed and keeps the parts; this adds it
+// (after s3rver's own authentication and bucket checks), deleting the upload's parts.
 const fs = require('node:fs');
 const path = require('node:path');
 const FilesystemStore = require('s3rver/lib/stores/filesystem');
+const S3Error = require('s3rver/lib/models/error');
 const S3Object = require('s3rver/lib/models/object');
+const router = require('s3rver/lib/routes');
 
 const OBJECT_SUFFIX = '._S3rver_object';
 
@@ -77,7 +83,34 @@ async function listObjects(bucket, options) {
   return { objects, commonPrefixes, isTruncated };
 }
 
-/** Replaces s3rver's listing with the corrected one (process-wide). */
-exports.installListingFix = function installListingFix() {
+async function abortMultipartUpload(ctx) {
+  const uploadId = String(ctx.query.uploadId);
+  const uploads = ctx.store.getResourcePath(ctx.params.bucket, undefined, 'uploads');
+  const uploadDir = path.join(uploads, uploadId);
+  if (!/^[0-9a-f]+$/.test(uploadId) || !fs.existsSync(uploadDir)) {
+    throw new S3Error(
+      'NoSuchUpload',
+      'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.',
+      { UploadId: uploadId },
+    );
+  }
+  await fs.promises.rm(uploadDir, { recursive: true, force: true });
+  ctx.status = 204;
+}
+
+/** Wraps the object-level DELETE route so `?uploadId=` aborts a multipart upload. */
+function installAbortMultipartUpload() {
+  const layer = router.stack.find((l) => l.path === '/:bucket/:key+' && l.methods.includes('DELETE'));
+  const index = layer ? layer.stack.length - 1 : -1;
+  const original = layer?.stack[index];
+  if (!layer || typeof original !== 'function')
+    throw new Error('s3rver routes changed: cannot add AbortMultipartUpload');
+  layer.stack[index] = (ctx, next) =>
+    ctx.params.queryMethod === 'uploadId' ? abortMultipartUpload(ctx) : original(ctx, next);
+}
+
+/** Installs the fixes (process-wide; call before starting the server). */
+exports.installS3rverFixes = function installS3rverFixes() {
   FilesystemStore.prototype.listObjects = listObjects;
+  installAbortMultipartUpload();
 };

@@ -4,7 +4,7 @@
 // with an IPC channel: it reports { port } once listening and exits when the parent goes away, so
 // a crashed test run never leaves a server behind.
 const S3rver = require('s3rver');
-const { installListingFix } = require('./s3rver-listing.cjs');
+const { installS3rverFixes } = require('./s3rver-fixes.cjs');
 
 const directory = process.argv[2];
 if (!directory) {
@@ -12,7 +12,7 @@ if (!directory) {
   process.exit(2);
 }
 process.on('disconnect', () => process.exit(0));
-installListingFix();
+installS3rverFixes();
 new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory })
   .run()
   .then(({ port }) => {

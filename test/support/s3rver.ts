@@ -11,6 +11,8 @@ export interface S3rver {
   readonly endpoint: string;
   /** AWS_* variables that point the SDK (e.g. a spawned CLI) at this server. */
   readonly env: Record<string, string>;
+  /** s3rver's data directory (buckets are sub-folders); removed by `stop()`. */
+  readonly directory: string;
   /** A client configured for this server; closed by `stop()`. */
   readonly client: S3Client;
   /** Creates a bucket. */
@@ -74,7 +76,8 @@ function stopChild(child: ChildProcess): Promise<void> {
 /**
  * Starts s3rver as a child process (`node --openssl-legacy-provider`, which its DES-encrypted
  * listing continuation tokens need) on 127.0.0.1 and a free port, with a fresh temp directory,
- * and waits until it answers. Call `stop()` in an `after` hook.
+ * and waits until it answers. The server runs with the fixes in s3rver-fixes.cjs (S3 key order and
+ * common prefixes in listings, AbortMultipartUpload). Call `stop()` in an `after` hook.
  */
 export async function startS3rver(): Promise<S3rver> {
   const directory = await mkdtemp(path.join(tmpdir(), 's3rver-'));
@@ -100,6 +103,7 @@ export async function startS3rver(): Promise<S3rver> {
     return {
       endpoint,
       env,
+      directory,
       client: s3,
       async createBucket(name: string) {
         await s3.send(new CreateBucketCommand({ Bucket: name }));

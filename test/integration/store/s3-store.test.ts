@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
 import {
   DeleteBucketCommand,
   GetObjectCommand,
@@ -161,6 +163,9 @@ describe('S3Store on s3rver', () => {
         expect(commands).not.to.include('CompleteMultipartUploadCommand');
         expect(commands).not.to.include('PutObjectCommand');
         expect(await store.exists('aborted')).to.equal(false);
+        // s3rver keeps a multipart upload's parts in <bucket>/._S3rver_uploads/<uploadId>/ until it ends.
+        const uploads = await readdir(path.join(s3.directory, bucket, '._S3rver_uploads')).catch(() => []);
+        expect(uploads).to.deep.equal([], 'the multipart upload was aborted and its parts removed');
       } finally {
         client.destroy();
       }
