@@ -26,6 +26,7 @@ import { buildSnapshot, serializeSnapshot } from '../prices/snapshot';
 import type { PriceSnapshotDocument, SnapshotPrice } from '../prices/snapshot-format';
 import { type ServiceCode, schemaFor } from '../schema';
 import type { ObjectStore } from '../store/object-store';
+import { nextPageToken } from './paging';
 
 /** The Price List Query API is served from us-east-1 (endpoint override: `AWS_ENDPOINT_URL_PRICING`). */
 export const PRICING_REGION = 'us-east-1';
@@ -150,7 +151,7 @@ async function listPriceListsAt(
       if (list.CurrencyCode !== undefined && list.CurrencyCode !== CURRENCY) continue;
       lists.push(list);
     }
-    nextToken = page.NextToken;
+    nextToken = nextPageToken(page.NextToken, nextToken, 'ListPriceLists');
   } while (nextToken);
   return lists.sort((a, b) => (a.RegionCode ?? '').localeCompare(b.RegionCode ?? ''));
 }
@@ -332,7 +333,7 @@ async function currentVersion(
     await store.write(rawKey, `${JSON.stringify(raw)}\n`, 'application/json');
     rawKeys.push(rawKey);
     items.push(...pageItems);
-    nextToken = response.NextToken;
+    nextToken = nextPageToken(response.NextToken, nextToken, 'GetProducts');
   } while (nextToken);
   if (items.length === 0) throw new PriceSourceError(`GetProducts returned no prices for ${service}`);
   const result = getProductsToPrices(items, service);

@@ -7,6 +7,7 @@
 import { BatchClient, type JobStatus, ListJobsCommand, SubmitJobCommand } from '@aws-sdk/client-batch';
 import { type Frequency, formatDate, type Period } from '../period';
 import type { ServiceCode } from '../schema';
+import { nextPageToken } from './paging';
 
 /** Batch job statuses in which a job still counts as running for duplicate refusal. */
 export const ACTIVE_JOB_STATUSES: readonly JobStatus[] = ['SUBMITTED', 'PENDING', 'RUNNABLE', 'STARTING', 'RUNNING'];
@@ -107,7 +108,7 @@ export async function findActiveJob(
       if (!ACTIVE_JOB_STATUSES.includes(job.status)) continue;
       return { jobId: job.jobId, jobName, jobArn: job.jobArn, existing: true, status: job.status };
     }
-    nextToken = page.nextToken;
+    nextToken = nextPageToken(page.nextToken, nextToken, 'ListJobs');
   } while (nextToken);
   return undefined;
 }

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { parseDate, periodEndingOn } from '../../../job/period';
+import { nextPageToken } from '../../../job/scheduler/paging';
 import { jobCommand, jobNameFor, jobParameters, sanitizeJobName } from '../../../job/scheduler/submit';
 
 describe('Batch job naming and command', () => {
@@ -47,5 +48,14 @@ describe('Batch job naming and command', () => {
       end: '2020-01-31',
       service: 'AmazonChimeBusinessCalling',
     });
+  });
+});
+
+describe('paging', () => {
+  it('stops on an empty token and refuses a repeated one', () => {
+    expect(nextPageToken(undefined, 'a', 'ListJobs')).to.equal(undefined);
+    expect(nextPageToken('', 'a', 'ListJobs')).to.equal(undefined);
+    expect(nextPageToken('b', 'a', 'ListJobs')).to.equal('b');
+    expect(() => nextPageToken('a', 'a', 'ListJobs')).to.throw('ListJobs returned the same NextToken twice');
   });
 });
