@@ -97,6 +97,8 @@ const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 /** Matches an unpaired surrogate only (a valid pair is one astral code point in `u` mode). */
 const LONE_SURROGATE = /\p{Cs}/u;
 const PLAIN_UNSIGNED = /^\d{1,15}$/;
+/** Unsigned decimal text below 1e9 with at most MINUTES_SCALE (6) fractional digits; `.` alone excluded by the caller. */
+const PLAIN_MINUTES = /^(?:\d{1,9}|\d{0,9}\.\d{0,6})$/;
 const MINUTES_FACTOR = 10 ** MINUTES_SCALE;
 const MAX_MINUTES_SCALED = BigInt(MAX_CALL_SECONDS / 60) * BigInt(MINUTES_FACTOR);
 const hasOwn = Object.hasOwn;
@@ -302,6 +304,9 @@ function toMinutes(raw: unknown, name: string): bigint | null | FieldError {
     if (exact instanceof FieldError) return exact;
     scaled = exact;
   } else if (typeof raw === 'string') {
+    // Fast path for plain text with at most MINUTES_SCALE decimals (".4", "12.5"): Number() is then
+    // exact after scaling (same argument as above), and the regex bounds the digits.
+    if (PLAIN_MINUTES.test(raw) && raw !== '.') return BigInt(Math.round(Number(raw) * MINUTES_FACTOR));
     if (raw.trim() === '') return null;
     const exact = exactDecimal(raw, name);
     if (exact instanceof FieldError) return exact;

@@ -106,6 +106,30 @@ describe('parseCdr', () => {
         field: 'BillableDurationMinutes',
         expected: 100_000n,
       },
+      {
+        name: 'minutes "12."',
+        patch: { BillableDurationMinutes: '12.' },
+        field: 'BillableDurationMinutes',
+        expected: 12_000_000n,
+      },
+      {
+        name: 'minutes "007.5"',
+        patch: { BillableDurationMinutes: '007.5' },
+        field: 'BillableDurationMinutes',
+        expected: 7_500_000n,
+      },
+      {
+        name: 'minutes " 0.4 " (trimmed)',
+        patch: { BillableDurationMinutes: ' 0.4 ' },
+        field: 'BillableDurationMinutes',
+        expected: 400_000n,
+      },
+      {
+        name: 'minutes "40000.999999"',
+        patch: { BillableDurationMinutes: '40000.999999' },
+        field: 'BillableDurationMinutes',
+        expected: 40_000_999_999n,
+      },
       { name: 'minutes 0', patch: { BillableDurationMinutes: 0 }, field: 'BillableDurationMinutes', expected: 0n },
       {
         name: 'minutes 1e-6',
@@ -360,6 +384,24 @@ describe('parseCdr', () => {
         name: 'minutes "0x10"',
         bytes: bad({ BillableDurationMinutes: '0x10' }),
         code: 'invalid-number',
+        field: 'BillableDurationMinutes',
+      },
+      {
+        name: 'minutes "."',
+        bytes: bad({ BillableDurationMinutes: '.' }),
+        code: 'invalid-number',
+        field: 'BillableDurationMinutes',
+      },
+      {
+        name: 'minutes "+-1"',
+        bytes: bad({ BillableDurationMinutes: '+-1' }),
+        code: 'invalid-number',
+        field: 'BillableDurationMinutes',
+      },
+      {
+        name: 'minutes text with 20 decimals that rounds to 0.1 as a float',
+        bytes: bad({ BillableDurationMinutes: '0.10000000000000000001' }),
+        code: 'too-many-decimals',
         field: 'BillableDurationMinutes',
       },
       {
