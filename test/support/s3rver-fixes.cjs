@@ -12,6 +12,9 @@
 //
 // 2. AbortMultipartUpload. s3rver answers 405 MethodNotAllowed and keeps the parts; this adds it
 // (after s3rver's own authentication and bucket checks), deleting the upload's parts.
+//
+// 3. A ranged GET of an empty object. S3 answers 416 InvalidRange; s3rver answers 206 with
+// Content-Length 1 and no body, so the client waits for a byte that never comes ("aborted").
 const fs = require('node:fs');
 const path = require('node:path');
 const FilesystemStore = require('s3rver/lib/stores/filesystem');
@@ -109,8 +112,28 @@ function installAbortMultipartUpload() {
     ctx.params.queryMethod === 'uploadId' ? abortMultipartUpload(ctx) : original(ctx, next);
 }
 
+/** Makes a ranged GET of an empty object unsatisfiable (the controller then answers 416 InvalidRange). */
+function installEmptyObjectRange() {
+  const getObject = FilesystemStore.prototype.getObject;
+  FilesystemStore.prototype.getObject = async function getEmptyAwareObject(bucket, key, options) {
+    if (options && (options.start !== undefined || options.end !== undefined)) {
+      const metadata = await this.getMetadata(bucket, key).catch((error) => {
+        if (error.code === 'ENOENT') return undefined;
+        throw error;
+      });
+      if (metadata && Number(metadata['content-length']) === 0) {
+        const object = new S3Object(bucket, key, null, metadata);
+        object.range = { start: options.start ?? 0, end: options.end ?? 0 };
+        return object;
+      }
+    }
+    return getObject.call(this, bucket, key, options);
+  };
+}
+
 /** Installs the fixes (process-wide; call before starting the server). */
 exports.installS3rverFixes = function installS3rverFixes() {
   FilesystemStore.prototype.listObjects = listObjects;
   installAbortMultipartUpload();
+  installEmptyObjectRange();
 };
