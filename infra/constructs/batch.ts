@@ -17,8 +17,9 @@ export const SCRATCH_PATH = '/scratch';
 /**
  * The container command: arguments to the image's `cdr-summary` entrypoint, with `Ref::<name>`
  * placeholders filled from the job's parameters (DESIGN §3.5). The scheduler submits `end`,
- * `frequency` and `prices` (the snapshot it stored); `source`, `service`, `frequency` and `prices`
- * have defaults in the job definition, `end` has none and must be given with every submission.
+ * `frequency` and `prices` (the price snapshot it stored for the period). `source`, `service` and
+ * `frequency` have defaults in the job definition; `end` and `prices` have none (no sensible default
+ * exists: the snapshot depends on the period), so every submission must give them.
  */
 export const JOB_COMMAND: readonly string[] = [
   'run',
@@ -275,7 +276,6 @@ export class SummaryBatchJob extends Construct {
       platformCapabilities: ['FARGATE'],
       parameters: {
         source: `s3://${props.bucketName}`,
-        prices: `s3://${props.bucketName}/${schema.pricingPrefix}`,
         frequency: props.defaultFrequency,
         service: props.service,
       },

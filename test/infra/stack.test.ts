@@ -157,7 +157,6 @@ describe('infra: Voice Connector / Daily stack', () => {
       const defaults = obj(jobDefinition, 'parameters');
       expect(defaults).to.deep.equal({
         source: 's3://acme-chime-cdrs',
-        prices: `s3://acme-chime-cdrs/${VC.pricingPrefix}`,
         frequency: 'Daily',
         service: 'AmazonChimeVoiceConnector',
       });
