@@ -40,7 +40,7 @@ export async function* crawl(
 ): AsyncGenerator<CrawledObject> {
   const folders = plan.days.flatMap((date) => plan.partitions.map((partitionId) => ({ date, partitionId })));
   const listings = orderedMap(folders, listConcurrency, async ({ date, partitionId }) => {
-    const listing = await store.listFolder(dayFolderPrefix(schema, partitionId, date));
+    const listing = await store.listFolder(dayFolderPrefix(schema, partitionId, date), { sizes: false });
     return listing.objects.map((entry) => ({ ...entry, folderDate: date, partitionId }));
   });
   for await (const objects of listings) yield* objects;

@@ -44,7 +44,8 @@ interface ReadObject {
 }
 
 function oversize(object: CrawledObject): Rejection {
-  return { code: 'too-large', reason: `the object has ${object.size} bytes, more than the ${MAX_CDR_BYTES}-byte cap` };
+  const size = object.size > MAX_CDR_BYTES ? `${object.size} bytes` : 'more bytes';
+  return { code: 'too-large', reason: `the object has ${size}, more than the ${MAX_CDR_BYTES}-byte cap` };
 }
 
 /**
@@ -94,8 +95,8 @@ export async function runSummary(options: SummaryRunOptions): Promise<Manifest> 
 
   try {
     const reads = orderedMap(crawl(source, schema, plan), readConcurrency, async (object): Promise<ReadObject> => {
-      if (object.size > MAX_CDR_BYTES) return { object, result: { ok: false, rejection: oversize(object) } };
-      const bytes = await source.read(object.key);
+      const bytes = object.size > MAX_CDR_BYTES ? undefined : await source.readCapped(object.key, MAX_CDR_BYTES);
+      if (bytes === undefined) return { object, result: { ok: false, rejection: oversize(object) } };
       return { object, result: parseCdr(bytes, schema) };
     });
     for await (const { object, result } of reads) {

@@ -162,7 +162,6 @@ function validityBitmap(
   return { bitmap: nulls === 0 ? undefined : bitmap, nulls };
 }
 
-const encoder = new TextEncoder();
 const U64_MASK = (1n << 64n) - 1n;
 
 function columnData(kind: ColumnKind, values: readonly CdrValue[], length: number) {
@@ -170,23 +169,18 @@ function columnData(kind: ColumnKind, values: readonly CdrValue[], length: numbe
   const common = { length, nullCount: nulls, nullBitmap: bitmap };
   switch (kind) {
     case 'string': {
+      // Two passes: byte lengths first, then encode straight into one buffer.
       const offsets = new Int32Array(length + 1);
-      const parts: Uint8Array[] = [];
       let total = 0;
       for (let i = 0; i < length; i++) {
         const value = values[i];
-        if (typeof value === 'string' && value.length > 0) {
-          const bytes = encoder.encode(value);
-          parts.push(bytes);
-          total += bytes.length;
-        }
+        if (typeof value === 'string') total += Buffer.byteLength(value, 'utf8');
         offsets[i + 1] = total;
       }
-      const data = new Uint8Array(total);
-      let at = 0;
-      for (const part of parts) {
-        data.set(part, at);
-        at += part.length;
+      const data = Buffer.allocUnsafe(total);
+      for (let i = 0; i < length; i++) {
+        const value = values[i];
+        if (typeof value === 'string' && value.length > 0) data.write(value, offsets[i] as number, 'utf8');
       }
       return makeData({ type: new Utf8(), ...common, valueOffsets: offsets, data });
     }

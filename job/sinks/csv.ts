@@ -1,4 +1,3 @@
-import { stringify } from 'csv-stringify/sync';
 import type { CdrValue } from '../cdr/record';
 import { formatDecimal } from '../money';
 import { COST_SCALE, type ColumnKind, MINUTES_SCALE, PRICE_SCALE, type ServiceSchema } from '../schema';
@@ -22,17 +21,29 @@ export function csvCell(kind: ColumnKind, value: CdrValue): string {
   }
 }
 
+const NEEDS_QUOTES = /[",\r\n]/;
+const QUOTE = /"/g;
+
+/**
+ * One RFC 4180 field: quoted (with doubled quotes) only when it holds a quote, comma, CR or LF —
+ * exactly what csv-stringify writes with its defaults (a test checks the two agree), at a fraction
+ * of the cost per cell.
+ */
+export function csvField(text: string): string {
+  return NEEDS_QUOTES.test(text) ? `"${text.replace(QUOTE, '""')}"` : text;
+}
+
 /** Streams the period's report as RFC 4180 CSV (UTF-8, CRLF, header row, fixed column order). */
 export class CsvReportWriter {
   private readonly kinds: ColumnKind[];
   private bytes = 0;
 
   constructor(
-    private readonly schema: ServiceSchema,
+    schema: ServiceSchema,
     private readonly writer: ObjectWriter,
   ) {
     this.kinds = schema.columns.map((c) => c.kind);
-    this.push(stringify([schema.columns.map((c) => c.name)], { record_delimiter: '\r\n' }));
+    this.push(`${schema.columns.map((c) => csvField(c.name)).join(',')}\r\n`);
   }
 
   /** Bytes written so far. */
@@ -42,16 +53,20 @@ export class CsvReportWriter {
 
   /** Appends a batch of rows; resolves when the stream can take more. */
   async write(batch: ReportBatch): Promise<void> {
-    const rows: string[][] = new Array(batch.length);
     const columns = batch.columns;
     const kinds = this.kinds;
+    const width = kinds.length;
+    let text = '';
     for (let r = 0; r < batch.length; r++) {
-      const row: string[] = new Array(kinds.length);
-      for (let c = 0; c < kinds.length; c++)
-        row[c] = csvCell(kinds[c] as ColumnKind, (columns[c] as CdrValue[])[r] ?? null);
-      rows[r] = row;
+      for (let c = 0; c < width; c++) {
+        const value = (columns[c] as CdrValue[])[r] ?? null;
+        const kind = kinds[c] as ColumnKind;
+        const cell = kind === 'string' && typeof value === 'string' ? csvField(value) : csvCell(kind, value);
+        text += c === 0 ? cell : `,${cell}`;
+      }
+      text += '\r\n';
     }
-    if (!this.push(stringify(rows, { record_delimiter: '\r\n' }))) {
+    if (!this.push(text)) {
       await new Promise<void>((resolve) => this.writer.stream.once('drain', resolve));
     }
   }
@@ -70,10 +85,5 @@ export class CsvReportWriter {
   /** Abandons the object. */
   async abort(): Promise<void> {
     await this.writer.abort();
-  }
-
-  /** Column names in order (the header), for callers that need them. */
-  get header(): string[] {
-    return this.schema.columns.map((c) => c.name);
   }
 }

@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream, promises as fs, mkdirSync } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream, promises as fs, mkdirSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
@@ -12,6 +12,7 @@ import {
 } from './object-store';
 
 let tempCounter = 0;
+let scratch = Buffer.allocUnsafe(0);
 
 function tempSuffix(): string {
   tempCounter += 1;
@@ -51,7 +52,7 @@ export class LocalStore implements ObjectStore {
     return full;
   }
 
-  async listFolder(prefix: string): Promise<FolderListing> {
+  async listFolder(prefix: string, options: { readonly sizes?: boolean } = {}): Promise<FolderListing> {
     const dir = this.pathOf(prefix);
     let entries: import('node:fs').Dirent[];
     try {
@@ -70,10 +71,14 @@ export class LocalStore implements ObjectStore {
     }
     files.sort();
     folders.sort();
-    const stats = await Promise.all(files.map((name) => fs.stat(path.join(dir, name))));
-    files.forEach((name, i) => {
-      objects.push({ key: `${prefix}${name}`, size: stats[i]?.size ?? 0 });
-    });
+    if (options.sizes === false) {
+      for (const name of files) objects.push({ key: `${prefix}${name}`, size: -1 });
+    } else {
+      const stats = await Promise.all(files.map((name) => fs.stat(path.join(dir, name))));
+      files.forEach((name, i) => {
+        objects.push({ key: `${prefix}${name}`, size: stats[i]?.size ?? 0 });
+      });
+    }
     return { objects, folders };
   }
 
@@ -96,6 +101,35 @@ export class LocalStore implements ObjectStore {
     } catch (error) {
       if (isNotFound(error)) throw new ObjectNotFoundError(key, this.location);
       throw error;
+    }
+  }
+
+  /**
+   * Synchronous open/read/close into one buffer: for the millions of sub-kilobyte CDR files this is
+   * several times faster than the promise API (three syscalls, no thread-pool round trips).
+   */
+  async readCapped(key: string, maxBytes: number): Promise<Buffer | undefined> {
+    let fd: number;
+    try {
+      fd = openSync(this.pathOf(key), 'r');
+    } catch (error) {
+      if (isNotFound(error)) throw new ObjectNotFoundError(key, this.location);
+      throw error;
+    }
+    try {
+      // One scratch buffer for every read (reads are synchronous, so never interleaved); the result
+      // is a right-sized copy from Node's small-buffer pool.
+      if (scratch.length < maxBytes + 1) scratch = Buffer.allocUnsafe(maxBytes + 1);
+      let length = 0;
+      for (;;) {
+        const n = readSync(fd, scratch, length, maxBytes + 1 - length, null);
+        if (n === 0) break;
+        length += n;
+        if (length > maxBytes) return undefined;
+      }
+      return Buffer.from(scratch.subarray(0, length));
+    } finally {
+      closeSync(fd);
     }
   }
 

@@ -4,6 +4,7 @@ import type { Readable, Writable } from 'node:stream';
 export interface ObjectEntry {
   /** Key relative to the store's root. */
   readonly key: string;
+  /** Size in bytes; -1 when the listing did not ask for sizes (see `listFolder`). */
   readonly size: number;
 }
 
@@ -30,12 +31,21 @@ export interface ObjectWriter {
 export interface ObjectStore {
   /** Human-readable location of the root (`/data/cdrs` or `s3://bucket/prefix`). */
   readonly location: string;
-  /** Lists objects and sub-folders directly under `prefix` (which ends with `/` or is empty), sorted by key. */
-  listFolder(prefix: string): Promise<FolderListing>;
+  /**
+   * Lists objects and sub-folders directly under `prefix` (which ends with `/` or is empty), sorted
+   * by key. With `sizes: false` a store may skip work to learn sizes and report -1 (the local store
+   * then avoids one stat call per file).
+   */
+  listFolder(prefix: string, options?: { readonly sizes?: boolean }): Promise<FolderListing>;
   /** Lists every object under `prefix`, recursively, in key order. */
   listAll(prefix: string): AsyncIterable<ObjectEntry>;
   /** Reads a whole object. Throws ObjectNotFoundError when it does not exist. */
   read(key: string): Promise<Buffer>;
+  /**
+   * Reads a small object, at most `maxBytes`: returns undefined, having read no more than
+   * `maxBytes + 1` bytes, when the object is larger. Throws ObjectNotFoundError when it is missing.
+   */
+  readCapped(key: string, maxBytes: number): Promise<Buffer | undefined>;
   /** Reads an object as a stream (large price files). */
   readStream(key: string): Promise<Readable>;
   /** Writes a whole object atomically. */

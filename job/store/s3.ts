@@ -177,6 +177,27 @@ export class S3Store implements ObjectStore {
     }
   }
 
+  /** Reads an object of at most `maxBytes` with a ranged GET, so an oversized object is never downloaded whole. */
+  async readCapped(key: string, maxBytes: number): Promise<Buffer | undefined> {
+    const fullKey = this.fullKey(key);
+    try {
+      const response = await this.client.send(
+        new GetObjectCommand({ Bucket: this.bucket, Key: fullKey, Range: `bytes=0-${maxBytes}` }),
+      );
+      const total = /\/(\d+)$/.exec(response.ContentRange ?? '')?.[1];
+      if (total !== undefined && Number(total) > maxBytes) {
+        (response.Body as Readable | undefined)?.destroy?.();
+        return undefined;
+      }
+      const body = await collect(response.Body, response.ContentLength, `s3://${this.bucket}/${fullKey}`);
+      return body.length > maxBytes ? undefined : body;
+    } catch (error) {
+      if (isNotFound(error)) throw new ObjectNotFoundError(key, this.location);
+      if ((error as { name?: string }).name === 'InvalidRange') return Buffer.alloc(0);
+      throw error;
+    }
+  }
+
   async readStream(key: string): Promise<Readable> {
     let body: unknown;
     try {
