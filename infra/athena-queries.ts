@@ -115,7 +115,7 @@ export function namedQueries(service: ServiceCode, database: string, table: stri
         `  WHERE ${lastMonths(12)}`,
         '  GROUP BY year, month',
         ')',
-        "SELECT format('%04d-%02d', year, month) AS month,",
+        "SELECT format('%04d-%02d', year, month) AS calendar_month,",
         '       calls,',
         '       cost_usd,',
         '       cost_usd - lag(cost_usd) OVER (ORDER BY year, month) AS change_usd,',
