@@ -136,6 +136,22 @@ export function objectStoreContract(harness: () => StoreHarness): void {
       expect((await readAll(await store.readStream('t/binary.bin'))).equals(binary)).to.equal(true);
     });
 
+    it('reads size-capped: whole objects up to the cap, undefined above it, empty objects too', async () => {
+      const cap = 1000;
+      const atCap = randomBytes(cap);
+      await store.write('c/small', 'tiny CDR');
+      await store.write('c/at-cap', atCap);
+      await store.write('c/over-by-one', randomBytes(cap + 1));
+      await store.write('c/large', randomBytes(2 * MiB));
+      await store.write('c/empty', new Uint8Array(0));
+      expect((await store.readCapped('c/small', cap))?.toString()).to.equal('tiny CDR');
+      expect((await store.readCapped('c/at-cap', cap))?.equals(atCap)).to.equal(true);
+      expect(await store.readCapped('c/over-by-one', cap)).to.equal(undefined);
+      expect(await store.readCapped('c/large', cap)).to.equal(undefined);
+      expect((await store.readCapped('c/empty', cap))?.length).to.equal(0);
+      expect(await rejection(store.readCapped('c/absent', cap))).to.be.instanceOf(ObjectNotFoundError);
+    });
+
     it('overwrites an existing object', async () => {
       await store.write('k', 'first version, longer');
       await store.write('k', 'second');
@@ -175,6 +191,17 @@ export function objectStoreContract(harness: () => StoreHarness): void {
       const top = await store.listFolder('');
       expect(top.objects).to.deep.equal([]);
       expect(top.folders).to.deep.equal(['f/', 'g/']);
+    });
+
+    it('lists without sizes on request: same keys and folders, sizes exact or -1', async () => {
+      await store.write('n/a', '1');
+      await store.write('n/b', '22');
+      await store.write('n/sub/c', '333');
+      const listing = await store.listFolder('n/', { sizes: false });
+      expect(listing.objects.map((e) => e.key)).to.deep.equal(['n/a', 'n/b']);
+      const sizes: Record<string, number> = { 'n/a': 1, 'n/b': 2 };
+      expect(listing.objects.every((e) => e.size === -1 || e.size === sizes[e.key])).to.equal(true);
+      expect(listing.folders).to.deep.equal(['n/sub/']);
     });
 
     it('lists a missing folder as empty', async () => {
@@ -308,6 +335,7 @@ export function objectStoreContract(harness: () => StoreHarness): void {
       expect((await all(rooted.listAll(''))).map((e) => e.key)).to.deep.equal(['sub/y', 'x']);
       expect(await rooted.listFolder('')).to.deep.equal({ objects: [{ key: 'x', size: 1 }], folders: ['sub/'] });
       expect((await rooted.read('x')).toString()).to.equal('x');
+      expect((await rooted.readCapped('x', 10))?.toString()).to.equal('x');
       expect(await rooted.exists('x')).to.equal(true);
       expect(await rooted.exists('other')).to.equal(false);
       expect(await rooted.exists('pq/z')).to.equal(false);
