@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CreateBucketCommand, ListBucketsCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -99,7 +100,12 @@ export async function startS3rver(): Promise<S3rver> {
     const s3 = createS3Client({ endpoint, region: 'us-east-1', credentials: S3RVER_CREDENTIALS, maxAttempts: 3 });
     client = s3;
     await waitUntilAnswering(s3);
+    // A suite that forgets stop() must not keep mocha alive: the child exits (and removes its data
+    // directory) on its own once this process is gone.
     child.stderr?.resume();
+    (child.stderr as Socket | null)?.unref();
+    child.channel?.unref();
+    child.unref();
     return {
       endpoint,
       env,
