@@ -1,0 +1,402 @@
+/**
+ * `npm run bench`: our whole job (`cdr-summary run`) against DuckDB doing the same whole job on the
+ * same generated CDR objects (real key layout, local file system), alternately, R times each; medians
+ * of wall time, CDRs/s and peak RSS, the ratio, an answer check, and an AWS sizing guide derived from
+ * the measured CPU time per CDR. Not part of `npm test`.
+ *
+ *   npm run bench -- [--calls N] [--runs R] [--scale] [--seed S] [--connectors C] [--cpu-prof]
+ *
+ * Data is generated once into `.bench-cache/<calls>-<seed>/` and reused. See docs/performance.md.
+ */
+
+import { spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { formatMachine, machineInfo } from './machine';
+import { type Measurement, measureChild } from './measure';
+import { topSelfTime } from './profile';
+import { type ExpectedAnswer, sizingReport } from './sizing';
+import { fmtBytes, fmtInt, fmtRate, fmtSeconds, median, table } from './stats';
+
+const ROOT = join(__dirname, '..', '..');
+const CACHE = join(ROOT, '.bench-cache');
+const CLI = join(ROOT, 'bin', 'cdr-summary.js');
+const SERVICE_PREFIX = 'Amazon-Chime-Voice-Connector';
+const OFFER = join('prices', 'AmazonChimeVoiceConnector-offer.json');
+/** Fixed so every generated day is inside the Weekly period ending on END. */
+const END = '2025-03-04';
+const PERIOD_START = '2025-02-26';
+const DAYS = 7;
+const SCALE_POINTS = [10_000, 100_000, 1_000_000] as const;
+
+class BenchError extends Error {}
+
+interface Options {
+  readonly calls: number;
+  readonly runs: number;
+  readonly scale: boolean;
+  readonly seed: number;
+  readonly connectors: number;
+  readonly cpuProf: boolean;
+}
+
+function parseArgs(argv: readonly string[]): Options {
+  let calls = 200_000;
+  let runs = 3;
+  let scale = false;
+  let seed = 1;
+  let connectors = 10;
+  let cpuProf = false;
+  const whole = (flag: string, text: string | undefined, min: number): number => {
+    if (text === undefined || !/^\d+$/.test(text) || Number(text) < min) {
+      throw new BenchError(
+        `${flag} needs a whole number ≥ ${min}, got ${text === undefined ? 'nothing' : JSON.stringify(text)}`,
+      );
+    }
+    return Number(text);
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--calls') calls = whole(arg, argv[++i], 1);
+    else if (arg === '--runs') runs = whole(arg, argv[++i], 1);
+    else if (arg === '--seed') seed = whole(arg, argv[++i], 0);
+    else if (arg === '--connectors') connectors = whole(arg, argv[++i], 1);
+    else if (arg === '--scale') scale = true;
+    else if (arg === '--cpu-prof') cpuProf = true;
+    else if (arg === '--help' || arg === '-h') {
+      process.stdout.write(
+        'usage: npm run bench -- [--calls N (200000)] [--runs R (3)] [--scale] [--seed S (1)] [--connectors C (10)] [--cpu-prof]\n' +
+          '  --scale     also our throughput and peak RSS at 10k / 100k / 1M CDRs (1M is generated once, ~2 min)\n' +
+          '  --cpu-prof  one extra run of our job under node --cpu-prof; prints the top self-time functions\n',
+      );
+      process.exit(0);
+    } else throw new BenchError(`unknown option ${JSON.stringify(arg)} (try --help)`);
+  }
+  return { calls, runs, scale, seed, connectors, cpuProf };
+}
+
+function log(line: string): void {
+  process.stderr.write(`[bench] ${line}\n`);
+}
+
+/** Newest modification time (ms) of the files under `dir` whose names pass `keep`. */
+function newestMtime(dir: string, keep: (name: string) => boolean): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(path, keep));
+    else if (keep(entry.name)) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** Whether dist/ is older than the job sources (or missing). */
+function distIsStale(): boolean {
+  const built = join(ROOT, 'dist', 'job', 'main.js');
+  if (!existsSync(built)) return true;
+  const sources = Math.max(
+    newestMtime(join(ROOT, 'job'), (name) => name.endsWith('.ts')),
+    ...['tsconfig.json', 'tsconfig.build.json', 'package-lock.json'].map((f) => statSync(join(ROOT, f)).mtimeMs),
+  );
+  return sources > statSync(built).mtimeMs;
+}
+
+/** Runs `npm run build` when dist/ is stale: the CLI we measure is the compiled one (dist/), as in the container. */
+function buildJob(): void {
+  if (!distIsStale()) {
+    log('dist/ is up to date with job/ (no build)');
+    return;
+  }
+  log('npm run build …');
+  const result = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (result.status !== 0) throw new BenchError(`npm run build failed (exit ${result.status ?? result.signal})`);
+}
+
+/** The generated data set of `calls` CDRs (cached: generated once into a `.partial` folder, then renamed). */
+function ensureData(calls: number, seed: number, connectors: number): string {
+  const dir = join(CACHE, `${calls}-${seed}`);
+  const marker = join(dir, 'bench-data.json');
+  const wanted = { calls, seed, days: DAYS, connectors, end: END };
+  if (existsSync(marker)) {
+    const found = JSON.parse(readFileSync(marker, 'utf8')) as typeof wanted;
+    if (JSON.stringify(found) === JSON.stringify(wanted)) return dir;
+    log(`cached ${dir} was generated with ${JSON.stringify(found)}; regenerating`);
+  }
+  rmSync(dir, { recursive: true, force: true });
+  const partial = `${dir}.partial`;
+  rmSync(partial, { recursive: true, force: true });
+  log(`generating ${fmtInt(calls)} CDRs into ${dir} (once; reused by later runs) …`);
+  const started = performance.now();
+  const result = spawnSync(
+    process.execPath,
+    [CLI, 'generate', '--out', partial, '--calls', String(calls), '--days', String(DAYS)].concat([
+      '--connectors',
+      String(connectors),
+      '--seed',
+      String(seed),
+      '--end',
+      END,
+    ]),
+    { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' },
+  );
+  if (result.status !== 0) {
+    throw new BenchError(
+      `cdr-summary generate failed (exit ${result.status ?? result.signal}): ${result.stderr.trim()}`,
+    );
+  }
+  renameSync(partial, dir);
+  writeFileSync(marker, `${JSON.stringify(wanted)}\n`);
+  log(`generated in ${fmtSeconds((performance.now() - started) / 1000)}`);
+  return dir;
+}
+
+/** Compiles the DuckDB baseline to plain JS so it starts with `node` like our compiled CLI (no tsx in the measurement). */
+async function buildBaseline(): Promise<string> {
+  const outfile = join(CACHE, 'duckdb-baseline.js');
+  await build({
+    entryPoints: [join(__dirname, 'duckdb-baseline.ts')],
+    outfile,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    bundle: false,
+    logLevel: 'warning',
+  });
+  return outfile;
+}
+
+interface OurResult extends ExpectedAnswer {
+  readonly m: Measurement;
+  readonly jobMs: number | undefined;
+}
+
+interface Manifest {
+  readonly objectsRead: number;
+  readonly recordsRated: number;
+  readonly recordsUnrated: number;
+  readonly recordsRejected: number;
+  readonly totalCost: string;
+}
+
+function summaryFolder(data: string): string {
+  return join(data, `${SERVICE_PREFIX}-Summary`);
+}
+
+function runOurs(data: string, extraNodeArgs: readonly string[] = []): OurResult {
+  // A clean slate: no outputs of an earlier run (ours replaces them anyway, but deleting costs nothing here).
+  rmSync(summaryFolder(data), { recursive: true, force: true });
+  const m = measureChild(
+    process.execPath,
+    [...extraNodeArgs, CLI, 'run', '--source', data, '--prices', join(data, OFFER)].concat([
+      '--frequency',
+      'Weekly',
+      '--end',
+      END,
+      '--quiet',
+    ]),
+    ROOT,
+  );
+  if (m.exitCode !== 0) throw new BenchError(`our job failed (exit ${m.exitCode}): ${lastLines(m.stderr)}`);
+  const manifestPath = join(summaryFolder(data), 'csv', 'Weekly', ...END.split('-'), 'manifest.json');
+  if (!existsSync(manifestPath)) throw new BenchError(`our job exited 0 but wrote no manifest at ${manifestPath}`);
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
+  let jobMs: number | undefined;
+  for (const line of m.stderr.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    try {
+      const entry = JSON.parse(line) as { msg?: unknown; durationMs?: unknown };
+      if (entry.msg === 'summary written' && typeof entry.durationMs === 'number') jobMs = entry.durationMs;
+    } catch {
+      // not a log line
+    }
+  }
+  return {
+    m,
+    jobMs,
+    calls: manifest.recordsRated + manifest.recordsUnrated,
+    rated: manifest.recordsRated,
+    unrated: manifest.recordsUnrated,
+    totalCost: manifest.totalCost,
+  };
+}
+
+interface DuckResult extends ExpectedAnswer {
+  readonly m: Measurement;
+}
+
+function runDuckDB(baseline: string, data: string): DuckResult {
+  const out = mkdtempSync(join(CACHE, 'duckdb-out-'));
+  try {
+    const m = measureChild(process.execPath, [baseline, data, join(data, OFFER), PERIOD_START, END, out], ROOT);
+    if (m.exitCode !== 0) throw new BenchError(`DuckDB baseline failed (exit ${m.exitCode}): ${lastLines(m.stderr)}`);
+    const answer = JSON.parse(m.stdout.trim().split('\n').pop() ?? '') as ExpectedAnswer;
+    return { m, ...answer };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+function lastLines(text: string): string {
+  return text.trim().split('\n').slice(-3).join(' | ') || '(no output)';
+}
+
+/** Exact decimal text in canonical form (no trailing fraction zeros, no trailing point). */
+export function canonicalDecimal(text: string): string {
+  const trimmed = text.trim();
+  if (!/^-?\d+(\.\d+)?$/.test(trimmed)) throw new BenchError(`not a decimal: ${JSON.stringify(text)}`);
+  if (!trimmed.includes('.')) return trimmed;
+  return trimmed.replace(/0+$/, '').replace(/\.$/, '');
+}
+
+function checkAnswers(ours: ExpectedAnswer, duck: ExpectedAnswer, calls: number): string[] {
+  const problems: string[] = [];
+  const pairs: [string, string, string][] = [
+    ['calls (rated + unrated)', String(ours.calls), String(duck.calls)],
+    ['rated', String(ours.rated), String(duck.rated)],
+    ['unrated', String(ours.unrated), String(duck.unrated)],
+    ['total cost', canonicalDecimal(ours.totalCost), canonicalDecimal(duck.totalCost)],
+  ];
+  for (const [what, a, b] of pairs) if (a !== b) problems.push(`${what}: ours ${a} vs DuckDB ${b}`);
+  if (ours.calls !== calls) problems.push(`calls: ours ${ours.calls}, generated ${calls}`);
+  return problems;
+}
+
+function profile(data: string): void {
+  const dir = mkdtempSync(join(CACHE, 'cpu-prof-'));
+  log(`profiling one run of our job (node --cpu-prof) into ${dir} …`);
+  runOurs(data, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+  process.stdout.write(`\n${topSelfTime(dir, ROOT)}`);
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  mkdirSync(CACHE, { recursive: true });
+  const machine = machineInfo();
+  process.stdout.write(`machine: ${formatMachine(machine)}\n`);
+  buildJob();
+  const baseline = await buildBaseline();
+  const data = ensureData(options.calls, options.seed, options.connectors);
+
+  const ours: OurResult[] = [];
+  const duck: DuckResult[] = [];
+  const problems: string[] = [];
+  for (let run = 1; run <= options.runs; run++) {
+    const o = runOurs(data);
+    ours.push(o);
+    log(
+      `run ${run}/${options.runs} ours:   ${fmtSeconds(o.m.wallSeconds)} wall, ${fmtBytes(o.m.maxRssBytes)} peak RSS`,
+    );
+    const d = runDuckDB(baseline, data);
+    duck.push(d);
+    log(
+      `run ${run}/${options.runs} DuckDB: ${fmtSeconds(d.m.wallSeconds)} wall, ${fmtBytes(d.m.maxRssBytes)} peak RSS`,
+    );
+    for (const p of checkAnswers(o, d, options.calls)) problems.push(`run ${run}: ${p}`);
+  }
+  rmSync(summaryFolder(data), { recursive: true, force: true });
+
+  const n = options.calls;
+  const stat = (rs: readonly { m: Measurement }[]) => {
+    const wall = median(rs.map((r) => r.m.wallSeconds));
+    const cpu = median(rs.map((r) => r.m.userSeconds + r.m.systemSeconds));
+    return { wall, rate: n / wall, rss: median(rs.map((r) => r.m.maxRssBytes)), cpu };
+  };
+  const so = stat(ours);
+  const sd = stat(duck);
+  const jobMs = ours.map((o) => o.jobMs).filter((v): v is number => v !== undefined);
+  process.stdout.write(
+    `\n${fmtInt(n)} CDRs (Weekly ${PERIOD_START}..${END}, ${options.connectors} connectors, seed ${options.seed}), ` +
+      `median of ${options.runs} alternating runs each; wall = process start to exit\n\n`,
+  );
+  process.stdout.write(
+    table(
+      ['', 'wall', 'CDRs/s', 'peak RSS', 'CPU (user+sys)'],
+      [
+        ['ours (cdr-summary run)', fmtSeconds(so.wall), fmtRate(so.rate), fmtBytes(so.rss), fmtSeconds(so.cpu)],
+        ['DuckDB (read_json → COPY)', fmtSeconds(sd.wall), fmtRate(sd.rate), fmtBytes(sd.rss), fmtSeconds(sd.cpu)],
+        [
+          'ours / DuckDB',
+          `${(so.wall / sd.wall).toFixed(2)}×`,
+          `${(so.rate / sd.rate).toFixed(2)}×`,
+          `${(so.rss / sd.rss).toFixed(2)}×`,
+          `${(so.cpu / sd.cpu).toFixed(2)}×`,
+        ],
+      ],
+    ),
+  );
+  if (jobMs.length > 0)
+    process.stdout.write(`our job's own durationMs (log), median: ${fmtSeconds(median(jobMs) / 1000)}\n`);
+  const first = ours[0];
+  if (first !== undefined) {
+    process.stdout.write(
+      `answers: ours ${fmtInt(first.calls)} calls (${fmtInt(first.rated)} rated, ${fmtInt(first.unrated)} unrated), ` +
+        `total ${first.totalCost} USD; DuckDB ${fmtInt(duck[0]?.calls ?? 0)} calls, total ${duck[0]?.totalCost ?? '?'} USD\n`,
+    );
+  }
+
+  if (options.scale) {
+    const rows: string[][] = [];
+    for (const calls of SCALE_POINTS) {
+      const dir = ensureData(calls, options.seed, options.connectors);
+      const rs: OurResult[] = [];
+      for (let run = 1; run <= options.runs; run++) {
+        const o = runOurs(dir);
+        if (o.calls !== calls) problems.push(`scale ${calls}: ours counted ${o.calls} calls`);
+        rs.push(o);
+        log(
+          `scale ${fmtInt(calls)} run ${run}: ${fmtSeconds(o.m.wallSeconds)} wall, ${fmtBytes(o.m.maxRssBytes)} peak RSS`,
+        );
+      }
+      rmSync(summaryFolder(dir), { recursive: true, force: true });
+      const wall = median(rs.map((r) => r.m.wallSeconds));
+      const cpu = median(rs.map((r) => r.m.userSeconds + r.m.systemSeconds));
+      rows.push([
+        fmtInt(calls),
+        fmtSeconds(wall),
+        fmtRate(calls / wall),
+        fmtBytes(median(rs.map((r) => r.m.maxRssBytes))),
+        `${((cpu / calls) * 1e6).toFixed(1)} µs`,
+      ]);
+    }
+    process.stdout.write(`\ngrowth (ours only, median of ${options.runs}):\n\n`);
+    process.stdout.write(table(['CDRs', 'wall', 'CDRs/s', 'peak RSS', 'CPU per CDR'], rows));
+  }
+
+  process.stdout.write(
+    `\n${sizingReport({ calls: n, wallSeconds: so.wall, cpuSeconds: so.cpu, peakRssBytes: so.rss })}`,
+  );
+
+  if (options.cpuProf) profile(data);
+  rmSync(summaryFolder(data), { recursive: true, force: true });
+
+  if (problems.length > 0) {
+    process.stdout.write(`\n${'!'.repeat(72)}\nMISMATCH — ours and DuckDB disagree:\n`);
+    for (const p of problems) process.stdout.write(`  MISMATCH ${p}\n`);
+    process.stdout.write(`${'!'.repeat(72)}\n`);
+    process.exitCode = 2;
+  } else {
+    process.stdout.write(
+      '\nanswers check: OK (same call count, same rated/unrated split, same exact total cost in every run)\n',
+    );
+  }
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(
+      `bench: ${error instanceof BenchError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exitCode = 1;
+  });
+}

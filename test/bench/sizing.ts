@@ -1,0 +1,154 @@
+/**
+ * The AWS sizing guide printed by the bench: from the measured run (CDRs, wall time and CPU time of
+ * our child on this machine), CDRs per day → Batch array size, vCPU/memory per child, expected wall
+ * time and cost per run on Fargate (us-east-1 prices), with the arithmetic written out.
+ */
+
+import { fmtInt } from './stats';
+
+/** The answer both jobs must agree on. */
+export interface ExpectedAnswer {
+  readonly calls: number;
+  readonly rated: number;
+  readonly unrated: number;
+  readonly totalCost: string;
+}
+
+/** What one measured run of our job gives the model. */
+export interface MeasuredRun {
+  readonly calls: number;
+  readonly wallSeconds: number;
+  /** user + system CPU seconds of our child. */
+  readonly cpuSeconds: number;
+  readonly peakRssBytes: number;
+}
+
+/** us-east-1 Fargate (Linux/x86) on-demand prices. */
+export const FARGATE_VCPU_HOUR = 0.04048;
+export const FARGATE_GB_HOUR = 0.004445;
+/** S3 Standard GET price, per 1,000 requests. */
+export const S3_GET_PER_1000 = 0.0004;
+/** Assumed S3 GET throughput of one child: ~64 GETs in flight × ~40 ms per small-object GET. Not measured here. */
+export const S3_GETS_PER_SECOND_PER_CHILD = 1_600;
+/** Wall time we aim at per child; more CDRs than that → more array children. */
+export const TARGET_CHILD_SECONDS = 15 * 60;
+/** Fargate task start (image pull, ENI), billed; added to every child. */
+export const TASK_STARTUP_SECONDS = 60;
+/** Child size: the 2 vCPU of the measuring machine; 4 GB is Fargate's smallest memory for 2 vCPU. */
+export const CHILD_VCPU = 2;
+export const DAILY_VOLUMES = [1_000_000, 10_000_000, 50_000_000] as const;
+
+function money(v: number): string {
+  return v < 0.01 ? `$${v.toFixed(4)}` : `$${v.toFixed(2)}`;
+}
+
+function duration(seconds: number): string {
+  if (seconds < 120) return `${seconds.toFixed(0)} s`;
+  return `${(seconds / 60).toFixed(1)} min`;
+}
+
+/** The smallest Fargate memory size (GB) for CHILD_VCPU that leaves ≥ 2× headroom over the measured peak RSS. */
+function childMemoryGb(peakRssBytes: number): number {
+  const needGb = (2 * peakRssBytes) / 1e9;
+  for (const gb of [4, 5, 6, 7, 8, 10, 12, 16]) if (gb >= needGb) return gb;
+  return 16;
+}
+
+export function sizingReport(run: MeasuredRun): string {
+  const cpuPerCdr = run.cpuSeconds / run.calls;
+  const measuredRate = run.calls / run.wallSeconds;
+  const parallelism = run.cpuSeconds / run.wallSeconds;
+  const memGb = childMemoryGb(run.peakRssBytes);
+  const childHourly = CHILD_VCPU * FARGATE_VCPU_HOUR + memGb * FARGATE_GB_HOUR;
+  const out: string[] = [];
+  out.push('AWS sizing (Fargate, us-east-1; one run per day of CDRs; from the measurement above)');
+  out.push('');
+  out.push(
+    `  measured: ${fmtInt(run.calls)} CDRs, ${run.wallSeconds.toFixed(2)} s wall, ${run.cpuSeconds.toFixed(2)} s CPU (user+sys)`,
+  );
+  out.push(
+    `  CPU per CDR   = ${run.cpuSeconds.toFixed(2)} s / ${fmtInt(run.calls)} = ${(cpuPerCdr * 1e6).toFixed(1)} µs ` +
+      '(includes process start-up: conservative)',
+  );
+  out.push(
+    `  rate per child (${CHILD_VCPU} vCPU, as measured here) = ${fmtInt(run.calls)} / ${run.wallSeconds.toFixed(2)} s = ` +
+      `${fmtInt(measuredRate)} CDRs/s (CPU-bound: cores busy ${parallelism.toFixed(2)} of ${CHILD_VCPU}; ` +
+      `${fmtInt(CHILD_VCPU / cpuPerCdr)} CDRs/s if both were busy)`,
+  );
+  out.push(
+    `  S3 bound (ASSUMPTION, not measured): on S3 each CDR is one GET; ~64 GETs in flight × ~40 ms ≈ ` +
+      `${fmtInt(S3_GETS_PER_SECOND_PER_CHILD)} GETs/s per child, so S3 GETs, not CPU, may bound throughput`,
+  );
+  out.push(
+    `  child = ${CHILD_VCPU} vCPU / ${memGb} GB (peak RSS ${(run.peakRssBytes / 2 ** 20).toFixed(0)} MiB; ≥ 2× headroom; ` +
+      `Fargate's minimum for ${CHILD_VCPU} vCPU is 4 GB)`,
+  );
+  out.push(
+    `  child $/hour  = ${CHILD_VCPU} × $${FARGATE_VCPU_HOUR} + ${memGb} × $${FARGATE_GB_HOUR} = $${childHourly.toFixed(5)}`,
+  );
+  out.push(
+    `  array size    = ceil(CDRs / (rate × ${TARGET_CHILD_SECONDS / 60} min target per child)); ` +
+      `wall per child = CDRs per child / rate + ${TASK_STARTUP_SECONDS} s task start (billed)`,
+  );
+  out.push(
+    `  S3 GET $      = CDRs / 1,000 × $${S3_GET_PER_1000} (LIST requests and PUTs of the outputs are negligible)`,
+  );
+  out.push('');
+  const header = [
+    'CDRs/day',
+    'bound',
+    'CDRs/s/child',
+    'array size',
+    'vCPU / mem',
+    'wall / child',
+    'Fargate $/run',
+    'S3 GET $/run',
+    'total $/run',
+  ];
+  const rows: string[][] = [];
+  const lines: string[] = [];
+  for (const n of DAILY_VOLUMES) {
+    const bounds =
+      measuredRate > S3_GETS_PER_SECOND_PER_CHILD
+        ? (['CPU (local disk)', 'S3 GETs'] as const)
+        : (['CPU (S3 GETs not binding)'] as const);
+    for (const bound of bounds) {
+      const rate = bound === 'S3 GETs' ? S3_GETS_PER_SECOND_PER_CHILD : measuredRate;
+      const array = Math.max(1, Math.ceil(n / (rate * TARGET_CHILD_SECONDS)));
+      const perChild = Math.ceil(n / array);
+      const wall = perChild / rate + TASK_STARTUP_SECONDS;
+      const fargate = (array * wall * childHourly) / 3600;
+      const s3 = (n / 1000) * S3_GET_PER_1000;
+      rows.push([
+        fmtInt(n),
+        bound,
+        fmtInt(rate),
+        String(array),
+        `${CHILD_VCPU} / ${memGb} GB`,
+        duration(wall),
+        money(fargate),
+        money(s3),
+        money(fargate + s3),
+      ]);
+      lines.push(
+        `  ${fmtInt(n)} (${bound}): array = ceil(${fmtInt(n)} / (${fmtInt(rate)} × ${TARGET_CHILD_SECONDS})) = ${array}; ` +
+          `wall = ${fmtInt(perChild)} / ${fmtInt(rate)} + ${TASK_STARTUP_SECONDS} = ${wall.toFixed(0)} s; ` +
+          `Fargate = ${array} × ${wall.toFixed(0)} s / 3600 × $${childHourly.toFixed(5)} = ${money(fargate)}; ` +
+          `S3 = ${fmtInt(n / 1000)} × $${S3_GET_PER_1000} = ${money(s3)}`,
+      );
+    }
+  }
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const fmt = (cells: readonly string[]) =>
+    `| ${cells.map((c, i) => (i < 2 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join(' | ')} |`;
+  out.push(fmt(header));
+  out.push(`|${widths.map((w, i) => `${'-'.repeat(w + 1)}${i < 2 ? '-' : ':'}`).join('|')}|`);
+  for (const r of rows) out.push(fmt(r));
+  out.push('');
+  out.push('  arithmetic:');
+  out.push(...lines);
+  out.push(
+    '  The merge step (`cdr-summary finalize`, one small job after the array) and the scheduler Lambda are not included.',
+  );
+  return `${out.join('\n')}\n`;
+}
