@@ -9,7 +9,7 @@ import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import { UsageError } from '../cli/errors';
 import { createLogger } from '../cli/logger';
-import { addDays, compareDates, formatDate, type Period, PeriodError, parseDate, periodEndingOn } from '../period';
+import { compareDates, formatDate, type Period, PeriodError, parseDate, periodEndingOn } from '../period';
 import { PriceSourceError } from '../prices/errors';
 import { SERVICES, type ServiceCode } from '../schema';
 import { StoreLocationError } from '../store/object-store';
@@ -305,9 +305,4 @@ export function registerSchedulerCommands(program: Command, io: SchedulerCommand
         options.json ? `${JSON.stringify(outcome.result)}\n` : `${describeResult(outcome.result, outcome.region)}\n`,
       );
     });
-}
-
-/** The latest end date `submit` accepts at `now` (yesterday, UTC). */
-export function latestEndDate(now: Date): string {
-  return formatDate(addDays(utcDate(now), -1));
 }
