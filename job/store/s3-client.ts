@@ -40,8 +40,9 @@ export function endpointOverride(env: NodeJS.ProcessEnv = process.env): string |
 
 /**
  * The S3 client configuration `createS3Client` uses. The endpoint is resolved here (from the
- * environment variables only; a shared-config `endpoint_url` is not used) rather than left to the SDK, because an S3-compatible server (s3rver in tests, MinIO, …) needs path-style
- * addressing and checksums only when required — settings that must never apply to real S3.
+ * environment variables only; a shared-config `endpoint_url` is not used) rather than left to the
+ * SDK, because an S3-compatible server (s3rver in tests, MinIO, …) needs path-style addressing and
+ * checksums only when required — settings that must never apply to real S3.
  */
 export function s3ClientConfig(options: S3ClientOptions = {}): S3ClientConfig {
   const env = options.env ?? process.env;
