@@ -4,13 +4,14 @@
  * of wall time, CDRs/s and peak RSS, the ratio, an answer check, and an AWS sizing guide derived from
  * the measured CPU time per CDR. Not part of `npm test`.
  *
- *   npm run bench -- [--calls N] [--runs R] [--scale] [--seed S] [--connectors C] [--cpu-prof]
+ *   npm run bench -- [--calls N] [--runs R] [--scale] [--seed S] [--connectors C] [--cpu-prof] [--rev COMMIT]
  *
  * Data is generated once into `.bench-cache/<calls>-<seed>/` and reused. See docs/performance.md.
  */
 
 import { spawnSync } from 'node:child_process';
 import {
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -19,6 +20,7 @@ import {
   renameSync,
   rmSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
@@ -31,7 +33,8 @@ import { fmtBytes, fmtInt, fmtRate, fmtSeconds, median, table } from './stats';
 
 const ROOT = join(__dirname, '..', '..');
 const CACHE = join(ROOT, '.bench-cache');
-const CLI = join(ROOT, 'bin', 'cdr-summary.js');
+/** The compiled CLI under test (a snapshot of dist/job, see prepareCli). */
+let CLI = join(ROOT, 'bin', 'cdr-summary.js');
 const SERVICE_PREFIX = 'Amazon-Chime-Voice-Connector';
 const OFFER = join('prices', 'AmazonChimeVoiceConnector-offer.json');
 /** Fixed so every generated day is inside the Weekly period ending on END. */
@@ -49,6 +52,7 @@ interface Options {
   readonly seed: number;
   readonly connectors: number;
   readonly cpuProf: boolean;
+  readonly rev: string | undefined;
 }
 
 function parseArgs(argv: readonly string[]): Options {
@@ -58,6 +62,7 @@ function parseArgs(argv: readonly string[]): Options {
   let seed = 1;
   let connectors = 10;
   let cpuProf = false;
+  let rev: string | undefined;
   const whole = (flag: string, text: string | undefined, min: number): number => {
     if (text === undefined || !/^\d+$/.test(text) || Number(text) < min) {
       throw new BenchError(
@@ -74,16 +79,20 @@ function parseArgs(argv: readonly string[]): Options {
     else if (arg === '--connectors') connectors = whole(arg, argv[++i], 1);
     else if (arg === '--scale') scale = true;
     else if (arg === '--cpu-prof') cpuProf = true;
-    else if (arg === '--help' || arg === '-h') {
+    else if (arg === '--rev') {
+      rev = argv[++i];
+      if (rev === undefined || rev.startsWith('-')) throw new BenchError('--rev needs a git revision');
+    } else if (arg === '--help' || arg === '-h') {
       process.stdout.write(
-        'usage: npm run bench -- [--calls N (200000)] [--runs R (3)] [--scale] [--seed S (1)] [--connectors C (10)] [--cpu-prof]\n' +
+        'usage: npm run bench -- [--calls N (200000)] [--runs R (3)] [--scale] [--seed S (1)] [--connectors C (10)] [--cpu-prof] [--rev COMMIT]\n' +
           '  --scale     also our throughput and peak RSS at 10k / 100k / 1M CDRs (1M is generated once, ~2 min)\n' +
-          '  --cpu-prof  one extra run of our job under node --cpu-prof; prints the top self-time functions\n',
+          '  --cpu-prof  one extra run of our job under node --cpu-prof; prints the top self-time functions\n' +
+          '  --rev C     measure commit C (built apart in .bench-cache/rev-<sha>/) instead of the working tree\n',
       );
       process.exit(0);
     } else throw new BenchError(`unknown option ${JSON.stringify(arg)} (try --help)`);
   }
-  return { calls, runs, scale, seed, connectors, cpuProf };
+  return { calls, runs, scale, seed, connectors, cpuProf, rev };
 }
 
 function log(line: string): void {
@@ -121,6 +130,68 @@ function buildJob(): void {
   log('npm run build …');
   const result = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
   if (result.status !== 0) throw new BenchError(`npm run build failed (exit ${result.status ?? result.signal})`);
+}
+
+function git(args: readonly string[]): string {
+  const result = spawnSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  if (result.status !== 0) throw new BenchError(`git ${args.join(' ')} failed: ${result.stderr.trim()}`);
+  return result.stdout.trim();
+}
+
+/**
+ * Makes the CLI under test and returns the path of its main.js.
+ * - Working tree (default): `npm run build` if dist/ is stale, then a private copy of dist/job, so a
+ *   rebuild by someone else during the bench cannot change (or break) the code being measured.
+ * - `--rev <commit>`: that commit's job/ exported with `git archive` into .bench-cache/rev-<sha>/ and
+ *   compiled there with tsc (node_modules shared through a symlink); the working tree is not touched.
+ */
+function prepareCli(rev: string | undefined): { cli: string; label: string } {
+  if (rev === undefined) {
+    buildJob();
+    const snapshot = join(CACHE, 'build-worktree');
+    rmSync(snapshot, { recursive: true, force: true });
+    cpSync(join(ROOT, 'dist', 'job'), join(snapshot, 'dist', 'job'), { recursive: true });
+    // The job finds its package root (package.json, data/) by walking up: from here that is ROOT.
+    const dirty = git(['status', '--porcelain', '--', 'job']) !== '';
+    return {
+      cli: join(snapshot, 'dist', 'job', 'main.js'),
+      label: `working tree at ${git(['rev-parse', '--short', 'HEAD'])}${dirty ? ' + uncommitted job/ changes' : ''}`,
+    };
+  }
+  const sha = git(['rev-parse', '--verify', `${rev}^{commit}`]);
+  const dir = join(CACHE, `rev-${sha.slice(0, 12)}`);
+  const main = join(dir, 'dist', 'job', 'main.js');
+  if (!existsSync(main)) {
+    log(`building ${rev} (${sha.slice(0, 12)}) in ${dir} …`);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    const archive = spawnSync(
+      'git',
+      ['archive', '--format=tar', sha, 'job', 'data', 'package.json', 'tsconfig.json', 'tsconfig.build.json'],
+      {
+        cwd: ROOT,
+        maxBuffer: 512 * 1024 * 1024,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    if (archive.status !== 0) throw new BenchError(`git archive ${sha} failed: ${archive.stderr.toString().trim()}`);
+    const untar = spawnSync('tar', ['-x', '-C', dir], { input: archive.stdout, stdio: ['pipe', 'ignore', 'pipe'] });
+    if (untar.status !== 0) throw new BenchError(`tar failed: ${untar.stderr.toString().trim()}`);
+    symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+    const tsc = spawnSync(
+      process.execPath,
+      [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
+      {
+        cwd: dir,
+        stdio: ['ignore', 'inherit', 'inherit'],
+      },
+    );
+    if (tsc.status !== 0 || !existsSync(main)) {
+      rmSync(join(dir, 'dist'), { recursive: true, force: true });
+      throw new BenchError(`tsc failed for ${rev} (${sha.slice(0, 12)})`);
+    }
+  }
+  return { cli: main, label: `commit ${sha.slice(0, 12)}` };
 }
 
 /** The generated data set of `calls` CDRs (cached: generated once into a `.partial` folder, then renamed). */
@@ -248,7 +319,7 @@ function runDuckDB(baseline: string, data: string): DuckResult {
 }
 
 function lastLines(text: string): string {
-  return text.trim().split('\n').slice(-3).join(' | ') || '(no output)';
+  return text.trim().split('\n').slice(-8).join('\n  ') || '(no output)';
 }
 
 /** Exact decimal text in canonical form (no trailing fraction zeros, no trailing point). */
@@ -284,7 +355,9 @@ async function main(): Promise<void> {
   mkdirSync(CACHE, { recursive: true });
   const machine = machineInfo();
   process.stdout.write(`machine: ${formatMachine(machine)}\n`);
-  buildJob();
+  const prepared = prepareCli(options.rev);
+  CLI = prepared.cli;
+  process.stdout.write(`job under test: ${prepared.label}\n`);
   const baseline = await buildBaseline();
   const data = ensureData(options.calls, options.seed, options.connectors);
 
