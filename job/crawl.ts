@@ -1,4 +1,5 @@
 import { dayFolderPrefix } from './cdr/keys';
+import type { ChunkTask } from './chunk';
 import { orderedMap } from './concurrency';
 import { type CalendarDate, folderDays, type Period } from './period';
 import type { ServiceSchema } from './schema';
@@ -44,4 +45,18 @@ export async function* crawl(
     return listing.objects.map((entry) => ({ ...entry, folderDate: date, partitionId }));
   });
   for await (const objects of listings) yield* objects;
+}
+
+/** Groups crawled objects into numbered chunks of up to `size` objects, in crawl order. */
+export async function* chunkTasks(objects: AsyncIterable<CrawledObject>, size: number): AsyncGenerator<ChunkTask> {
+  let seq = 0;
+  let chunk: CrawledObject[] = [];
+  for await (const object of objects) {
+    chunk.push(object);
+    if (chunk.length >= size) {
+      yield { seq: seq++, objects: chunk };
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) yield { seq: seq++, objects: chunk };
 }

@@ -1,11 +1,12 @@
 import type { Logger } from 'pino';
-import { MAX_CDR_BYTES, parseCdr } from './cdr/parse';
-import type { ParseResult, Rejection } from './cdr/record';
+import { dayBatches } from './chunk';
+import { inProcessProcessor, workerProcessor } from './chunk-pool';
 import { orderedMap } from './concurrency';
-import { type CrawledObject, crawl, planCrawl } from './crawl';
+import { chunkTasks, crawl, planCrawl } from './crawl';
 import { formatDecimal } from './money';
-import { folderInPeriod, formatDate, inPeriod, type Period, periodDays } from './period';
+import { formatDate, type Period, periodDays } from './period';
 import type { RateTable } from './prices/rate-table';
+import type { SnapshotVersion } from './prices/snapshot-format';
 import { Rater } from './rate';
 import { COST_SCALE, type ServiceSchema } from './schema';
 import { CsvReportWriter } from './sinks/csv';
@@ -14,7 +15,6 @@ import { outputKeys } from './sinks/output-keys';
 import { PartitionedParquetSink } from './sinks/parquet';
 import { RejectsWriter } from './sinks/rejects';
 import type { ObjectStore } from './store/object-store';
-import { ReportBatchBuilder } from './table';
 
 /** Everything one summary run needs. */
 export interface SummaryRunOptions {
@@ -28,24 +28,18 @@ export interface SummaryRunOptions {
   readonly logger: Logger;
   /** Objects read concurrently. Default 64. */
   readonly readConcurrency?: number;
-  /** Rows per record batch. Default 32 768. */
-  readonly batchRows?: number;
+  /** Objects per chunk of work. Default 512. */
+  readonly chunkSize?: number;
+  /** Worker threads for parsing and rating; 0 (default) works in this thread. Needs `workerSource`. */
+  readonly workers?: number;
+  /** How workers reopen the source and rebuild the rate table (plain data). */
+  readonly workerSource?: { readonly location: string; readonly priceVersions: readonly SnapshotVersion[] };
   /** Rows per Parquet file. */
   readonly parquetFileRows?: number;
   /** Called as objects are processed (progress bar). */
   readonly onProgress?: (done: number, total: number | undefined) => void;
   /** Clock, for tests. */
   readonly now?: () => Date;
-}
-
-interface ReadObject {
-  readonly object: CrawledObject;
-  readonly result: ParseResult;
-}
-
-function oversize(object: CrawledObject): Rejection {
-  const size = object.size > MAX_CDR_BYTES ? `${object.size} bytes` : 'more bytes';
-  return { code: 'too-large', reason: `the object has ${size}, more than the ${MAX_CDR_BYTES}-byte cap` };
 }
 
 /**
@@ -58,8 +52,6 @@ export async function runSummary(options: SummaryRunOptions): Promise<Manifest> 
   const now = options.now ?? (() => new Date());
   const startedAt = now();
   const keys = outputKeys(schema, period);
-  const rater = new Rater(schema, options.rateTable);
-  const readConcurrency = options.readConcurrency ?? 64;
 
   // A manifest means "complete": remove the old one before anything of this run is written.
   await dest.delete([keys.manifestKey]);
@@ -73,7 +65,27 @@ export async function runSummary(options: SummaryRunOptions): Promise<Manifest> 
   const csv = new CsvReportWriter(schema, dest.openWriter(keys.csvKey, 'text/csv; charset=utf-8'));
   const rejects = new RejectsWriter(dest.openWriter(keys.rejectsKey, 'application/x-ndjson'));
   const parquet = new PartitionedParquetSink(dest, schema, { fileRows: options.parquetFileRows });
-  const builder = new ReportBatchBuilder(schema, options.batchRows);
+  const readConcurrency = options.readConcurrency ?? 64;
+  const workers = options.workers ?? 0;
+  const processor =
+    workers > 0 && options.workerSource
+      ? workerProcessor(
+          {
+            source: options.workerSource.location,
+            service: schema.service,
+            period,
+            versions: options.workerSource.priceVersions,
+            readConcurrency,
+          },
+          workers,
+        )
+      : inProcessProcessor({
+          store: source,
+          schema,
+          period,
+          rater: new Rater(schema, options.rateTable),
+          readConcurrency,
+        });
 
   let objectsRead = 0;
   let rated = 0;
@@ -86,56 +98,39 @@ export async function runSummary(options: SummaryRunOptions): Promise<Manifest> 
   const unratedByStatus: Record<string, number> = {};
   const callsByVersion = new Map<string, number>();
 
-  const flush = async (): Promise<void> => {
-    const batch = builder.take();
-    if (!batch) return;
-    await csv.write(batch);
-    await parquet.add(batch);
-  };
-
   try {
-    const reads = orderedMap(crawl(source, schema, plan), readConcurrency, async (object): Promise<ReadObject> => {
-      const bytes = object.size > MAX_CDR_BYTES ? undefined : await source.readCapped(object.key, MAX_CDR_BYTES);
-      if (bytes === undefined) return { object, result: { ok: false, rejection: oversize(object) } };
-      return { object, result: parseCdr(bytes, schema) };
-    });
-    for await (const { object, result } of reads) {
-      objectsRead++;
-      if (!result.ok) {
-        if (folderInPeriod(period, object.folderDate)) {
-          rejected++;
-          await rejects.add(object.key, result.rejection);
-        } else {
-          outside++;
-          rejectsOutside++;
-        }
-      } else if (!inPeriod(period, result.record.startEpochSeconds)) {
-        outside++;
-      } else {
-        const rating = rater.rate(result.record);
-        builder.append(result.record, rating);
-        if (rating.version) callsByVersion.set(rating.version, (callsByVersion.get(rating.version) ?? 0) + 1);
-        if (rating.status === 'RATED' && rating.price && rating.cost !== null) {
-          rated++;
-          totalCost += rating.cost;
-          const total = byUsageType.get(rating.price.usageType) ?? { calls: 0, cost: 0n };
-          total.calls++;
-          total.cost += rating.cost;
-          byUsageType.set(rating.price.usageType, total);
-        } else {
-          unrated++;
-          unratedByStatus[rating.status] = (unratedByStatus[rating.status] ?? 0) + 1;
-        }
-        if (builder.full) await flush();
+    const tasks = chunkTasks(crawl(source, schema, plan), options.chunkSize ?? 512);
+    for await (const result of orderedMap(tasks, processor.parallelism, (task) => processor.run(task))) {
+      objectsRead += result.objectsRead;
+      rated += result.rated;
+      unrated += result.unrated;
+      outside += result.outside;
+      rejectsOutside += result.rejectsOutside;
+      rejected += result.rejects.length;
+      for (const [usageType, calls, cost] of result.costs) {
+        const total = byUsageType.get(usageType);
+        if (total) {
+          total.calls += calls;
+          total.cost += cost;
+        } else byUsageType.set(usageType, { calls, cost });
+        totalCost += cost;
       }
-      if (options.onProgress && (objectsRead & 1023) === 0) options.onProgress(objectsRead, undefined);
+      for (const [status, calls] of result.unratedByStatus)
+        unratedByStatus[status] = (unratedByStatus[status] ?? 0) + calls;
+      for (const [version, calls] of result.callsByVersion)
+        callsByVersion.set(version, (callsByVersion.get(version) ?? 0) + calls);
+      await csv.writeText(result.csv);
+      for (const day of result.days) await parquet.add(day.day, dayBatches(day));
+      for (const reject of result.rejects) await rejects.add(reject.key, reject.rejection);
+      options.onProgress?.(objectsRead, undefined);
     }
-    await flush();
     await csv.close();
     await rejects.close();
   } catch (error) {
     await Promise.allSettled([csv.abort(), rejects.abort()]);
     throw error;
+  } finally {
+    await processor.close();
   }
   options.onProgress?.(objectsRead, objectsRead);
 

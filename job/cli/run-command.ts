@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
+import { defaultWorkerCount } from '../chunk-pool';
 import { formatDate, type Period } from '../period';
 import { runSummary } from '../pipeline';
 import { PriceSourceError } from '../prices/errors';
@@ -27,6 +28,7 @@ export interface RunCommandOptions {
   readonly day?: string;
   readonly service: string;
   readonly concurrency: string;
+  readonly workers?: string;
   readonly logLevel?: string;
   readonly quiet?: boolean;
 }
@@ -36,15 +38,20 @@ function positiveInteger(text: string, what: string): number {
   return Number(text);
 }
 
+function wholeNumber(text: string, what: string): number {
+  if (!/^\d+$/.test(text)) throw new UsageError(`${what} must be a whole number`);
+  return Number(text);
+}
+
 function parseService(text: string): ServiceCode {
   if (!isServiceCode(text))
     throw new UsageError(`unknown service ${JSON.stringify(text)} (expected ${SERVICES.join(' or ')})`);
   return text;
 }
 
-async function openInput(text: string, what: string): Promise<ObjectStore> {
+async function openInput(text: string, what: string, probe: string): Promise<ObjectStore> {
   try {
-    return await openStore(text);
+    return await openStore(text, { probe });
   } catch (error) {
     if (error instanceof StoreLocationError) throw new UsageError(`${what}: ${error.message}`);
     throw error;
@@ -59,8 +66,9 @@ export async function executeRun(
   const period = periodFromArguments(options);
   const service = parseService(options.service);
   const concurrency = positiveInteger(options.concurrency, '--concurrency');
+  const workers = options.workers === undefined ? defaultWorkerCount() : wholeNumber(options.workers, '--workers');
   const schema = schemaFor(service);
-  const source = await openInput(options.source, '--source');
+  const source = await openInput(options.source, '--source', schema.cdrPrefix);
   const opened: ObjectStore[] = [source];
   try {
     let prices: Awaited<ReturnType<typeof loadPricesArgument>>;
@@ -72,7 +80,7 @@ export async function executeRun(
       }
       throw error;
     }
-    const dest = options.dest === undefined ? source : await openStoreForOutput(options.dest);
+    const dest = options.dest === undefined ? source : await openStoreForOutput(options.dest, schema.summaryPrefix);
     if (dest !== source) opened.push(dest);
     logger.info(
       {
@@ -97,6 +105,8 @@ export async function executeRun(
       pricesLocation: prices.location,
       logger,
       readConcurrency: concurrency,
+      workers,
+      workerSource: { location: options.source, priceVersions: prices.snapshot.versions },
       onProgress: (done, total) => progress.update(done, total),
     });
     if (!options.quiet) process.stdout.write(formatSummary(manifest, dest.location));
@@ -106,9 +116,9 @@ export async function executeRun(
   }
 }
 
-async function openStoreForOutput(text: string): Promise<ObjectStore> {
+async function openStoreForOutput(text: string, probe: string): Promise<ObjectStore> {
   try {
-    return await openStore(text, { create: true });
+    return await openStore(text, { create: true, probe });
   } catch (error) {
     if (error instanceof StoreLocationError) throw new UsageError(`--dest: ${error.message}`);
     throw error;
@@ -133,6 +143,7 @@ export function registerRunCommand(program: Command): void {
     .option('--day <day>', "the original's event form: day of the end date")
     .option('--service <code>', `service to summarize (${SERVICES.join(' | ')})`, 'AmazonChimeVoiceConnector')
     .option('--concurrency <n>', 'objects read at once', '64')
+    .option('--workers <n>', 'worker threads for parsing and rating (default: one per core; 0 = none)')
     .option('--log-level <level>', 'pino log level (default info; warn on a terminal)')
     .option('--quiet', 'do not print the summary table')
     .action(async (options: RunCommandOptions) => {

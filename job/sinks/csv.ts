@@ -33,16 +33,32 @@ export function csvField(text: string): string {
   return NEEDS_QUOTES.test(text) ? `"${text.replace(QUOTE, '""')}"` : text;
 }
 
+/** Renders a batch's rows as CSV text (CRLF after every row, no header), in the schema's column order. */
+export function csvRows(schema: ServiceSchema, batch: ReportBatch): string {
+  const columns = batch.columns;
+  const kinds = schema.columns.map((c) => c.kind);
+  const width = kinds.length;
+  let text = '';
+  for (let r = 0; r < batch.length; r++) {
+    for (let c = 0; c < width; c++) {
+      const value = (columns[c] as CdrValue[])[r] ?? null;
+      const kind = kinds[c] as ColumnKind;
+      const cell = kind === 'string' && typeof value === 'string' ? csvField(value) : csvCell(kind, value);
+      text += c === 0 ? cell : `,${cell}`;
+    }
+    text += '\r\n';
+  }
+  return text;
+}
+
 /** Streams the period's report as RFC 4180 CSV (UTF-8, CRLF, header row, fixed column order). */
 export class CsvReportWriter {
-  private readonly kinds: ColumnKind[];
   private bytes = 0;
 
   constructor(
     schema: ServiceSchema,
     private readonly writer: ObjectWriter,
   ) {
-    this.kinds = schema.columns.map((c) => c.kind);
     this.push(`${schema.columns.map((c) => csvField(c.name)).join(',')}\r\n`);
   }
 
@@ -51,22 +67,9 @@ export class CsvReportWriter {
     return this.bytes;
   }
 
-  /** Appends a batch of rows; resolves when the stream can take more. */
-  async write(batch: ReportBatch): Promise<void> {
-    const columns = batch.columns;
-    const kinds = this.kinds;
-    const width = kinds.length;
-    let text = '';
-    for (let r = 0; r < batch.length; r++) {
-      for (let c = 0; c < width; c++) {
-        const value = (columns[c] as CdrValue[])[r] ?? null;
-        const kind = kinds[c] as ColumnKind;
-        const cell = kind === 'string' && typeof value === 'string' ? csvField(value) : csvCell(kind, value);
-        text += c === 0 ? cell : `,${cell}`;
-      }
-      text += '\r\n';
-    }
-    if (!this.push(text)) {
+  /** Appends rendered rows (see `csvRows`); resolves when the stream can take more. */
+  async writeText(text: string): Promise<void> {
+    if (text !== '' && !this.push(text)) {
       await new Promise<void>((resolve) => this.writer.stream.once('drain', resolve));
     }
   }

@@ -1,12 +1,8 @@
 import type { RecordBatch } from 'apache-arrow';
-import type { CdrValue } from '../cdr/record';
 import { type CalendarDate, dateOfEpochSeconds, pad2 } from '../period';
 import type { ServiceSchema } from '../schema';
 import type { ObjectStore } from '../store/object-store';
-import type { ReportBatch } from '../table';
 import { encodeParquet } from './parquet-encode';
-
-const DAY_MS = 86_400_000;
 
 /** Options of the partitioned Parquet sink. */
 export interface ParquetSinkOptions {
@@ -42,7 +38,6 @@ export class PartitionedParquetSink {
   private readonly fileRows: number;
   private readonly maxPendingRows: number;
   private readonly filePrefix: string;
-  private readonly startTimeColumn: number;
   private bytesWritten = 0;
 
   constructor(
@@ -53,7 +48,6 @@ export class PartitionedParquetSink {
     this.fileRows = options.fileRows ?? 131_072;
     this.maxPendingRows = options.maxPendingRows ?? 262_144;
     this.filePrefix = options.filePrefix ?? 'part-';
-    this.startTimeColumn = schema.columns.findIndex((c) => c.name === 'StartTime');
   }
 
   /** Keys written so far. */
@@ -66,40 +60,18 @@ export class PartitionedParquetSink {
     return this.bytesWritten;
   }
 
-  /** Adds a batch of rows, flushing partitions that are full. */
-  async add(batch: ReportBatch): Promise<void> {
-    const starts = batch.columns[this.startTimeColumn] as CdrValue[];
-    const first = Math.floor((starts[0] as number) / DAY_MS);
-    let single = true;
-    for (let i = 1; i < batch.length; i++) {
-      if (Math.floor((starts[i] as number) / DAY_MS) !== first) {
-        single = false;
-        break;
-      }
-    }
-    if (single) {
-      await this.enqueue(first, batch);
-    } else {
-      const byDay = new Map<number, number[]>();
-      for (let i = 0; i < batch.length; i++) {
-        const day = Math.floor((starts[i] as number) / DAY_MS);
-        const rows = byDay.get(day);
-        if (rows) rows.push(i);
-        else byDay.set(day, [i]);
-      }
-      for (const [day, rows] of [...byDay].sort((a, b) => a[0] - b[0])) await this.enqueue(day, batch.select(rows));
-    }
-  }
-
-  private async enqueue(day: number, batch: ReportBatch): Promise<void> {
+  /** Adds rows of one call-start day (days since the epoch), flushing partitions that are full. */
+  async add(day: number, batches: readonly RecordBatch[]): Promise<void> {
     let entry = this.pending.get(day);
     if (!entry) {
       entry = { batches: [], rows: 0, files: 0 };
       this.pending.set(day, entry);
     }
-    entry.batches.push(batch.toArrow());
-    entry.rows += batch.length;
-    this.pendingRows += batch.length;
+    for (const batch of batches) {
+      entry.batches.push(batch);
+      entry.rows += batch.numRows;
+      this.pendingRows += batch.numRows;
+    }
     if (entry.rows >= this.fileRows) await this.flush(day, entry);
     while (this.pendingRows > this.maxPendingRows) {
       let largest: [number, Pending] | undefined;

@@ -10,6 +10,8 @@ export interface OpenStoreOptions {
   create?: boolean;
   /** S3 client to use for `s3://` locations; the caller keeps ownership. Default: a new client from the environment. */
   client?: S3Client;
+  /** S3 only: a key prefix to check access with before returning (see S3StoreOptions.probe). */
+  probe?: string;
 }
 
 /**
@@ -25,7 +27,11 @@ export async function openStore(text: string, options: OpenStoreOptions = {}): P
     throw new StoreLocationError(error instanceof Error ? error.message : String(error));
   }
   if (location.kind === 's3') {
-    return S3Store.open(location.bucket, location.prefix, { client: options.client, create: options.create });
+    return S3Store.open(location.bucket, location.prefix, {
+      client: options.client,
+      create: options.create,
+      probe: options.probe,
+    });
   }
   return LocalStore.open(location.path, { create: options.create });
 }

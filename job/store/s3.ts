@@ -2,8 +2,8 @@ import { PassThrough, Readable } from 'node:stream';
 import {
   DeleteObjectsCommand,
   GetObjectCommand,
-  HeadBucketCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   PutObjectCommand,
   paginateListObjectsV2,
   type S3Client,
@@ -32,6 +32,13 @@ export interface S3StoreOptions {
   client?: S3Client;
   /** Accepted for symmetry with LocalStore; S3 prefixes need no creating and buckets are never created. */
   create?: boolean;
+  /**
+   * Key prefix (relative to the store's prefix) to check access with: one ListObjectsV2 of at most one
+   * key. Default: no check (the first real request reports a missing bucket). A prefix is used rather
+   * than HeadBucket because IAM authorizes HeadBucket as an unconditioned s3:ListBucket, which
+   * least-privilege roles (ListBucket limited to the CDR, pricing and summary prefixes) do not have.
+   */
+  probe?: string;
 }
 
 interface ErrorShape {
@@ -99,15 +106,16 @@ export class S3Store implements ObjectStore {
   }
 
   /**
-   * Opens `s3://bucket/prefix`, checking with HeadBucket that the bucket exists and is reachable;
-   * failures become one StoreLocationError (`bucket not found: s3://x`, `access denied to s3://x`).
+   * Opens `s3://bucket/prefix`; with `probe`, checks that the bucket exists and the prefix can be
+   * listed. Failures become one StoreLocationError (`bucket not found: s3://x`, `access denied to s3://x`).
    */
   static async open(bucket: string, prefix = '', options: S3StoreOptions = {}): Promise<S3Store> {
     const normalized = prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`;
     const client = options.client ?? createS3Client();
     const store = new S3Store(client, options.client === undefined, bucket, normalized);
+    if (options.probe === undefined) return store;
     try {
-      await client.send(new HeadBucketCommand({ Bucket: bucket }));
+      await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: normalized + options.probe, MaxKeys: 1 }));
     } catch (error) {
       await store.close();
       const status = httpStatus(error);

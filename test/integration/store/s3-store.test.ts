@@ -43,7 +43,7 @@ describe('S3Store on s3rver', () => {
           const bucket = await freshBucket();
           return { open: (sub) => openStore(`s3://${bucket}${sub ? `/${sub}` : ''}`, { client: s3.client }) };
         },
-        openMissing: () => openStore('s3://no-such-bucket', { client: s3.client }),
+        openMissing: () => openStore('s3://no-such-bucket', { client: s3.client, probe: '' }),
         missingMessage: /^bucket not found: s3:\/\/no-such-bucket$/,
       }),
     );
@@ -68,7 +68,7 @@ describe('S3Store on s3rver', () => {
         maxAttempts: 1,
       });
       try {
-        const error = await S3Store.open(bucket, '', { client }).then(
+        const error = await S3Store.open(bucket, '', { client, probe: '' }).then(
           () => undefined,
           (e: unknown) => e,
         );

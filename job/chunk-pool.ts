@@ -1,0 +1,113 @@
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { type ChunkContext, type ChunkResult, type ChunkTask, processChunk } from './chunk';
+import type { Period } from './period';
+import type { SnapshotVersion } from './prices/snapshot-format';
+import type { ServiceCode } from './schema';
+
+/** Runs chunks, in this thread or on worker threads. */
+export interface ChunkProcessor {
+  /** Chunks worth keeping in flight to keep every thread busy. */
+  readonly parallelism: number;
+  run(task: ChunkTask): Promise<ChunkResult>;
+  close(): Promise<void>;
+}
+
+/** Everything a worker needs to build its own context (plain data: it crosses the thread boundary). */
+export interface WorkerSetup {
+  /** `--source` as given: a folder or `s3://bucket[/prefix]`; each worker opens its own store. */
+  readonly source: string;
+  readonly service: ServiceCode;
+  readonly period: Period;
+  readonly versions: readonly SnapshotVersion[];
+  readonly readConcurrency: number;
+}
+
+/** Worker threads to use by default: one per available core, none on a single core. */
+export function defaultWorkerCount(): number {
+  const cores = availableParallelism();
+  return cores > 1 ? cores : 0;
+}
+
+/** Processes chunks in the calling thread. */
+export function inProcessProcessor(context: ChunkContext): ChunkProcessor {
+  return {
+    parallelism: 2,
+    run: (task) => processChunk(task, context),
+    close: async () => {},
+  };
+}
+
+interface Pending {
+  readonly task: ChunkTask;
+  readonly resolve: (result: ChunkResult) => void;
+  readonly reject: (error: Error) => void;
+}
+
+/** The worker entry point next to this file: compiled `.js`, or `.ts` through tsx when run from source. */
+function workerScript(): { file: string; execArgv: string[] } {
+  const fromSource = __filename.endsWith('.ts');
+  return {
+    file: path.join(__dirname, `chunk-worker.${fromSource ? 'ts' : 'js'}`),
+    execArgv: fromSource ? ['--require', 'tsx/cjs'] : [],
+  };
+}
+
+/**
+ * Processes chunks on `count` worker threads (parse, validate, rate, render are CPU work; with
+ * several cores they run side by side while the main thread lists and writes). Results come back
+ * per task, so the caller keeps output order deterministic.
+ */
+export function workerProcessor(setup: WorkerSetup, count: number): ChunkProcessor {
+  const { file, execArgv } = workerScript();
+  const idle: Worker[] = [];
+  const busy = new Map<Worker, Pending>();
+  const queue: Pending[] = [];
+  let failure: Error | undefined;
+
+  const dispatch = () => {
+    while (idle.length > 0 && queue.length > 0) {
+      const worker = idle.pop() as Worker;
+      const pending = queue.shift() as Pending;
+      busy.set(worker, pending);
+      worker.postMessage(pending.task);
+    }
+  };
+
+  for (let i = 0; i < count; i++) {
+    const worker = new Worker(file, { execArgv, workerData: setup });
+    worker.on('message', (message: { result?: ChunkResult; error?: string }) => {
+      const pending = busy.get(worker);
+      busy.delete(worker);
+      idle.push(worker);
+      if (pending) {
+        if (message.result) pending.resolve(message.result);
+        else pending.reject(new Error(message.error ?? 'worker failed'));
+      }
+      dispatch();
+    });
+    worker.on('error', (error) => {
+      failure = error;
+      const pending = busy.get(worker);
+      busy.delete(worker);
+      pending?.reject(error);
+      for (const waiting of queue.splice(0)) waiting.reject(error);
+    });
+    idle.push(worker);
+  }
+
+  return {
+    parallelism: count * 2,
+    run(task) {
+      if (failure) return Promise.reject(failure);
+      return new Promise<ChunkResult>((resolve, reject) => {
+        queue.push({ task, resolve, reject });
+        dispatch();
+      });
+    },
+    async close() {
+      await Promise.all([...idle, ...busy.keys()].map((worker) => worker.terminate()));
+    },
+  };
+}

@@ -1,0 +1,29 @@
+/** Worker-thread entry: builds its own store, rate table and rater, then processes chunks on request. */
+import { parentPort, workerData } from 'node:worker_threads';
+import { type ChunkContext, type ChunkTask, processChunk, toTransferable } from './chunk';
+import type { WorkerSetup } from './chunk-pool';
+import { createRateTable } from './prices/rate-table-impl';
+import { Rater } from './rate';
+import { schemaFor } from './schema';
+import { openStore } from './store/open';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const setup = workerData as WorkerSetup;
+const schema = schemaFor(setup.service);
+const contextReady: Promise<ChunkContext> = openStore(setup.source).then((store) => ({
+  store,
+  schema,
+  period: setup.period,
+  rater: new Rater(schema, createRateTable(setup.service, setup.versions)),
+  readConcurrency: setup.readConcurrency,
+}));
+
+parentPort?.on('message', (task: ChunkTask) => {
+  contextReady
+    .then((context) => processChunk(task, context))
+    .then(
+      (result) => parentPort?.postMessage({ result: toTransferable(result) }),
+      (error: unknown) => parentPort?.postMessage({ error: error instanceof Error ? error.message : String(error) }),
+    );
+});

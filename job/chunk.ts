@@ -1,0 +1,186 @@
+import { type RecordBatch, Table, tableFromIPC, tableToIPC } from 'apache-arrow';
+import { MAX_CDR_BYTES, parseCdr } from './cdr/parse';
+import type { ParseResult, Rejection } from './cdr/record';
+import { type CalendarDate, folderInPeriod, inPeriod, type Period } from './period';
+import type { Rater } from './rate';
+import type { ServiceSchema } from './schema';
+import { csvRows } from './sinks/csv';
+import type { ObjectStore } from './store/object-store';
+import { type ReportBatch, ReportBatchBuilder } from './table';
+
+/** One object of a chunk: key, listed size (-1 unknown) and the date of its day folder. */
+export interface ChunkObject {
+  readonly key: string;
+  readonly size: number;
+  readonly folderDate: CalendarDate;
+}
+
+/** A unit of work: consecutive objects of the crawl, processed together. */
+export interface ChunkTask {
+  readonly seq: number;
+  readonly objects: readonly ChunkObject[];
+}
+
+/** Calls and cost (scaled bigint) of one usage type within a chunk. */
+export type UsageTypeCost = readonly [usageType: string, calls: number, cost: bigint];
+
+/**
+ * Rows of one call-start day within a chunk: Arrow record batches in this thread, or the same as an
+ * Arrow IPC stream once they have to cross a thread boundary (see `toTransferable`).
+ */
+export interface DayRows {
+  /** Days since the epoch (UTC) of the calls' start. */
+  readonly day: number;
+  readonly rows: number;
+  readonly batches?: readonly RecordBatch[];
+  readonly ipc?: Uint8Array;
+}
+
+/** What processing a chunk yields; everything is plain data so it can cross a worker boundary. */
+export interface ChunkResult {
+  readonly seq: number;
+  readonly objectsRead: number;
+  readonly rated: number;
+  readonly unrated: number;
+  readonly outside: number;
+  readonly rejectsOutside: number;
+  /** CSV text of the chunk's rows (no header), in crawl order. */
+  readonly csv: string;
+  readonly days: readonly DayRows[];
+  readonly rejects: readonly { readonly key: string; readonly rejection: Rejection }[];
+  readonly costs: readonly UsageTypeCost[];
+  readonly unratedByStatus: readonly (readonly [status: string, calls: number])[];
+  readonly callsByVersion: readonly (readonly [version: string, calls: number])[];
+}
+
+/** What a chunk needs besides its objects. */
+export interface ChunkContext {
+  readonly store: ObjectStore;
+  readonly schema: ServiceSchema;
+  readonly period: Period;
+  readonly rater: Rater;
+  /** Reads in flight within a chunk (S3); local reads are synchronous anyway. */
+  readonly readConcurrency: number;
+}
+
+const DAY_MS = 86_400_000;
+
+function oversize(object: ChunkObject): Rejection {
+  const size = object.size > MAX_CDR_BYTES ? `${object.size} bytes` : 'more bytes';
+  return { code: 'too-large', reason: `the object has ${size}, more than the ${MAX_CDR_BYTES}-byte cap` };
+}
+
+async function readAll(context: ChunkContext, objects: readonly ChunkObject[]): Promise<(Buffer | undefined)[]> {
+  const out: (Buffer | undefined)[] = new Array(objects.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < objects.length) {
+      const i = next++;
+      const object = objects[i] as ChunkObject;
+      out[i] = object.size > MAX_CDR_BYTES ? undefined : await context.store.readCapped(object.key, MAX_CDR_BYTES);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(context.readConcurrency, objects.length) }, worker));
+  return out;
+}
+
+/** Splits a batch by call-start day (almost always one day) and encodes each part as Arrow IPC. */
+function splitByDay(batch: ReportBatch, startColumn: number): DayRows[] {
+  const starts = batch.columns[startColumn] as number[];
+  const byDay = new Map<number, number[]>();
+  for (let i = 0; i < batch.length; i++) {
+    const day = Math.floor((starts[i] as number) / DAY_MS);
+    const rows = byDay.get(day);
+    if (rows) rows.push(i);
+    else byDay.set(day, [i]);
+  }
+  const days = [...byDay.keys()].sort((a, b) => a - b);
+  return days.map((day) => {
+    const rows = byDay.get(day) as number[];
+    const part = byDay.size === 1 ? batch : batch.select(rows);
+    return { day, rows: rows.length, batches: [part.toArrow()] };
+  });
+}
+
+/**
+ * Reads, parses, validates and rates one chunk of objects and renders its rows as CSV text and Arrow
+ * IPC per call-start day. Objects that cannot be used become rejects (in the period their folder
+ * belongs to); valid calls starting outside the period are counted, not reported.
+ */
+export async function processChunk(task: ChunkTask, context: ChunkContext): Promise<ChunkResult> {
+  const { schema, period, rater } = context;
+  const bytes = await readAll(context, task.objects);
+  const builder = new ReportBatchBuilder(schema, Number.MAX_SAFE_INTEGER);
+  const rejects: { key: string; rejection: Rejection }[] = [];
+  const costs = new Map<string, { calls: number; cost: bigint }>();
+  const unratedByStatus = new Map<string, number>();
+  const callsByVersion = new Map<string, number>();
+  let rated = 0;
+  let unrated = 0;
+  let outside = 0;
+  let rejectsOutside = 0;
+  task.objects.forEach((object, i) => {
+    const data = bytes[i];
+    const result: ParseResult =
+      data === undefined ? { ok: false, rejection: oversize(object) } : parseCdr(data, schema);
+    if (!result.ok) {
+      if (folderInPeriod(period, object.folderDate)) rejects.push({ key: object.key, rejection: result.rejection });
+      else {
+        outside++;
+        rejectsOutside++;
+      }
+      return;
+    }
+    if (!inPeriod(period, result.record.startEpochSeconds)) {
+      outside++;
+      return;
+    }
+    const rating = rater.rate(result.record);
+    builder.append(result.record, rating);
+    if (rating.version) callsByVersion.set(rating.version, (callsByVersion.get(rating.version) ?? 0) + 1);
+    if (rating.status === 'RATED' && rating.price && rating.cost !== null) {
+      rated++;
+      const total = costs.get(rating.price.usageType);
+      if (total) {
+        total.calls++;
+        total.cost += rating.cost;
+      } else costs.set(rating.price.usageType, { calls: 1, cost: rating.cost });
+    } else {
+      unrated++;
+      unratedByStatus.set(rating.status, (unratedByStatus.get(rating.status) ?? 0) + 1);
+    }
+  });
+  const batch = builder.take();
+  const startColumn = schema.columns.findIndex((c) => c.name === 'StartTime');
+  return {
+    seq: task.seq,
+    objectsRead: task.objects.length,
+    rated,
+    unrated,
+    outside,
+    rejectsOutside,
+    csv: batch ? csvRows(schema, batch) : '',
+    days: batch ? splitByDay(batch, startColumn) : [],
+    rejects,
+    costs: [...costs].map(([usageType, t]) => [usageType, t.calls, t.cost] as const),
+    unratedByStatus: [...unratedByStatus],
+    callsByVersion: [...callsByVersion],
+  };
+}
+
+/** The result with its record batches encoded as Arrow IPC, ready for `postMessage`. */
+export function toTransferable(result: ChunkResult): ChunkResult {
+  return {
+    ...result,
+    days: result.days.map((d) => ({
+      day: d.day,
+      rows: d.rows,
+      ipc: d.ipc ?? tableToIPC(new Table(d.batches as RecordBatch[]), 'stream'),
+    })),
+  };
+}
+
+/** The record batches of a day's rows, decoding the IPC form if the result crossed a thread boundary. */
+export function dayBatches(rows: DayRows): readonly RecordBatch[] {
+  return rows.batches ?? (rows.ipc ? tableFromIPC(rows.ipc).batches : []);
+}
