@@ -198,6 +198,18 @@ describe('parseCdr', () => {
         expected: '😀',
       },
       {
+        name: 'brackets and escaped quotes inside strings are not nesting',
+        patch: { SourcePhoneNumberName: `${'[{'.repeat(40)}\\"${'['.repeat(40)}` },
+        field: 'SourcePhoneNumberName',
+        expected: `${'[{'.repeat(40)}\\"${'['.repeat(40)}`,
+      },
+      {
+        name: 'shallow unknown nesting accepted',
+        patch: { Extra: [[{ a: [1] }]] },
+        field: 'Status',
+        expected: 'Completed',
+      },
+      {
         name: 'unknown fields ignored',
         patch: { Foo: { bar: [1, 2] }, Extra: 'x' },
         field: 'Status',
