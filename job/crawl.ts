@@ -13,19 +13,38 @@ export interface CrawledObject extends ObjectEntry {
   readonly partitionId: string;
 }
 
+/** One day folder of one connector (or account). */
+export interface DayFolder {
+  readonly date: CalendarDate;
+  readonly partitionId: string;
+}
+
 /** What the crawl is asked to cover. */
 export interface CrawlPlan {
   /** Connector/account folders found under the CDR prefix, sorted. */
   readonly partitions: readonly string[];
-  /** Day folders to list (the period's days plus the next day). */
-  readonly days: readonly CalendarDate[];
+  /** Day folders to list, day by day then partition by partition (the period's days plus the next day). */
+  readonly folders: readonly DayFolder[];
 }
 
 /** Lists the connector (or account) folders under the service's CDR prefix, and nothing else. */
 export async function planCrawl(store: ObjectStore, schema: ServiceSchema, period: Period): Promise<CrawlPlan> {
-  const listing = await store.listFolder(schema.cdrPrefix);
+  const listing = await store.listFolder(schema.cdrPrefix, { sizes: false });
   const partitions = listing.folders.map((folder) => folder.slice(schema.cdrPrefix.length, -1)).sort();
-  return { partitions, days: folderDays(period) };
+  const folders = folderDays(period).flatMap((date) => partitions.map((partitionId) => ({ date, partitionId })));
+  return { partitions, folders };
+}
+
+/**
+ * The part of a plan one shard reads: a contiguous, balanced slice of its folders, so the shards'
+ * outputs concatenated in shard order equal a single run's exactly.
+ */
+export function shardPlan(plan: CrawlPlan, index: number, count: number): CrawlPlan {
+  const n = plan.folders.length;
+  return {
+    partitions: plan.partitions,
+    folders: plan.folders.slice(Math.floor((index * n) / count), Math.floor(((index + 1) * n) / count)),
+  };
 }
 
 /**
@@ -39,8 +58,7 @@ export async function* crawl(
   plan: CrawlPlan,
   listConcurrency = 8,
 ): AsyncGenerator<CrawledObject> {
-  const folders = plan.days.flatMap((date) => plan.partitions.map((partitionId) => ({ date, partitionId })));
-  const listings = orderedMap(folders, listConcurrency, async ({ date, partitionId }) => {
+  const listings = orderedMap(plan.folders, listConcurrency, async ({ date, partitionId }) => {
     const listing = await store.listFolder(dayFolderPrefix(schema, partitionId, date), { sizes: false });
     return listing.objects.map((entry) => ({ ...entry, folderDate: date, partitionId }));
   });

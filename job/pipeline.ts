@@ -1,20 +1,21 @@
 import type { Logger } from 'pino';
 import { dayBatches } from './chunk';
-import { inProcessProcessor, workerProcessor } from './chunk-pool';
+import { type ChunkProcessor, inProcessProcessor, workerProcessor } from './chunk-pool';
 import { orderedMap } from './concurrency';
-import { chunkTasks, crawl, planCrawl } from './crawl';
-import { formatDecimal } from './money';
-import { formatDate, type Period, periodDays } from './period';
+import { type CrawlPlan, chunkTasks, crawl, planCrawl, shardPlan } from './crawl';
+import { formatDate, type Period } from './period';
 import type { RateTable } from './prices/rate-table';
 import type { SnapshotVersion } from './prices/snapshot-format';
 import { Rater } from './rate';
-import { COST_SCALE, type ServiceSchema } from './schema';
+import type { ServiceSchema } from './schema';
 import { CsvReportWriter } from './sinks/csv';
-import { type Manifest, serializeManifest, type UsageTypeTotal } from './sinks/manifest';
-import { outputKeys } from './sinks/output-keys';
+import { buildManifest, type Manifest, type PartialManifest, serializeManifest } from './sinks/manifest';
+import { outputKeys, partialKeys, type ShardSpec } from './sinks/output-keys';
 import { PartitionedParquetSink } from './sinks/parquet';
 import { RejectsWriter } from './sinks/rejects';
+import { removeStaleOutputs } from './sinks/retention';
 import type { ObjectStore } from './store/object-store';
+import { RunTotals } from './totals';
 
 /** Everything one summary run needs. */
 export interface SummaryRunOptions {
@@ -42,87 +43,62 @@ export interface SummaryRunOptions {
   readonly now?: () => Date;
 }
 
-/**
- * Runs one period's summary: crawl the period's day folders, parse and validate every object, rate
- * each call against the price version in effect at its start, stream record batches to the CSV
- * report and the Parquet dataset, write rejects, and write the manifest last.
- */
-export async function runSummary(options: SummaryRunOptions): Promise<Manifest> {
-  const { schema, period, source, dest, logger } = options;
-  const now = options.now ?? (() => new Date());
-  const startedAt = now();
-  const keys = outputKeys(schema, period);
+/** Where the rows of one pass go, and what the pass produced. */
+interface PassOutputs {
+  readonly csvKey: string;
+  readonly rejectsKey: string;
+  /** Parquet file-name prefix, distinct per shard. */
+  readonly filePrefix: string;
+  /** Whether the CSV starts with the header row (single runs; finalize adds it for shards). */
+  readonly header: boolean;
+}
 
-  // A manifest means "complete": remove the old one before anything of this run is written.
-  await dest.delete([keys.manifestKey]);
+interface PassResult {
+  readonly totals: RunTotals;
+  readonly csvBytes: number;
+  readonly parquetKeys: string[];
+}
 
-  const plan = await planCrawl(source, schema, period);
-  logger.info(
-    { period: `${formatDate(period.start)}..${formatDate(period.end)}`, connectors: plan.partitions.length },
-    'crawl planned',
-  );
-
-  const csv = new CsvReportWriter(schema, dest.openWriter(keys.csvKey, 'text/csv; charset=utf-8'));
-  const rejects = new RejectsWriter(dest.openWriter(keys.rejectsKey, 'application/x-ndjson'));
-  const parquet = new PartitionedParquetSink(dest, schema, { fileRows: options.parquetFileRows });
+function chunkProcessor(options: SummaryRunOptions): ChunkProcessor {
+  const { schema, period } = options;
   const readConcurrency = options.readConcurrency ?? 64;
   const workers = options.workers ?? 0;
-  const processor =
-    workers > 0 && options.workerSource
-      ? workerProcessor(
-          {
-            source: options.workerSource.location,
-            service: schema.service,
-            period,
-            versions: options.workerSource.priceVersions,
-            readConcurrency,
-          },
-          workers,
-        )
-      : inProcessProcessor({
-          store: source,
-          schema,
-          period,
-          rater: new Rater(schema, options.rateTable),
-          readConcurrency,
-        });
+  if (workers > 0 && options.workerSource) {
+    const setup = {
+      source: options.workerSource.location,
+      service: schema.service,
+      period,
+      versions: options.workerSource.priceVersions,
+      readConcurrency,
+    };
+    return workerProcessor(setup, workers);
+  }
+  const rater = new Rater(schema, options.rateTable);
+  return inProcessProcessor({ store: options.source, schema, period, rater, readConcurrency });
+}
 
-  let objectsRead = 0;
-  let rated = 0;
-  let unrated = 0;
-  let rejected = 0;
-  let outside = 0;
-  let rejectsOutside = 0;
-  let totalCost = 0n;
-  const byUsageType = new Map<string, { calls: number; cost: bigint }>();
-  const unratedByStatus: Record<string, number> = {};
-  const callsByVersion = new Map<string, number>();
-
+/**
+ * Reads the plan's folders and streams every call in the period to the CSV, the Parquet dataset and
+ * the rejects file, in crawl order. Outputs become visible only when complete.
+ */
+async function runPass(options: SummaryRunOptions, plan: CrawlPlan, outputs: PassOutputs): Promise<PassResult> {
+  const { schema, source, dest } = options;
+  const csv = new CsvReportWriter(schema, dest.openWriter(outputs.csvKey, 'text/csv; charset=utf-8'), outputs.header);
+  const rejects = new RejectsWriter(dest.openWriter(outputs.rejectsKey, 'application/x-ndjson'));
+  const parquet = new PartitionedParquetSink(dest, schema, {
+    fileRows: options.parquetFileRows,
+    filePrefix: outputs.filePrefix,
+  });
+  const processor = chunkProcessor(options);
+  const totals = new RunTotals();
   try {
     const tasks = chunkTasks(crawl(source, schema, plan), options.chunkSize ?? 512);
     for await (const result of orderedMap(tasks, processor.parallelism, (task) => processor.run(task))) {
-      objectsRead += result.objectsRead;
-      rated += result.rated;
-      unrated += result.unrated;
-      outside += result.outside;
-      rejectsOutside += result.rejectsOutside;
-      rejected += result.rejects.length;
-      for (const [usageType, calls, cost] of result.costs) {
-        const total = byUsageType.get(usageType);
-        if (total) {
-          total.calls += calls;
-          total.cost += cost;
-        } else byUsageType.set(usageType, { calls, cost });
-        totalCost += cost;
-      }
-      for (const [status, calls] of result.unratedByStatus)
-        unratedByStatus[status] = (unratedByStatus[status] ?? 0) + calls;
-      for (const [version, calls] of result.callsByVersion)
-        callsByVersion.set(version, (callsByVersion.get(version) ?? 0) + calls);
+      totals.addChunk(result);
       await csv.writeText(result.csv);
       for (const day of result.days) await parquet.add(day.day, dayBatches(day));
       for (const reject of result.rejects) await rejects.add(reject.key, reject.rejection);
-      options.onProgress?.(objectsRead, undefined);
+      options.onProgress?.(totals.objectsRead, undefined);
     }
     await csv.close();
     await rejects.close();
@@ -132,68 +108,127 @@ export async function runSummary(options: SummaryRunOptions): Promise<Manifest> 
   } finally {
     await processor.close();
   }
-  options.onProgress?.(objectsRead, objectsRead);
+  options.onProgress?.(totals.objectsRead, totals.objectsRead);
+  const parquetKeys = await parquet.close();
+  return { totals, csvBytes: csv.size, parquetKeys };
+}
 
-  const parquetKeys = await parquet.finish(periodDays(period));
-  // The period folder holds exactly one report: drop earlier reports of the same period.
-  const previous = (await dest.listFolder(keys.reportFolder)).objects
-    .map((o) => o.key)
-    .filter((key) => key !== keys.csvKey && key !== keys.manifestKey);
-  if (previous.length > 0) await dest.delete(previous);
+/**
+ * Runs one period's summary in this process: crawl the period's day folders, parse and validate
+ * every object, rate each call against the price version in effect at its start, stream record
+ * batches to the CSV report and the Parquet dataset, write rejects, replace what earlier runs left,
+ * and write the manifest last (its presence means the period is complete).
+ */
+export async function runSummary(options: SummaryRunOptions): Promise<Manifest> {
+  const { schema, period, source, dest, logger } = options;
+  const now = options.now ?? (() => new Date());
+  const startedAt = now();
+  const keys = outputKeys(schema, period);
+  const plan = await planCrawl(source, schema, period);
+  // A manifest means "complete": remove the old one before anything of this run is written.
+  await dest.delete([keys.manifestKey]);
+  logger.info(
+    {
+      period: `${formatDate(period.start)}..${formatDate(period.end)}`,
+      connectors: plan.partitions.length,
+      folders: plan.folders.length,
+    },
+    'crawl planned',
+  );
+  const pass = await runPass(options, plan, {
+    csvKey: keys.csvKey,
+    rejectsKey: keys.rejectsKey,
+    filePrefix: 'part-',
+    header: true,
+  });
+  await removeStaleOutputs(dest, schema, period, keys, pass.parquetKeys);
+  const manifest = buildManifest({
+    schema,
+    period,
+    source: source.location,
+    prices: options.pricesLocation,
+    totals: pass.totals,
+    csvKey: keys.csvKey,
+    csvBytes: pass.csvBytes,
+    rejectsKey: keys.rejectsKey,
+    parquetKeys: pass.parquetKeys,
+    priceVersions: options.rateTable.versions,
+    connectors: plan.partitions.length,
+    foldersListed: plan.folders.length,
+    shards: 1,
+    startedAt,
+    finishedAt: now(),
+  });
+  await dest.write(keys.manifestKey, serializeManifest(manifest), 'application/json');
+  logSummary(logger, manifest, pass.parquetKeys.length);
+  return manifest;
+}
 
-  const costByUsageType: UsageTypeTotal[] = [...byUsageType]
-    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    .map(([usageType, t]) => ({ usageType, calls: t.calls, cost: formatDecimal(t.cost, COST_SCALE) }));
-  const finishedAt = now();
-  const manifest: Manifest = {
-    manifestVersion: 1,
+/**
+ * Runs one shard of a fanned-out period (a Batch array child): reads its slice of the period's
+ * folders, writes its Parquet files (named per shard) and a partial report, rejects and manifest
+ * under `partials/`. `finalize` merges the shards into the period's single report and manifest.
+ */
+export async function runShard(options: SummaryRunOptions, shard: ShardSpec): Promise<PartialManifest> {
+  const { schema, period, source, dest, logger } = options;
+  const now = options.now ?? (() => new Date());
+  const startedAt = now();
+  const keys = partialKeys(schema, period, shard);
+  const fullPlan = await planCrawl(source, schema, period);
+  const plan = shardPlan(fullPlan, shard.index, shard.count);
+  await dest.delete([keys.manifestKey, outputKeys(schema, period).manifestKey]);
+  logger.info({ shard: `${shard.index + 1}/${shard.count}`, folders: plan.folders.length }, 'shard planned');
+  const pass = await runPass(options, plan, {
+    csvKey: keys.csvKey,
+    rejectsKey: keys.rejectsKey,
+    filePrefix: `part-s${String(shard.index).padStart(4, '0')}-`,
+    header: false,
+  });
+  const partial: PartialManifest = {
+    partialVersion: 1,
     service: schema.service,
     frequency: period.frequency,
     periodStart: formatDate(period.start),
     periodEnd: formatDate(period.end),
-    source: source.location,
-    prices: options.pricesLocation,
-    objectsRead,
-    recordsRated: rated,
-    recordsUnrated: unrated,
-    recordsRejected: rejected,
-    objectsOutsidePeriod: outside,
-    rejectsOutsidePeriod: rejectsOutside,
-    totalCost: formatDecimal(totalCost, COST_SCALE),
-    currency: 'USD',
-    costByUsageType,
-    unratedByStatus,
+    shardIndex: shard.index,
+    shardCount: shard.count,
+    totals: pass.totals.toJSON(),
     csvKey: keys.csvKey,
-    csvBytes: csv.size,
-    parquetKeys,
+    csvBytes: pass.csvBytes,
     rejectsKey: keys.rejectsKey,
-    priceVersions: options.rateTable.versions.map((v) => ({
-      id: v.id,
-      effectiveFrom: new Date(v.effectiveFrom * 1000).toISOString(),
-      effectiveUntil: v.effectiveUntil === null ? null : new Date(v.effectiveUntil * 1000).toISOString(),
-      calls: callsByVersion.get(v.id) ?? 0,
-    })),
-    connectors: plan.partitions.length,
-    foldersListed: plan.partitions.length * plan.days.length,
+    parquetKeys: pass.parquetKeys,
+    connectors: fullPlan.partitions.length,
+    foldersListed: plan.folders.length,
     startedAt: startedAt.toISOString(),
-    finishedAt: finishedAt.toISOString(),
-    durationMs: finishedAt.getTime() - startedAt.getTime(),
+    finishedAt: now().toISOString(),
   };
-  await dest.write(keys.manifestKey, serializeManifest(manifest), 'application/json');
+  await dest.write(keys.manifestKey, `${JSON.stringify(partial, null, 2)}\n`, 'application/json');
+  logger.info(
+    { shard: `${shard.index + 1}/${shard.count}`, objectsRead: partial.totals.objectsRead, csvBytes: pass.csvBytes },
+    'shard written',
+  );
+  return partial;
+}
+
+/** Logs the outcome of a completed period as one structured line. */
+export function logSummary(logger: Logger, manifest: Manifest, parquetFiles: number): void {
   logger.info(
     {
-      objectsRead,
-      recordsRated: rated,
-      recordsUnrated: unrated,
-      recordsRejected: rejected,
-      objectsOutsidePeriod: outside,
+      service: manifest.service,
+      frequency: manifest.frequency,
+      periodStart: manifest.periodStart,
+      periodEnd: manifest.periodEnd,
+      objectsRead: manifest.objectsRead,
+      recordsRated: manifest.recordsRated,
+      recordsUnrated: manifest.recordsUnrated,
+      recordsRejected: manifest.recordsRejected,
+      objectsOutsidePeriod: manifest.objectsOutsidePeriod,
       totalCost: manifest.totalCost,
-      csvBytes: csv.size,
-      parquetFiles: parquetKeys.length,
-      parquetBytes: parquet.bytes,
+      csvBytes: manifest.csvBytes,
+      parquetFiles,
+      shards: manifest.shards,
       durationMs: manifest.durationMs,
     },
     'summary written',
   );
-  return manifest;
 }

@@ -32,6 +32,7 @@ export function registerDemoCommand(program: Command): void {
         connectors: 3,
         seed: 2025,
         end,
+        unknownUsageTypeRatio: 0.005,
       });
       process.stdout.write(`generated ${generated.objects} CDRs in ${root} (week ending ${formatDate(end)})\n\n`);
       await executeRun({

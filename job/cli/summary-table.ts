@@ -1,4 +1,9 @@
+import { formatDecimal, parseDecimal } from '../money';
+import { COST_SCALE } from '../schema';
 import type { Manifest } from '../sinks/manifest';
+
+/** Usage types shown before the rest are folded into one line. */
+const MAX_ROWS = 12;
 
 function table(rows: string[][], rightAligned: boolean[]): string {
   const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length))) ?? [];
@@ -12,7 +17,18 @@ function table(rows: string[][], rightAligned: boolean[]): string {
 /** The end-of-run summary: where the outputs are, counts, and calls and cost by usage type. */
 export function formatSummary(manifest: Manifest, destination: string): string {
   const rows: string[][] = [['Usage type', 'Calls', 'Cost (USD)']];
-  for (const t of manifest.costByUsageType) rows.push([t.usageType, String(t.calls), t.cost]);
+  // Largest costs first; a long tail is folded into one line (the manifest and CSV have them all).
+  const byCost = [...manifest.costByUsageType].sort((a, b) => Number(b.cost) - Number(a.cost));
+  for (const t of byCost.slice(0, MAX_ROWS)) rows.push([t.usageType, String(t.calls), t.cost]);
+  if (byCost.length > MAX_ROWS) {
+    const rest = byCost.slice(MAX_ROWS);
+    const calls = rest.reduce((n, t) => n + t.calls, 0);
+    const cost = formatDecimal(
+      rest.reduce((sum, t) => sum + parseDecimal(t.cost, COST_SCALE), 0n),
+      COST_SCALE,
+    );
+    rows.push([`(${rest.length} more usage types)`, String(calls), cost]);
+  }
   for (const [status, calls] of Object.entries(manifest.unratedByStatus)) rows.push([status, String(calls), '-']);
   rows.push(['Total', String(manifest.recordsRated + manifest.recordsUnrated), manifest.totalCost]);
   return [

@@ -33,6 +33,11 @@ export function csvField(text: string): string {
   return NEEDS_QUOTES.test(text) ? `"${text.replace(QUOTE, '""')}"` : text;
 }
 
+/** The header row: column names in the schema's order, CRLF-terminated. */
+export function csvHeader(schema: ServiceSchema): string {
+  return `${schema.columns.map((c) => csvField(c.name)).join(',')}\r\n`;
+}
+
 /** Renders a batch's rows as CSV text (CRLF after every row, no header), in the schema's column order. */
 export function csvRows(schema: ServiceSchema, batch: ReportBatch): string {
   const columns = batch.columns;
@@ -58,8 +63,9 @@ export class CsvReportWriter {
   constructor(
     schema: ServiceSchema,
     private readonly writer: ObjectWriter,
+    header = true,
   ) {
-    this.push(`${schema.columns.map((c) => csvField(c.name)).join(',')}\r\n`);
+    if (header) this.push(csvHeader(schema));
   }
 
   /** Bytes written so far. */

@@ -1,5 +1,9 @@
-import type { Frequency } from '../period';
+import { formatDecimal } from '../money';
+import { type Frequency, formatDate, type Period } from '../period';
+import type { PriceVersionWindow } from '../prices/rate-table';
 import type { ServiceCode } from '../schema';
+import { COST_SCALE, type ServiceSchema } from '../schema';
+import type { RunTotals, TotalsJson } from '../totals';
 
 /** Calls and cost of one usage type (or rating status, for unrated calls). */
 export interface UsageTypeTotal {
@@ -54,6 +58,8 @@ export interface Manifest {
   readonly priceVersions: readonly ManifestPriceVersion[];
   readonly connectors: number;
   readonly foldersListed: number;
+  /** Shards the period was read by (1 for a single-process run). */
+  readonly shards: number;
   readonly startedAt: string;
   readonly finishedAt: string;
   readonly durationMs: number;
@@ -62,4 +68,85 @@ export interface Manifest {
 /** Serializes a manifest deterministically (stable key order as declared, 2-space indent). */
 export function serializeManifest(manifest: Manifest): string {
   return `${JSON.stringify(manifest, null, 2)}\n`;
+}
+
+/** What a shard of a fanned-out run leaves for `finalize` (`partials/…/shard-I-of-N.json`). */
+export interface PartialManifest {
+  readonly partialVersion: 1;
+  readonly service: string;
+  readonly frequency: Frequency;
+  readonly periodStart: string;
+  readonly periodEnd: string;
+  readonly shardIndex: number;
+  readonly shardCount: number;
+  readonly totals: TotalsJson;
+  readonly csvKey: string;
+  readonly csvBytes: number;
+  readonly rejectsKey: string;
+  readonly parquetKeys: readonly string[];
+  readonly connectors: number;
+  readonly foldersListed: number;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+}
+
+/** Everything `buildManifest` needs besides the totals. */
+export interface ManifestInputs {
+  readonly schema: ServiceSchema;
+  readonly period: Period;
+  readonly source: string;
+  readonly prices: string;
+  readonly totals: RunTotals;
+  readonly csvKey: string;
+  readonly csvBytes: number;
+  readonly rejectsKey: string;
+  readonly parquetKeys: readonly string[];
+  readonly priceVersions: readonly PriceVersionWindow[];
+  readonly connectors: number;
+  readonly foldersListed: number;
+  readonly shards: number;
+  readonly startedAt: Date;
+  readonly finishedAt: Date;
+}
+
+const iso = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString();
+
+/** Assembles the manifest of a completed period (single run or finalized shards). */
+export function buildManifest(input: ManifestInputs): Manifest {
+  const t = input.totals;
+  return {
+    manifestVersion: 1,
+    service: input.schema.service,
+    frequency: input.period.frequency,
+    periodStart: formatDate(input.period.start),
+    periodEnd: formatDate(input.period.end),
+    source: input.source,
+    prices: input.prices,
+    objectsRead: t.objectsRead,
+    recordsRated: t.rated,
+    recordsUnrated: t.unrated,
+    recordsRejected: t.rejected,
+    objectsOutsidePeriod: t.outside,
+    rejectsOutsidePeriod: t.rejectsOutside,
+    totalCost: formatDecimal(t.totalCost, COST_SCALE),
+    currency: 'USD',
+    costByUsageType: t.costByUsageType(),
+    unratedByStatus: t.unratedByStatus(),
+    csvKey: input.csvKey,
+    csvBytes: input.csvBytes,
+    parquetKeys: [...input.parquetKeys].sort(),
+    rejectsKey: input.rejectsKey,
+    priceVersions: input.priceVersions.map((v) => ({
+      id: v.id,
+      effectiveFrom: iso(v.effectiveFrom),
+      effectiveUntil: v.effectiveUntil === null ? null : iso(v.effectiveUntil),
+      calls: t.callsByVersion(v.id),
+    })),
+    connectors: input.connectors,
+    foldersListed: input.foldersListed,
+    shards: input.shards,
+    startedAt: input.startedAt.toISOString(),
+    finishedAt: input.finishedAt.toISOString(),
+    durationMs: input.finishedAt.getTime() - input.startedAt.getTime(),
+  };
 }

@@ -26,3 +26,26 @@ export function outputKeys(schema: ServiceSchema, period: Period): OutputKeys {
     rejectsKey: `${rejectsFolder}rejects.jsonl`,
   };
 }
+
+/** One shard of a fanned-out run: which part of the period's folders it reads. */
+export interface ShardSpec {
+  /** 0-based. */
+  readonly index: number;
+  readonly count: number;
+}
+
+/** Where one shard leaves its partial outputs until `finalize` merges them. */
+export interface PartialKeys {
+  readonly folder: string;
+  readonly csvKey: string;
+  readonly rejectsKey: string;
+  readonly manifestKey: string;
+}
+
+/** The partial output keys of a shard (`…-Summary/partials/<Frequency>/<YYYY>/<MM>/<DD>/shard-I-of-N.*`). */
+export function partialKeys(schema: ServiceSchema, period: Period, shard: ShardSpec): PartialKeys {
+  const end = period.end;
+  const folder = `${schema.summaryPrefix}partials/${period.frequency}/${end.year}/${pad2(end.month)}/${pad2(end.day)}/`;
+  const name = `${folder}shard-${shard.index}-of-${shard.count}`;
+  return { folder, csvKey: `${name}.csv`, rejectsKey: `${name}.jsonl`, manifestKey: `${name}.json` };
+}

@@ -28,8 +28,7 @@ interface Pending {
 /**
  * Writes report rows as a Parquet dataset partitioned by call START day (year=/month=/day=), with
  * bounded memory: rows wait as Arrow batches per partition and go out as files of `fileRows` rows.
- * `finish()` deletes every file of the owned partitions this run did not write, so a partition
- * always holds exactly the latest run's calls.
+ * Replacing the files an earlier run left is the caller's job (see `removeStaleOutputs`).
  */
 export class PartitionedParquetSink {
   private readonly pending = new Map<number, Pending>();
@@ -95,19 +94,10 @@ export class PartitionedParquetSink {
     entry.rows = 0;
   }
 
-  /**
-   * Flushes every partition, then removes files this run did not write from the partitions of
-   * `ownedDays` (the period's days). Returns the keys written, sorted.
-   */
-  async finish(ownedDays: readonly CalendarDate[]): Promise<string[]> {
+  /** Flushes every partition; returns the keys written, sorted. */
+  async close(): Promise<string[]> {
     for (const [day, entry] of [...this.pending].sort((a, b) => a[0] - b[0])) await this.flush(day, entry);
     this.pending.clear();
-    const keep = new Set(this.written);
-    for (const date of ownedDays) {
-      const listing = await this.store.listFolder(partitionPrefix(this.schema, date));
-      const stale = listing.objects.map((o) => o.key).filter((key) => !keep.has(key));
-      if (stale.length > 0) await this.store.delete(stale);
-    }
     return [...this.written].sort();
   }
 }

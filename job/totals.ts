@@ -1,0 +1,107 @@
+import type { ChunkResult } from './chunk';
+import { formatDecimal } from './money';
+import { COST_SCALE } from './schema';
+import type { UsageTypeTotal } from './sinks/manifest';
+
+/** RunTotals as plain JSON (costs as integer text scaled by 10^COST_SCALE), for shard partial manifests. */
+export interface TotalsJson {
+  readonly objectsRead: number;
+  readonly rated: number;
+  readonly unrated: number;
+  readonly rejected: number;
+  readonly outside: number;
+  readonly rejectsOutside: number;
+  readonly costByUsageType: readonly (readonly [usageType: string, calls: number, scaledCost: string])[];
+  readonly unratedByStatus: readonly (readonly [status: string, calls: number])[];
+  readonly callsByVersion: readonly (readonly [version: string, calls: number])[];
+}
+
+function bump(map: Map<string, number>, key: string, by: number): void {
+  map.set(key, (map.get(key) ?? 0) + by);
+}
+
+/** Counts and exact costs of a run (or shard), accumulated chunk by chunk and mergeable across shards. */
+export class RunTotals {
+  objectsRead = 0;
+  rated = 0;
+  unrated = 0;
+  rejected = 0;
+  outside = 0;
+  rejectsOutside = 0;
+  private readonly byUsageType = new Map<string, { calls: number; cost: bigint }>();
+  private readonly unrated_ = new Map<string, number>();
+  private readonly versions = new Map<string, number>();
+
+  /** Adds a processed chunk. */
+  addChunk(result: ChunkResult): void {
+    this.objectsRead += result.objectsRead;
+    this.rated += result.rated;
+    this.unrated += result.unrated;
+    this.outside += result.outside;
+    this.rejectsOutside += result.rejectsOutside;
+    this.rejected += result.rejects.length;
+    for (const [usageType, calls, cost] of result.costs) this.addCost(usageType, calls, cost);
+    for (const [status, calls] of result.unratedByStatus) bump(this.unrated_, status, calls);
+    for (const [version, calls] of result.callsByVersion) bump(this.versions, version, calls);
+  }
+
+  private addCost(usageType: string, calls: number, cost: bigint): void {
+    const total = this.byUsageType.get(usageType);
+    if (total) {
+      total.calls += calls;
+      total.cost += cost;
+    } else this.byUsageType.set(usageType, { calls, cost });
+  }
+
+  /** Adds another shard's totals. */
+  merge(other: TotalsJson): void {
+    this.objectsRead += other.objectsRead;
+    this.rated += other.rated;
+    this.unrated += other.unrated;
+    this.rejected += other.rejected;
+    this.outside += other.outside;
+    this.rejectsOutside += other.rejectsOutside;
+    for (const [usageType, calls, cost] of other.costByUsageType) this.addCost(usageType, calls, BigInt(cost));
+    for (const [status, calls] of other.unratedByStatus) bump(this.unrated_, status, calls);
+    for (const [version, calls] of other.callsByVersion) bump(this.versions, version, calls);
+  }
+
+  /** Sum of the cost of every rated call, scaled by 10^COST_SCALE. */
+  get totalCost(): bigint {
+    let sum = 0n;
+    for (const total of this.byUsageType.values()) sum += total.cost;
+    return sum;
+  }
+
+  /** Calls and cost per usage type, sorted by usage type. */
+  costByUsageType(): UsageTypeTotal[] {
+    return [...this.byUsageType]
+      .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+      .map(([usageType, t]) => ({ usageType, calls: t.calls, cost: formatDecimal(t.cost, COST_SCALE) }));
+  }
+
+  /** Unrated calls per RatingStatus, sorted. */
+  unratedByStatus(): Record<string, number> {
+    return Object.fromEntries([...this.unrated_].sort((a, b) => (a[0] < b[0] ? -1 : 1)));
+  }
+
+  /** Calls rated (or looked up) per price version. */
+  callsByVersion(id: string): number {
+    return this.versions.get(id) ?? 0;
+  }
+
+  /** Plain JSON form (see TotalsJson). */
+  toJSON(): TotalsJson {
+    return {
+      objectsRead: this.objectsRead,
+      rated: this.rated,
+      unrated: this.unrated,
+      rejected: this.rejected,
+      outside: this.outside,
+      rejectsOutside: this.rejectsOutside,
+      costByUsageType: [...this.byUsageType].map(([u, t]) => [u, t.calls, t.cost.toString()] as const),
+      unratedByStatus: [...this.unrated_],
+      callsByVersion: [...this.versions],
+    };
+  }
+}
