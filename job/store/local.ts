@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, createWriteStream, promises as fs, mkdirSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -9,6 +10,7 @@ import {
   type ObjectStore,
   type ObjectWriter,
   StoreLocationError,
+  type StoreStats,
 } from './object-store';
 
 let tempCounter = 0;
@@ -17,6 +19,14 @@ let scratch = Buffer.allocUnsafe(0);
 function tempSuffix(): string {
   tempCounter += 1;
   return `.tmp-${process.pid}-${Date.now().toString(36)}-${tempCounter}`;
+}
+
+function hasCode(error: unknown, code: string): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === code;
+}
+
+function contentTag(body: Uint8Array): string {
+  return createHash('sha256').update(body).digest('hex');
 }
 
 function isNotFound(error: unknown): boolean {
@@ -30,6 +40,8 @@ function isNotFound(error: unknown): boolean {
  */
 export class LocalStore implements ObjectStore {
   readonly location: string;
+  private bytesIn = 0;
+  private bytesOut = 0;
 
   private constructor(private readonly root: string) {
     this.location = root;
@@ -97,7 +109,9 @@ export class LocalStore implements ObjectStore {
 
   async read(key: string): Promise<Buffer> {
     try {
-      return await fs.readFile(this.pathOf(key));
+      const body = await fs.readFile(this.pathOf(key));
+      this.bytesIn += body.length;
+      return body;
     } catch (error) {
       if (isNotFound(error)) throw new ObjectNotFoundError(key, this.location);
       throw error;
@@ -127,6 +141,7 @@ export class LocalStore implements ObjectStore {
         length += n;
         if (length > maxBytes) return undefined;
       }
+      this.bytesIn += length;
       return Buffer.from(scratch.subarray(0, length));
     } finally {
       closeSync(fd);
@@ -150,6 +165,7 @@ export class LocalStore implements ObjectStore {
     const temp = file + tempSuffix();
     await fs.writeFile(temp, body);
     await fs.rename(temp, file);
+    this.bytesOut += typeof body === 'string' ? Buffer.byteLength(body) : body.length;
   }
 
   openWriter(key: string): ObjectWriter {
@@ -158,12 +174,16 @@ export class LocalStore implements ObjectStore {
     // The directory must exist before the stream opens its file descriptor.
     mkdirSync(path.dirname(file), { recursive: true });
     const stream = createWriteStream(temp);
+    const counted = (bytes: number) => {
+      this.bytesOut += bytes;
+    };
     return {
       stream,
       async done() {
         stream.end();
         await finished(stream);
         await fs.rename(temp, file);
+        counted(stream.bytesWritten);
       },
       async abort() {
         stream.destroy();
@@ -179,6 +199,65 @@ export class LocalStore implements ObjectStore {
   async exists(key: string): Promise<boolean> {
     const stat = await fs.stat(this.pathOf(key)).catch(() => undefined);
     return stat?.isFile() ?? false;
+  }
+
+  /**
+   * Writes a temporary file, then hard-links it to the key: the link fails (EEXIST) when the key
+   * exists, and the object is complete whenever it is visible.
+   */
+  async createExclusive(key: string, body: string | Uint8Array): Promise<boolean> {
+    const file = this.pathOf(key);
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    const temp = file + tempSuffix();
+    await fs.writeFile(temp, body);
+    try {
+      await fs.link(temp, file);
+      this.bytesOut += typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+      return true;
+    } catch (error) {
+      if (hasCode(error, 'EEXIST')) return false;
+      throw error;
+    } finally {
+      await fs.rm(temp, { force: true });
+    }
+  }
+
+  /** The tag is the SHA-256 of the content. */
+  async readTagged(key: string): Promise<{ body: Buffer; tag: string }> {
+    const body = await this.read(key);
+    return { body, tag: contentTag(body) };
+  }
+
+  /**
+   * Renames the file aside (only one process can), then checks it is the expected version; a file
+   * that changed in between is linked back (unless the key was recreated meanwhile).
+   */
+  async deleteTagged(key: string, tag: string): Promise<boolean> {
+    const file = this.pathOf(key);
+    const aside = file + tempSuffix();
+    try {
+      await fs.rename(file, aside);
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      throw error;
+    }
+    try {
+      if (contentTag(await fs.readFile(aside)) === tag) return true;
+      await fs.link(aside, file).catch(() => {});
+      return false;
+    } finally {
+      await fs.rm(aside, { force: true });
+    }
+  }
+
+  /** Bytes read and written; a local store makes no requests and never retries. */
+  stats(): StoreStats {
+    return {
+      requests: 0,
+      retries: { throttle: 0, server: 0, network: 0, timeout: 0 },
+      bytesIn: this.bytesIn,
+      bytesOut: this.bytesOut,
+    };
   }
 
   async close(): Promise<void> {}

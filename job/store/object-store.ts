@@ -58,6 +58,37 @@ export interface ObjectStore {
   exists(key: string): Promise<boolean>;
   /** Releases sockets and other resources. */
   close(): Promise<void>;
+  /**
+   * Creates `key` only if no object has that key yet: S3 `PutObject` with `If-None-Match: *`, an
+   * exclusive create (`wx`) on disk. Returns false when the key exists. (Leases, job/lease.ts.)
+   */
+  createExclusive?(key: string, body: string | Uint8Array): Promise<boolean>;
+  /** Reads an object with a tag that changes whenever it is rewritten (S3: its ETag). */
+  readTagged?(key: string): Promise<{ readonly body: Buffer; readonly tag: string }>;
+  /**
+   * Deletes `key` only while it still carries `tag` (S3 `DeleteObject` with `If-Match`). Returns
+   * false when it was rewritten or deleted meanwhile.
+   */
+  deleteTagged?(key: string, tag: string): Promise<boolean>;
+  /** What the store did so far: requests, retries by kind, bytes read and written. */
+  stats?(): StoreStats;
+}
+
+/** Counters a store keeps for the run's logs (`ObjectStore.stats`). */
+export interface StoreStats {
+  /** Requests made (S3: API calls, first attempts only; local: 0). */
+  readonly requests: number;
+  /** Retries by cause: throttling (503 SlowDown, 429), server errors, dropped connections, timeouts. */
+  readonly retries: {
+    readonly throttle: number;
+    readonly server: number;
+    readonly network: number;
+    readonly timeout: number;
+  };
+  /** Object bytes read. */
+  readonly bytesIn: number;
+  /** Object bytes written. */
+  readonly bytesOut: number;
 }
 
 /** Thrown by `read` when the object does not exist. */

@@ -2,11 +2,25 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { BudgetedRetryStrategy, DEFAULT_RETRY_POLICY, type RetryPolicy, S3Counters } from './s3-retry';
 
 /** Attempts per request (first try included) unless the caller says otherwise. */
 export const DEFAULT_MAX_ATTEMPTS = 8;
 /** Sockets kept per host: the job reads with ~64 requests in flight. */
 export const DEFAULT_MAX_SOCKETS = 64;
+/** Longest wait for a TCP (and TLS) connection. */
+export const DEFAULT_CONNECTION_TIMEOUT_MS = 10_000;
+/**
+ * Longest time a socket may sit idle (no byte sent or received) during a request, including while a
+ * response body streams: a stalled connection fails and is retried, but a long price-file download
+ * that keeps moving is never cut.
+ */
+export const DEFAULT_SOCKET_TIMEOUT_MS = 30_000;
+/**
+ * Longest time from sending a request until its response headers arrive (uploads included: a 5 MiB
+ * part or a Parquet file must go up within it). The body that follows is bounded by the idle timeout.
+ */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
 /** Region used when neither the options nor AWS_REGION/AWS_DEFAULT_REGION name one. */
 export const DEFAULT_REGION = 'us-east-1';
 
@@ -20,12 +34,44 @@ export interface S3ClientOptions {
   endpoint?: string;
   /** Static credentials; defaults to the SDK's default credential chain. */
   credentials?: S3ClientConfig['credentials'];
-  /** Attempts per request, first try included (default 8). */
+  /** Attempts per request, first try included (default AWS_MAX_ATTEMPTS, else 8). */
   maxAttempts?: number;
-  /** SDK retry strategy (default `standard`). */
-  retryMode?: 'standard' | 'adaptive';
+  /**
+   * Retry policy (backoff bases, run budget); default DEFAULT_RETRY_POLICY with the environment's
+   * CDR_S3_RETRY_BUDGET as the budget floor. `maxAttempts` above wins over `retry.maxAttempts`.
+   */
+  retry?: Partial<RetryPolicy>;
   /** Sockets kept open per host (default 64). */
   maxSockets?: number;
+  /** Connection timeout in ms (default CDR_S3_CONNECTION_TIMEOUT_MS, else 10 s). */
+  connectionTimeoutMs?: number;
+  /** Socket idle timeout in ms (default CDR_S3_SOCKET_TIMEOUT_MS, else 30 s). */
+  socketTimeoutMs?: number;
+  /** Time to response headers in ms (default CDR_S3_REQUEST_TIMEOUT_MS, else 120 s). */
+  requestTimeoutMs?: number;
+  /** Counters the client's retry strategy updates (default: new ones, see `s3ClientCounters`). */
+  counters?: S3Counters;
+}
+
+function positiveEnv(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const text = env[name];
+  if (text === undefined || text === '') return undefined;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new Error(`${name} must be a positive number, got ${JSON.stringify(text)}`);
+  return value;
+}
+
+/** The retry policy in effect for these options (see `BudgetedRetryStrategy`). */
+export function retryPolicy(options: S3ClientOptions = {}): RetryPolicy {
+  const env = options.env ?? process.env;
+  return {
+    ...DEFAULT_RETRY_POLICY,
+    budgetBase: positiveEnv(env, 'CDR_S3_RETRY_BUDGET') ?? DEFAULT_RETRY_POLICY.budgetBase,
+    ...options.retry,
+    maxAttempts:
+      options.maxAttempts ?? options.retry?.maxAttempts ?? positiveEnv(env, 'AWS_MAX_ATTEMPTS') ?? DEFAULT_MAX_ATTEMPTS,
+  };
 }
 
 /**
@@ -48,10 +94,12 @@ export function s3ClientConfig(options: S3ClientOptions = {}): S3ClientConfig {
   const env = options.env ?? process.env;
   const maxSockets = options.maxSockets ?? DEFAULT_MAX_SOCKETS;
   const endpoint = options.endpoint ?? endpointOverride(env);
+  const policy = retryPolicy(options);
   const config: S3ClientConfig = {
     region: options.region ?? (env.AWS_REGION || env.AWS_DEFAULT_REGION || DEFAULT_REGION),
-    maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-    retryMode: options.retryMode ?? 'standard',
+    maxAttempts: policy.maxAttempts,
+    // Our own strategy: retries on every kind of transient failure, counted by kind, within a run budget.
+    retryStrategy: new BudgetedRetryStrategy(policy, options.counters ?? new S3Counters()),
     followRegionRedirects: true,
     // Resolve each command's middleware stack once instead of on every request: a large share of the
     // per-request CPU when reading millions of tiny objects. (Middleware must be added before the
@@ -63,7 +111,15 @@ export function s3ClientConfig(options: S3ClientOptions = {}): S3ClientConfig {
     requestHandler: new NodeHttpHandler({
       httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
       httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }),
-      connectionTimeout: 10_000,
+      connectionTimeout:
+        options.connectionTimeoutMs ??
+        positiveEnv(env, 'CDR_S3_CONNECTION_TIMEOUT_MS') ??
+        DEFAULT_CONNECTION_TIMEOUT_MS,
+      socketTimeout:
+        options.socketTimeoutMs ?? positiveEnv(env, 'CDR_S3_SOCKET_TIMEOUT_MS') ?? DEFAULT_SOCKET_TIMEOUT_MS,
+      requestTimeout:
+        options.requestTimeoutMs ?? positiveEnv(env, 'CDR_S3_REQUEST_TIMEOUT_MS') ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      throwOnRequestTimeout: true,
     }),
   };
   if (options.credentials) config.credentials = options.credentials;
@@ -76,7 +132,20 @@ export function s3ClientConfig(options: S3ClientOptions = {}): S3ClientConfig {
   return config;
 }
 
+const strategyOf = new WeakMap<S3Client, BudgetedRetryStrategy>();
+
 /** Creates an S3 client from the standard AWS environment (see `s3ClientConfig`). */
 export function createS3Client(options: S3ClientOptions = {}): S3Client {
-  return new S3Client(s3ClientConfig(options));
+  const config = s3ClientConfig(options);
+  const client = new S3Client(config);
+  strategyOf.set(client, config.retryStrategy as BudgetedRetryStrategy);
+  return client;
+}
+
+/**
+ * The retry strategy (and through it the counters: requests, retries by kind) of a client made by
+ * `createS3Client`, for the retries the SDK cannot make itself (a body cut off mid-stream).
+ */
+export function s3ClientRetryStrategy(client: S3Client): BudgetedRetryStrategy | undefined {
+  return strategyOf.get(client);
 }

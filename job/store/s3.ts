@@ -1,7 +1,10 @@
-import { PassThrough, Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
+import { BroadcastChannel, isMainThread } from 'node:worker_threads';
 import {
+  DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
+  type GetObjectCommandOutput,
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
@@ -16,8 +19,10 @@ import {
   type ObjectStore,
   type ObjectWriter,
   StoreLocationError,
+  type StoreStats,
 } from './object-store';
-import { createS3Client } from './s3-client';
+import { createS3Client, retryPolicy, s3ClientRetryStrategy } from './s3-client';
+import { BudgetedRetryStrategy, backoffDelay, type RetryKind, retryKind, S3Counters, sleep } from './s3-retry';
 
 /** DeleteObjects accepts at most this many keys per request. */
 const DELETE_BATCH = 1000;
@@ -45,6 +50,14 @@ interface ErrorShape {
   name?: string;
   Code?: string;
   $metadata?: { httpStatusCode?: number };
+}
+
+/** A response body that failed mid-stream: the request succeeded, so the SDK did not retry it. */
+class BodyError extends Error {
+  override readonly name = 'BodyError';
+  constructor(readonly error: unknown) {
+    super(error instanceof Error ? error.message : String(error));
+  }
 }
 
 function errorShape(error: unknown): ErrorShape {
@@ -76,10 +89,10 @@ function collect(body: unknown, expectedLength: number | undefined, what: string
       chunks.push(chunk);
       length += chunk.length;
     });
-    body.once('error', reject);
+    body.once('error', (error) => reject(new BodyError(error)));
     body.once('end', () => {
       if (expectedLength !== undefined && length !== expectedLength) {
-        reject(new Error(`truncated read of ${what}: ${length} of ${expectedLength} bytes`));
+        reject(new BodyError(new Error(`truncated read of ${what}: ${length} of ${expectedLength} bytes`)));
         return;
       }
       // Tiny objects (the common case) arrive in one chunk: no copy.
@@ -94,6 +107,9 @@ function collect(body: unknown, expectedLength: number | undefined, what: string
  */
 export class S3Store implements ObjectStore {
   readonly location: string;
+  /** Retries the SDK cannot make (bodies cut off mid-stream) go through the client's strategy and budget. */
+  private readonly retries: BudgetedRetryStrategy;
+  private readonly counters: S3Counters;
 
   private constructor(
     private readonly client: S3Client,
@@ -103,6 +119,44 @@ export class S3Store implements ObjectStore {
     readonly prefix: string,
   ) {
     this.location = `s3://${bucket}${prefix ? `/${prefix.slice(0, -1)}` : ''}`;
+    // A client from elsewhere keeps its own retry strategy; ours then only counts what the store sees.
+    this.retries = s3ClientRetryStrategy(client) ?? new BudgetedRetryStrategy(retryPolicy(), new S3Counters());
+    this.counters = this.retries.counters;
+    forwardWorkerStats(this);
+  }
+
+  /** Requests, retries by kind, object bytes read and written so far. */
+  stats(): StoreStats {
+    return this.counters.snapshot();
+  }
+
+  /** Adds counters of another store over the same location (a worker thread's). */
+  addStats(delta: StoreStats): void {
+    this.counters.add(delta);
+  }
+
+  /** Registers a listener of counter changes (worker-thread forwarding). */
+  onStats(listener: (delta: StoreStats) => void): void {
+    this.counters.onChange(listener);
+  }
+
+  /**
+   * Runs `attempt` (a GET and the reading of its body) again when the body fails mid-stream: the
+   * SDK's retries end once response headers arrive, so a connection dropped while the body streams
+   * would otherwise fail the read. Uses the client's retry budget and backoff; other errors (already
+   * retried by the SDK, or final) pass through.
+   */
+  private async withBodyRetries<T>(attempt: () => Promise<T>): Promise<T> {
+    for (let retry = 0; ; retry++) {
+      try {
+        return await attempt();
+      } catch (error) {
+        if (!(error instanceof BodyError)) throw error;
+        const kind: RetryKind | undefined = retryKind(error.error) ?? 'network';
+        if (retry + 1 >= this.retries.policy.maxAttempts || !this.retries.allow(kind)) throw error.error;
+        await sleep(backoffDelay(this.retries.policy, kind, retry));
+      }
+    }
   }
 
   /**
@@ -177,8 +231,12 @@ export class S3Store implements ObjectStore {
   async read(key: string): Promise<Buffer> {
     try {
       const fullKey = this.fullKey(key);
-      const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: fullKey }));
-      return await collect(response.Body, response.ContentLength, `s3://${this.bucket}/${fullKey}`);
+      const body = await this.withBodyRetries(async () => {
+        const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: fullKey }));
+        return collect(response.Body, response.ContentLength, `s3://${this.bucket}/${fullKey}`);
+      });
+      this.counters.received(body.length);
+      return body;
     } catch (error) {
       if (isNotFound(error)) throw new ObjectNotFoundError(key, this.location);
       throw error;
@@ -189,15 +247,19 @@ export class S3Store implements ObjectStore {
   async readCapped(key: string, maxBytes: number): Promise<Buffer | undefined> {
     const fullKey = this.fullKey(key);
     try {
-      const response = await this.client.send(
-        new GetObjectCommand({ Bucket: this.bucket, Key: fullKey, Range: `bytes=0-${maxBytes}` }),
-      );
-      const total = /\/(\d+)$/.exec(response.ContentRange ?? '')?.[1];
-      if (total !== undefined && Number(total) > maxBytes) {
-        (response.Body as Readable | undefined)?.destroy?.();
-        return undefined;
-      }
-      const body = await collect(response.Body, response.ContentLength, `s3://${this.bucket}/${fullKey}`);
+      const body = await this.withBodyRetries(async () => {
+        const response = await this.client.send(
+          new GetObjectCommand({ Bucket: this.bucket, Key: fullKey, Range: `bytes=0-${maxBytes}` }),
+        );
+        const total = /\/(\d+)$/.exec(response.ContentRange ?? '')?.[1];
+        if (total !== undefined && Number(total) > maxBytes) {
+          (response.Body as Readable | undefined)?.destroy?.();
+          return undefined;
+        }
+        return collect(response.Body, response.ContentLength, `s3://${this.bucket}/${fullKey}`);
+      });
+      if (body === undefined) return undefined;
+      this.counters.received(body.length);
       return body.length > maxBytes ? undefined : body;
     } catch (error) {
       if (isNotFound(error)) throw new ObjectNotFoundError(key, this.location);
@@ -206,23 +268,56 @@ export class S3Store implements ObjectStore {
     }
   }
 
+  /**
+   * Streams an object (large price files). A connection dropped mid-stream is resumed with a ranged
+   * GET from the last byte received, pinned to the same version by `If-Match` on its ETag, within the
+   * client's retry budget: a long download is never restarted from scratch nor silently cut short.
+   */
   async readStream(key: string): Promise<Readable> {
-    let body: unknown;
+    const fullKey = this.fullKey(key);
+    let first: GetObjectCommandOutput;
     try {
-      const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.fullKey(key) }));
-      body = response.Body;
+      first = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: fullKey }));
     } catch (error) {
       if (isNotFound(error)) throw new ObjectNotFoundError(key, this.location);
       throw error;
     }
-    if (!(body instanceof Readable)) throw new Error('unexpected S3 response body (not a Node.js stream)');
-    return body;
+    if (!(first.Body instanceof Readable)) throw new Error('unexpected S3 response body (not a Node.js stream)');
+    const { client, bucket, counters, retries } = this;
+    const etag = first.ETag;
+    const total = first.ContentLength;
+    let body: Readable = first.Body;
+    async function* chunks(): AsyncGenerator<Buffer> {
+      let offset = 0;
+      for (let retry = 0; ; ) {
+        try {
+          for await (const chunk of body) {
+            offset += (chunk as Buffer).length;
+            counters.received((chunk as Buffer).length);
+            yield chunk as Buffer;
+          }
+          if (total === undefined || offset >= total) return;
+          throw new Error(`truncated read of s3://${bucket}/${fullKey}: ${offset} of ${total} bytes`);
+        } catch (error) {
+          const kind = retryKind(error);
+          if (kind === undefined || retry + 1 >= retries.policy.maxAttempts || !retries.allow(kind)) throw error;
+          await sleep(backoffDelay(retries.policy, kind, retry++));
+          const response = await client.send(
+            new GetObjectCommand({ Bucket: bucket, Key: fullKey, Range: `bytes=${offset}-`, IfMatch: etag }),
+          );
+          if (!(response.Body instanceof Readable)) throw new Error('unexpected S3 response body');
+          body = response.Body;
+        }
+      }
+    }
+    return Readable.from(chunks(), { objectMode: false });
   }
 
   async write(key: string, body: string | Uint8Array, contentType?: string): Promise<void> {
     await this.client.send(
       new PutObjectCommand({ Bucket: this.bucket, Key: this.fullKey(key), Body: body, ContentType: contentType }),
     );
+    this.counters.sent(typeof body === 'string' ? Buffer.byteLength(body) : body.length);
   }
 
   /**
@@ -232,7 +327,14 @@ export class S3Store implements ObjectStore {
    * a bucket lifecycle rule for incomplete multipart uploads reclaims parts if that fails).
    */
   openWriter(key: string, contentType?: string): ObjectWriter {
-    const stream = new PassThrough();
+    const counters = this.counters;
+    let bytes = 0;
+    const stream = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        bytes += chunk.length;
+        callback(null, chunk);
+      },
+    });
     // Failures are reported by done()/abort(); a listener keeps an unobserved stream error from
     // crashing the process.
     stream.on('error', () => {});
@@ -243,7 +345,9 @@ export class S3Store implements ObjectStore {
       queueSize: QUEUE_SIZE,
     });
     const finished = upload.done().then(
-      () => undefined,
+      () => {
+        counters.sent(bytes);
+      },
       (error: unknown) => {
         // The upload stopped consuming the stream: fail it so writers waiting for 'drain' wake up.
         stream.destroy(error instanceof Error ? error : new Error(String(error)));
@@ -300,7 +404,114 @@ export class S3Store implements ObjectStore {
     }
   }
 
+  /** PutObject with `If-None-Match: *`: S3 answers 412 PreconditionFailed when the key exists. */
+  async createExclusive(key: string, body: string | Uint8Array): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: this.fullKey(key),
+          Body: body,
+          ContentType: 'application/json',
+          IfNoneMatch: '*',
+        }),
+      );
+    } catch (error) {
+      // 409 ConditionalRequestConflict: a concurrent conditional write to the same key won the race.
+      const status = httpStatus(error);
+      if (status === 412 || status === 409) return false;
+      throw error;
+    }
+    this.counters.sent(typeof body === 'string' ? Buffer.byteLength(body) : body.length);
+    return true;
+  }
+
+  /** The tag is the object's ETag. */
+  async readTagged(key: string): Promise<{ body: Buffer; tag: string }> {
+    const fullKey = this.fullKey(key);
+    try {
+      const result = await this.withBodyRetries(async () => {
+        const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: fullKey }));
+        const body = await collect(response.Body, response.ContentLength, `s3://${this.bucket}/${fullKey}`);
+        return { body, tag: response.ETag ?? '' };
+      });
+      this.counters.received(result.body.length);
+      return result;
+    } catch (error) {
+      if (isNotFound(error)) throw new ObjectNotFoundError(key, this.location);
+      throw error;
+    }
+  }
+
+  /** DeleteObject with `If-Match: <ETag>`: 412 when the object was rewritten, 404 when it is gone. */
+  async deleteTagged(key: string, tag: string): Promise<boolean> {
+    try {
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.fullKey(key), IfMatch: tag }));
+      return true;
+    } catch (error) {
+      const status = httpStatus(error);
+      if (status === 412 || status === 409 || isNotFound(error)) return false;
+      throw error;
+    }
+  }
+
   async close(): Promise<void> {
+    unregisterStore(this);
     if (this.ownsClient) this.client.destroy();
   }
+}
+
+// Worker threads (job/chunk-pool.ts) open their own store over the same `--source`: their counters
+// are forwarded on a BroadcastChannel and added to the main thread's open store with that location,
+// so the run's statistics include every request whatever thread made it.
+const STATS_CHANNEL = 'cdr-summary:s3-stats';
+const openStores = new Set<S3Store>();
+let channel: BroadcastChannel | undefined;
+
+function statsChannel(): BroadcastChannel {
+  if (!channel) {
+    channel = new BroadcastChannel(STATS_CHANNEL);
+    (channel as BroadcastChannel & { unref?: () => void }).unref?.();
+    if (isMainThread) {
+      channel.onmessage = (event) => {
+        const { location, delta } = (event as MessageEvent).data as { location: string; delta: StoreStats };
+        for (const store of openStores) {
+          if (store.location === location) {
+            store.addStats(delta);
+            break;
+          }
+        }
+      };
+    }
+  }
+  return channel;
+}
+
+function forwardWorkerStats(store: S3Store): void {
+  if (isMainThread) {
+    openStores.add(store);
+    statsChannel();
+    return;
+  }
+  // Coalesced per event-loop turn: one message per turn, not one per request.
+  let pending: StoreStats | undefined;
+  store.onStats((delta) => {
+    if (pending === undefined) {
+      pending = delta;
+      setImmediate(() => {
+        statsChannel().postMessage({ location: store.location, delta: pending });
+        pending = undefined;
+      });
+      return;
+    }
+    const p = pending as { requests: number; bytesIn: number; bytesOut: number; retries: Record<RetryKind, number> };
+    p.requests += delta.requests;
+    p.bytesIn += delta.bytesIn;
+    p.bytesOut += delta.bytesOut;
+    for (const kind of Object.keys(p.retries) as RetryKind[]) p.retries[kind] += delta.retries[kind];
+  });
+}
+
+function unregisterStore(store: S3Store): void {
+  openStores.delete(store);
 }
