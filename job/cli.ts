@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { registerDemoCommand } from './cli/demo-command';
 import { EXIT, UsageError } from './cli/errors';
+import { registerFinalizeCommand } from './cli/finalize-command';
 import { registerGenerateCommand } from './cli/generate-command';
 import { registerRunCommand } from './cli/run-command';
 import { packageRoot } from './prices/bundled';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerRunCommand(program);
+  registerFinalizeCommand(program);
   registerGenerateCommand(program);
   registerDemoCommand(program);
   registerSchedulerCommands(program);

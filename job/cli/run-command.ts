@@ -2,11 +2,11 @@ import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import { defaultWorkerCount } from '../chunk-pool';
 import { formatDate, type Period } from '../period';
-import { runSummary } from '../pipeline';
+import { runShard, runSummary, type SummaryRunOptions } from '../pipeline';
 import { PriceSourceError } from '../prices/errors';
 import { loadPricesArgument } from '../prices/load';
 import { isServiceCode, SERVICES, type ServiceCode, schemaFor } from '../schema';
-import type { Manifest } from '../sinks/manifest';
+import type { Manifest, PartialManifest } from '../sinks/manifest';
 import { type ObjectStore, StoreLocationError } from '../store/object-store';
 import { openStore } from '../store/open';
 import { S3Store } from '../store/s3';
@@ -14,6 +14,7 @@ import { UsageError } from './errors';
 import { createLogger } from './logger';
 import { periodFromArguments } from './period-options';
 import { ProgressLine } from './progress';
+import { shardFromArguments } from './shard-options';
 import { formatSummary } from './summary-table';
 
 /** Options of `cdr-summary run`, as commander parses them. */
@@ -29,6 +30,8 @@ export interface RunCommandOptions {
   readonly service: string;
   readonly concurrency: string;
   readonly workers?: string;
+  readonly shards?: string;
+  readonly shardIndex?: string;
   readonly logLevel?: string;
   readonly quiet?: boolean;
 }
@@ -62,8 +65,9 @@ async function openInput(text: string, what: string, probe: string): Promise<Obj
 export async function executeRun(
   options: RunCommandOptions,
   logger: Logger = createLogger(options.logLevel),
-): Promise<{ manifest: Manifest; period: Period }> {
+): Promise<{ manifest?: Manifest; partial?: PartialManifest; period: Period }> {
   const period = periodFromArguments(options);
+  const shard = shardFromArguments(options);
   const service = parseService(options.service);
   const concurrency = positiveInteger(options.concurrency, '--concurrency');
   const workers = options.workers === undefined ? defaultWorkerCount() : wholeNumber(options.workers, '--workers');
@@ -96,7 +100,7 @@ export async function executeRun(
       'run started',
     );
     const progress = new ProgressLine();
-    const manifest = await runSummary({
+    const runOptions: SummaryRunOptions = {
       schema,
       period,
       source,
@@ -108,7 +112,18 @@ export async function executeRun(
       workers,
       workerSource: { location: options.source, priceVersions: prices.snapshot.versions },
       onProgress: (done, total) => progress.update(done, total),
-    });
+    };
+    if (shard.count > 1) {
+      const partial = await runShard(runOptions, shard);
+      if (!options.quiet) {
+        process.stdout.write(
+          `shard ${shard.index + 1} of ${shard.count}: ${partial.totals.objectsRead} objects read; ` +
+            `run \`cdr-summary finalize\` once every shard has finished\n`,
+        );
+      }
+      return { partial, period };
+    }
+    const manifest = await runSummary(runOptions);
     if (!options.quiet) process.stdout.write(formatSummary(manifest, dest.location));
     return { manifest, period };
   } finally {
@@ -144,6 +159,8 @@ export function registerRunCommand(program: Command): void {
     .option('--service <code>', `service to summarize (${SERVICES.join(' | ')})`, 'AmazonChimeVoiceConnector')
     .option('--concurrency <n>', 'objects read at once', '64')
     .option('--workers <n>', 'worker threads for parsing and rating (default: one per core; 0 = none)')
+    .option('--shards <n>', 'split the period across N shards (default: AWS_BATCH_JOB_ARRAY_SIZE, else 1)')
+    .option('--shard-index <i>', 'the shard this run reads, 0-based (default: AWS_BATCH_JOB_ARRAY_INDEX, else 0)')
     .option('--log-level <level>', 'pino log level (default info; warn on a terminal)')
     .option('--quiet', 'do not print the summary table')
     .action(async (options: RunCommandOptions) => {

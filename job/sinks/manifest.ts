@@ -79,6 +79,9 @@ export interface PartialManifest {
   readonly periodEnd: string;
   readonly shardIndex: number;
   readonly shardCount: number;
+  readonly source: string;
+  readonly prices: string;
+  readonly priceVersions: readonly PriceVersionWindow[];
   readonly totals: TotalsJson;
   readonly csvKey: string;
   readonly csvBytes: number;

@@ -1,0 +1,68 @@
+import type { Command } from 'commander';
+import { finalizeSummary } from '../finalize';
+import { isServiceCode, SERVICES, schemaFor } from '../schema';
+import { StoreLocationError } from '../store/object-store';
+import { openStore } from '../store/open';
+import { UsageError } from './errors';
+import { createLogger } from './logger';
+import { periodFromArguments } from './period-options';
+import { shardFromArguments } from './shard-options';
+import { formatSummary } from './summary-table';
+
+interface FinalizeCommandOptions {
+  readonly dest: string;
+  readonly frequency?: string;
+  readonly end?: string;
+  readonly year?: string;
+  readonly month?: string;
+  readonly day?: string;
+  readonly service: string;
+  readonly shards?: string;
+  readonly logLevel?: string;
+  readonly quiet?: boolean;
+}
+
+/**
+ * Adds `cdr-summary finalize`: merges the shards of a fanned-out period (run after the array job).
+ * A shard that has not finished fails it with exit code 1 and one line naming the shard.
+ */
+export function registerFinalizeCommand(program: Command): void {
+  program
+    .command('finalize')
+    .description("Merge a sharded period's partial outputs into its single CSV report and manifest.")
+    .requiredOption('--dest <dir|s3://bucket>', 'where the shards wrote their outputs (their --dest, or --source)')
+    .option('--frequency <Daily|Weekly|Monthly>', 'period length')
+    .option('--end <YYYY-MM-DD>', 'last included day of the period (UTC)')
+    .option('--year <year>', "the original's event form: year of the end date")
+    .option('--month <month>', "the original's event form: month of the end date")
+    .option('--day <day>', "the original's event form: day of the end date")
+    .option('--service <code>', `service (${SERVICES.join(' | ')})`, 'AmazonChimeVoiceConnector')
+    .option('--shards <n>', 'number of shards the period was split into (default: AWS_BATCH_JOB_ARRAY_SIZE)')
+    .option('--log-level <level>', 'pino log level')
+    .option('--quiet', 'do not print the summary table')
+    .action(async (options: FinalizeCommandOptions) => {
+      const period = periodFromArguments(options);
+      if (!isServiceCode(options.service)) throw new UsageError(`unknown service ${JSON.stringify(options.service)}`);
+      const { count } = shardFromArguments({ shards: options.shards, shardIndex: '0' });
+      const schema = schemaFor(options.service);
+      let dest: Awaited<ReturnType<typeof openStore>>;
+      try {
+        dest = await openStore(options.dest, { probe: schema.summaryPrefix });
+      } catch (error) {
+        if (error instanceof StoreLocationError) throw new UsageError(`--dest: ${error.message}`);
+        throw error;
+      }
+      try {
+        const manifest = await finalizeSummary({
+          schema,
+          period,
+          dest,
+          shards: count,
+          logger: createLogger(options.logLevel),
+        });
+        if (!options.quiet) process.stdout.write(formatSummary(manifest, dest.location));
+      } finally {
+        await dest.close();
+      }
+    });
+}

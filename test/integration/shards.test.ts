@@ -1,0 +1,171 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { generateCorpus } from '../../job/generate';
+import { parseDate } from '../../job/period';
+import type { Manifest } from '../../job/sinks/manifest';
+import { LocalStore } from '../../job/store/local';
+import type { ObjectStore } from '../../job/store/object-store';
+import { S3Store } from '../../job/store/s3';
+import { runCli } from '../support/cli';
+import { duckdbQuery } from '../support/duckdb';
+import { type S3rver, startS3rver } from '../support/s3rver';
+
+const SUMMARY = 'Amazon-Chime-Voice-Connector-Summary/';
+const PERIOD = ['--frequency', 'Weekly', '--end', '2025-03-04'];
+const REPORT = `${SUMMARY}csv/Weekly/2025/03/04/`;
+const REJECTS = `${SUMMARY}rejects/Weekly/2025/03/04/rejects.jsonl`;
+
+async function listKeys(store: ObjectStore, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const entry of store.listAll(prefix)) keys.push(entry.key);
+  return keys;
+}
+
+/** Every call in a Parquet dataset as sorted "TransactionId Cost" lines, read by DuckDB. */
+async function parquetCalls(store: ObjectStore, root: string, scratch: string): Promise<string[]> {
+  const files: string[] = [];
+  for (const key of await listKeys(store, `${root}${SUMMARY}parquet/`)) {
+    const file = path.join(scratch, key);
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, await store.read(key));
+    files.push(file);
+  }
+  const rows = await duckdbQuery(
+    `select TransactionId || ' ' || coalesce(Cost::varchar, 'null') as line from read_parquet([${files
+      .map((f) => `'${f}'`)
+      .join(',')}]) order by line`,
+  );
+  return rows.map((r) => String(r.line));
+}
+
+function comparable(manifest: Manifest): Record<string, unknown> {
+  const {
+    startedAt: _s,
+    finishedAt: _f,
+    durationMs: _d,
+    parquetKeys: _p,
+    shards: _n,
+    foldersListed: _l,
+    ...rest
+  } = manifest;
+  return rest;
+}
+
+interface Backend {
+  readonly name: string;
+  setup(): Promise<{ store: ObjectStore; uri: (sub: string) => string; env: Record<string, string> }>;
+  teardown(): Promise<void>;
+}
+
+const backends: Backend[] = [];
+{
+  let dir = '';
+  backends.push({
+    name: 'local file system',
+    async setup() {
+      dir = await mkdtemp(path.join(os.tmpdir(), 'cdr-shards-'));
+      return { store: await LocalStore.open(dir), uri: (sub) => path.join(dir, sub), env: {} };
+    },
+    teardown: () => rm(dir, { recursive: true, force: true }),
+  });
+}
+{
+  let server: S3rver | undefined;
+  backends.push({
+    name: 'S3 (s3rver)',
+    async setup() {
+      server = await startS3rver();
+      await server.createBucket('shard-bucket');
+      const store = await S3Store.open('shard-bucket', '', { client: server.client });
+      return { store, uri: (sub) => `s3://shard-bucket${sub ? `/${sub}` : ''}`, env: server.env };
+    },
+    teardown: async () => server?.stop(),
+  });
+}
+
+for (const backend of backends) {
+  describe(`sharded run (3 shards + finalize) on ${backend.name}`, function () {
+    this.timeout(300_000);
+    let store: ObjectStore;
+    let uri: (sub: string) => string;
+    let env: Record<string, string>;
+    let scratch: string;
+    let prices: string;
+
+    before(async () => {
+      ({ store, uri, env } = await backend.setup());
+      scratch = await mkdtemp(path.join(os.tmpdir(), 'cdr-shards-read-'));
+      const generated = await generateCorpus({
+        store,
+        service: 'AmazonChimeVoiceConnector',
+        calls: 900,
+        days: 7,
+        connectors: 3,
+        seed: 11,
+        end: parseDate('2025-03-04'),
+        unknownUsageTypeRatio: 0.02,
+      });
+      prices = uri(generated.pricesKey);
+      // Two unusable objects, so the rejects are merged too.
+      await store.write('Amazon-Chime-Voice-Connector-CDRs/json/zz-connector/2025/03/01/00.00.00.000_bad', '{"trunc');
+      await store.write('Amazon-Chime-Voice-Connector-CDRs/json/zz-connector/2025/02/27/00.00.00.000_empty', '');
+    });
+
+    after(async () => {
+      await rm(scratch, { recursive: true, force: true });
+      await backend.teardown();
+    });
+
+    it('equals the single-process run: same CSV and rejects bytes, same manifest figures, same Parquet rows', async () => {
+      const single = await runCli(
+        ['run', '--source', uri(''), '--dest', uri('single'), '--prices', prices, ...PERIOD, '--quiet'],
+        env,
+      );
+      expect(single.code, single.stderr).to.equal(0);
+      for (let i = 0; i < 3; i++) {
+        const shard = await runCli(
+          ['run', '--source', uri(''), '--dest', uri('sharded'), '--prices', prices, ...PERIOD, '--quiet'],
+          { ...env, AWS_BATCH_JOB_ARRAY_SIZE: '3', AWS_BATCH_JOB_ARRAY_INDEX: String(i) },
+        );
+        expect(shard.code, shard.stderr).to.equal(0);
+      }
+      // Before finalize there is no manifest: the period is not complete.
+      expect(await store.exists(`sharded/${REPORT}manifest.json`)).to.equal(false);
+      const finalize = await runCli(['finalize', '--dest', uri('sharded'), ...PERIOD, '--shards', '3', '--quiet'], env);
+      expect(finalize.code, finalize.stderr).to.equal(0);
+
+      const one = JSON.parse((await store.read(`single/${REPORT}manifest.json`)).toString()) as Manifest;
+      const three = JSON.parse((await store.read(`sharded/${REPORT}manifest.json`)).toString()) as Manifest;
+      expect(three.shards).to.equal(3);
+      expect(comparable(three)).to.deep.equal({ ...comparable(one), source: three.source });
+      expect(one.recordsRejected).to.equal(2);
+      expect(one.recordsUnrated).to.be.greaterThan(0);
+
+      const csvOne = await store.read(`single/${one.csvKey}`);
+      const csvThree = await store.read(`sharded/${three.csvKey}`);
+      expect(csvThree.equals(csvOne)).to.equal(true);
+      expect((await store.read(`sharded/${REJECTS}`)).equals(await store.read(`single/${REJECTS}`))).to.equal(true);
+
+      const rowsOne = await parquetCalls(store, 'single/', path.join(scratch, 'one'));
+      const rowsThree = await parquetCalls(store, 'sharded/', path.join(scratch, 'three'));
+      expect(rowsOne).to.have.length(one.recordsRated + one.recordsUnrated);
+      expect(rowsThree).to.deep.equal(rowsOne);
+      // The partial outputs are gone once merged.
+      expect(await listKeys(store, `sharded/${SUMMARY}partials/`)).to.deep.equal([]);
+    });
+
+    it('finalize refuses to merge while a shard is missing, with one line and exit 1', async () => {
+      const shard = await runCli(
+        ['run', '--source', uri(''), '--dest', uri('partial'), '--prices', prices, ...PERIOD, '--quiet'],
+        { ...env, AWS_BATCH_JOB_ARRAY_SIZE: '2', AWS_BATCH_JOB_ARRAY_INDEX: '0' },
+      );
+      expect(shard.code, shard.stderr).to.equal(0);
+      const finalize = await runCli(['finalize', '--dest', uri('partial'), ...PERIOD, '--shards', '2'], env);
+      expect(finalize.code).to.equal(1);
+      expect(finalize.stderr.trim()).to.match(/^cdr-summary: shard 2 of 2 has not completed/);
+      expect(await store.exists(`partial/${REPORT}manifest.json`)).to.equal(false);
+    });
+  });
+}
