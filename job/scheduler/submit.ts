@@ -66,6 +66,26 @@ export function jobCommand(spec: JobSpec): string[] {
   ];
 }
 
+/**
+ * The command of the job that merges an array job's shards once they all succeeded:
+ * `finalize --dest s3://<bucket> --frequency <F> --end <D> --service <S> --shards <N>`.
+ */
+export function finalizeCommand(spec: JobSpec, shards: number): string[] {
+  return [
+    'finalize',
+    '--dest',
+    `s3://${spec.bucket}`,
+    '--frequency',
+    spec.frequency,
+    '--end',
+    spec.end,
+    '--service',
+    spec.service,
+    '--shards',
+    String(shards),
+  ];
+}
+
 /** The same contract as SubmitJob `parameters` (usable as `Ref::end` etc. in a job definition). */
 export function jobParameters(spec: JobSpec): Record<string, string> {
   return {
@@ -86,6 +106,8 @@ export interface SubmittedJob {
   readonly existing: boolean;
   /** Status of the existing job (`SUBMITTED` for a new one). */
   readonly status: string;
+  /** For a new array job: the finalize job submitted to run after every shard succeeded. */
+  readonly finalizeJobId?: string;
 }
 
 /**
@@ -124,7 +146,8 @@ export interface SubmitOptions {
 
 /**
  * Submits the job unless a job of the same name is still active, in which case that one is returned.
- * (A later issue adds a finalize step after array jobs; the array size is passed as is.)
+ * With `arraySize` > 1 the job is an array job (one shard per child, `AWS_BATCH_JOB_ARRAY_INDEX`),
+ * followed by a `<name>-finalize` job that depends on it and merges the shards.
  */
 export async function submitJob(batch: BatchClient, spec: JobSpec, options: SubmitOptions): Promise<SubmittedJob> {
   const active = await findActiveJob(batch, options.jobQueue, options.jobName);
@@ -140,11 +163,26 @@ export async function submitJob(batch: BatchClient, spec: JobSpec, options: Subm
     }),
   );
   if (!response.jobId) throw new Error(`SubmitJob returned no jobId for ${options.jobName}`);
+  let finalizeJobId: string | undefined;
+  if (options.arraySize > 1) {
+    const finalize = await batch.send(
+      new SubmitJobCommand({
+        jobName: sanitizeJobName(`${options.jobName}-finalize`),
+        jobQueue: options.jobQueue,
+        jobDefinition: options.jobDefinition,
+        dependsOn: [{ jobId: response.jobId }],
+        parameters: jobParameters(spec),
+        containerOverrides: { command: finalizeCommand(spec, options.arraySize) },
+      }),
+    );
+    finalizeJobId = finalize.jobId;
+  }
   return {
     jobId: response.jobId,
     jobName: response.jobName ?? options.jobName,
     jobArn: response.jobArn,
     existing: false,
     status: 'SUBMITTED',
+    ...(finalizeJobId ? { finalizeJobId } : {}),
   };
 }

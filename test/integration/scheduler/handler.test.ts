@@ -407,14 +407,31 @@ describe('scheduler handler (local Pricing/Batch endpoint + s3rver)', function (
     expect(endpoint.calls('GetProducts')).to.have.length(0);
   });
 
-  it('ARRAY_SIZE > 1 submits an array job', async () => {
+  it('ARRAY_SIZE > 1 submits an array job, then a finalize job that depends on it', async () => {
     historicPricing(endpoint);
     batchIdle(endpoint);
     await runScheduler(
       { year: '2020', month: '1', day: '31' },
       { config: { ...CONFIG, arraySize: 4 }, now, logger: SILENT },
     );
-    expect(body(endpoint.calls('SubmitJob')[0]).arrayProperties).to.deep.equal({ size: 4 });
+    const [array, finalize] = endpoint.calls('SubmitJob').map(body);
+    expect(array?.arrayProperties).to.deep.equal({ size: 4 });
+    expect(finalize?.jobName).to.equal(`${array?.jobName}-finalize`);
+    expect(finalize).to.not.have.property('arrayProperties');
+    expect(finalize?.dependsOn).to.have.length(1);
+    expect((finalize?.containerOverrides as { command: string[] }).command).to.deep.equal([
+      'finalize',
+      '--dest',
+      `s3://${BUCKET}`,
+      '--frequency',
+      String(array?.parameters && (array.parameters as Record<string, string>).frequency),
+      '--end',
+      '2020-01-31',
+      '--service',
+      'AmazonChimeVoiceConnector',
+      '--shards',
+      '4',
+    ]);
   });
 
   it('handler(): configuration from the environment; a missing variable is one clear error with nothing asked', async () => {
