@@ -60,7 +60,7 @@ export async function* crawl(
 ): AsyncGenerator<CrawledObject> {
   const listings = orderedMap(plan.folders, listConcurrency, async ({ date, partitionId }) => {
     const listing = await store.listFolder(dayFolderPrefix(schema, partitionId, date), { sizes: false });
-    return listing.objects.map((entry) => ({ ...entry, folderDate: date, partitionId }));
+    return listing.objects.map((entry) => ({ key: entry.key, size: entry.size, folderDate: date, partitionId }));
   });
   for await (const objects of listings) yield* objects;
 }
