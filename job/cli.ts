@@ -5,7 +5,9 @@ import { registerDemoCommand } from './cli/demo-command';
 import { EXIT, UsageError } from './cli/errors';
 import { registerFinalizeCommand } from './cli/finalize-command';
 import { registerGenerateCommand } from './cli/generate-command';
+import { registerLeaseCommand } from './cli/lease-command';
 import { registerRunCommand } from './cli/run-command';
+import { LeaseHeldError } from './lease';
 import { packageRoot } from './prices/bundled';
 import { registerSchedulerCommands } from './scheduler/cli-commands';
 
@@ -24,6 +26,7 @@ export function buildProgram(): Command {
   registerRunCommand(program);
   registerFinalizeCommand(program);
   registerGenerateCommand(program);
+  registerLeaseCommand(program);
   registerDemoCommand(program);
   registerSchedulerCommands(program);
   for (const command of program.commands) command.exitOverride();
@@ -32,7 +35,8 @@ export function buildProgram(): Command {
 
 /**
  * Runs the CLI with `argv` (as `process.argv`) and returns the exit code: 0 success, 2 unusable
- * input (one line on stderr, nothing written), 1 any other failure.
+ * input (one line on stderr, nothing written), 3 the period is locked by another run (its lease),
+ * 1 any other failure.
  */
 export async function main(argv: readonly string[]): Promise<number> {
   try {
@@ -45,6 +49,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`cdr-summary: ${message.split('\n')[0]}\n`);
+    if (error instanceof LeaseHeldError) return EXIT.locked;
     return error instanceof UsageError ? EXIT.usage : EXIT.failure;
   }
 }

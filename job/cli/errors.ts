@@ -5,6 +5,8 @@ export const EXIT = {
   failure: 1,
   /** Unusable input: bad arguments, missing folder/bucket, unreadable prices. Nothing was written. */
   usage: 2,
+  /** Another run holds the period's lease (job/lease.ts). Nothing was written; try again later. */
+  locked: 3,
 } as const;
 
 /** An error in what the user gave us; printed as one line, exit code 2, nothing written. */

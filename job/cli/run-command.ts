@@ -1,13 +1,14 @@
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import { defaultWorkerCount } from '../chunk-pool';
+import { acquireLease, type Lease, parseLeaseTtl } from '../lease';
 import { formatDate, type Period } from '../period';
 import { runShard, runSummary, type SummaryRunOptions } from '../pipeline';
 import { PriceSourceError } from '../prices/errors';
 import { loadPricesArgument } from '../prices/load';
 import { isServiceCode, SERVICES, type ServiceCode, schemaFor } from '../schema';
 import type { Manifest, PartialManifest } from '../sinks/manifest';
-import { type ObjectStore, StoreLocationError } from '../store/object-store';
+import { type ObjectStore, StoreLocationError, type StoreStats } from '../store/object-store';
 import { openStore } from '../store/open';
 import { S3Store } from '../store/s3';
 import { UsageError } from './errors';
@@ -34,6 +35,8 @@ export interface RunCommandOptions {
   readonly shardIndex?: string;
   readonly logLevel?: string;
   readonly quiet?: boolean;
+  readonly leaseTtl?: string;
+  readonly maxRejectRatio?: string;
 }
 
 function positiveInteger(text: string, what: string): number {
@@ -50,6 +53,71 @@ function parseService(text: string): ServiceCode {
   if (!isServiceCode(text))
     throw new UsageError(`unknown service ${JSON.stringify(text)} (expected ${SERVICES.join(' or ')})`);
   return text;
+}
+
+function rejectRatioOption(text: string | undefined): number {
+  if (text === undefined) return 1;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value < 0 || value > 1)
+    throw new UsageError('--max-reject-ratio must be a number from 0 to 1');
+  return value;
+}
+
+function leaseTtlOption(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return parseLeaseTtl(text);
+  } catch (error) {
+    throw new UsageError(`--lease-ttl: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function storeStats(stores: readonly ObjectStore[]): StoreStats {
+  const total = { requests: 0, retries: { throttle: 0, server: 0, network: 0, timeout: 0 }, bytesIn: 0, bytesOut: 0 };
+  for (const store of new Set(stores)) {
+    const stats = store.stats?.();
+    if (!stats) continue;
+    total.requests += stats.requests;
+    total.bytesIn += stats.bytesIn;
+    total.bytesOut += stats.bytesOut;
+    for (const kind of ['throttle', 'server', 'network', 'timeout'] as const)
+      total.retries[kind] += stats.retries[kind];
+  }
+  return total;
+}
+
+/** Logs what the run did, with the stores' counters (requests, retries by kind, bytes). */
+function logRunStatistics(logger: Logger, manifest: Manifest, stores: readonly ObjectStore[], startedAt: number): void {
+  const stats = storeStats(stores);
+  const r = stats.retries;
+  logger.info(
+    {
+      service: manifest.service,
+      frequency: manifest.frequency,
+      period: `${manifest.periodStart}..${manifest.periodEnd}`,
+      objectsRead: manifest.objectsRead,
+      recordsRated: manifest.recordsRated,
+      recordsUnrated: manifest.recordsUnrated,
+      recordsRejected: manifest.recordsRejected,
+      objectsOutsidePeriod: manifest.objectsOutsidePeriod,
+      requests: stats.requests,
+      retries: { ...r, total: r.throttle + r.server + r.network + r.timeout },
+      bytesIn: stats.bytesIn,
+      bytesOut: stats.bytesOut,
+      durationMs: Date.now() - startedAt,
+    },
+    'run statistics',
+  );
+}
+
+/** Fails the run (exit 1) when more than `ratio` of the objects read were rejected; the rejects are written. */
+function checkRejectRatio(manifest: Manifest, ratio: number): void {
+  const share = manifest.objectsRead === 0 ? 0 : manifest.recordsRejected / manifest.objectsRead;
+  if (share > ratio) {
+    throw new Error(
+      `${manifest.recordsRejected} of ${manifest.objectsRead} objects rejected (${(share * 100).toFixed(1)} %), more than --max-reject-ratio ${ratio}; see ${manifest.rejectsKey}`,
+    );
+  }
 }
 
 async function openInput(text: string, what: string, probe: string): Promise<ObjectStore> {
@@ -71,6 +139,10 @@ export async function executeRun(
   const service = parseService(options.service);
   const concurrency = positiveInteger(options.concurrency, '--concurrency');
   const workers = options.workers === undefined ? defaultWorkerCount() : wholeNumber(options.workers, '--workers');
+  const maxRejectRatio = rejectRatioOption(options.maxRejectRatio);
+  const leaseTtlMs = leaseTtlOption(options.leaseTtl);
+  const startedAt = Date.now();
+  let lease: Lease | undefined;
   const schema = schemaFor(service);
   const source = await openInput(options.source, '--source', schema.cdrPrefix);
   const opened: ObjectStore[] = [source];
@@ -86,6 +158,14 @@ export async function executeRun(
     }
     const dest = options.dest === undefined ? source : await openStoreForOutput(options.dest, schema.summaryPrefix);
     if (dest !== source) opened.push(dest);
+    // One run per service/frequency/period at a time (exit 3 otherwise); released in `finally`.
+    lease = await acquireLease({
+      store: dest,
+      service,
+      summaryPrefix: schema.summaryPrefix,
+      period,
+      ttlMs: leaseTtlMs,
+    });
     logger.info(
       {
         service,
@@ -125,8 +205,15 @@ export async function executeRun(
     }
     const manifest = await runSummary(runOptions);
     if (!options.quiet) process.stdout.write(formatSummary(manifest, dest.location));
+    logRunStatistics(logger, manifest, opened, startedAt);
+    checkRejectRatio(manifest, maxRejectRatio);
     return { manifest, period };
   } finally {
+    // Shards of one Batch array job share the lease (same owner id); `finalize` releases it, not each shard.
+    if (shard.count <= 1)
+      await lease
+        ?.release()
+        .catch((error: unknown) => logger.warn({ err: error, lease: lease?.key }, 'lease not released'));
     await Promise.allSettled(opened.map((store) => store.close()));
   }
 }
@@ -161,6 +248,12 @@ export function registerRunCommand(program: Command): void {
     .option('--workers <n>', 'worker threads for parsing and rating (default: one per core; 0 = none)')
     .option('--shards <n>', 'split the period across N shards (default: AWS_BATCH_JOB_ARRAY_SIZE, else 1)')
     .option('--shard-index <i>', 'the shard this run reads, 0-based (default: AWS_BATCH_JOB_ARRAY_INDEX, else 0)')
+    .option('--lease-ttl <duration>', 'how long the period lease lasts if the run dies (e.g. 6h, 90m; default 6h)')
+    .option(
+      '--max-reject-ratio <r>',
+      'fail (exit 1) when more than this share of objects is rejected (0..1, default 1)',
+      '1',
+    )
     .option('--log-level <level>', 'pino log level (default info; warn on a terminal)')
     .option('--quiet', 'do not print the summary table')
     .action(async (options: RunCommandOptions) => {

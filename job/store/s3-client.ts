@@ -2,7 +2,8 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { BudgetedRetryStrategy, DEFAULT_RETRY_POLICY, type RetryPolicy, S3Counters } from './s3-retry';
+import { BudgetedRetryStrategy, DEFAULT_RETRY_POLICY, type RetryPolicy } from './s3-retry';
+import { StoreCounters } from './store-stats';
 
 /** Attempts per request (first try included) unless the caller says otherwise. */
 export const DEFAULT_MAX_ATTEMPTS = 8;
@@ -50,7 +51,7 @@ export interface S3ClientOptions {
   /** Time to response headers in ms (default CDR_S3_REQUEST_TIMEOUT_MS, else 120 s). */
   requestTimeoutMs?: number;
   /** Counters the client's retry strategy updates (default: new ones, see `s3ClientCounters`). */
-  counters?: S3Counters;
+  counters?: StoreCounters;
 }
 
 function positiveEnv(env: NodeJS.ProcessEnv, name: string): number | undefined {
@@ -99,7 +100,7 @@ export function s3ClientConfig(options: S3ClientOptions = {}): S3ClientConfig {
     region: options.region ?? (env.AWS_REGION || env.AWS_DEFAULT_REGION || DEFAULT_REGION),
     maxAttempts: policy.maxAttempts,
     // Our own strategy: retries on every kind of transient failure, counted by kind, within a run budget.
-    retryStrategy: new BudgetedRetryStrategy(policy, options.counters ?? new S3Counters()),
+    retryStrategy: new BudgetedRetryStrategy(policy, options.counters ?? new StoreCounters()),
     followRegionRedirects: true,
     // Resolve each command's middleware stack once instead of on every request: a large share of the
     // per-request CPU when reading millions of tiny objects. (Middleware must be added before the

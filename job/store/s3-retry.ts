@@ -1,8 +1,7 @@
 import type { RetryErrorInfo, RetryStrategyV2, StandardRetryToken } from '@smithy/types';
-import type { StoreStats } from './object-store';
+import type { RetryKind, StoreCounters } from './store-stats';
 
-/** Why a request was retried. */
-export type RetryKind = 'throttle' | 'server' | 'network' | 'timeout';
+export type { RetryKind };
 
 /** How S3 requests are retried (see `BudgetedRetryStrategy`). */
 export interface RetryPolicy {
@@ -88,80 +87,6 @@ export function retryKind(error: unknown, depth = 0): RetryKind | undefined {
   return e.cause === undefined ? undefined : retryKind(e.cause, depth + 1);
 }
 
-/** Counters of one store (or client): requests, retries by kind, bytes. */
-export class S3Counters {
-  requests = 0;
-  readonly retries: Record<RetryKind, number> = { throttle: 0, server: 0, network: 0, timeout: 0 };
-  /** Retries refused because the run's budget was spent. */
-  budgetExhausted = 0;
-  bytesIn = 0;
-  bytesOut = 0;
-  private listeners: ((delta: StoreStats) => void)[] = [];
-
-  get retriesTotal(): number {
-    const r = this.retries;
-    return r.throttle + r.server + r.network + r.timeout;
-  }
-
-  /** Calls `listener` with every change (used to forward worker-thread counters). */
-  onChange(listener: (delta: StoreStats) => void): void {
-    this.listeners.push(listener);
-  }
-
-  private emit(delta: {
-    requests?: number;
-    retries?: Partial<Record<RetryKind, number>>;
-    bytesIn?: number;
-    bytesOut?: number;
-  }): void {
-    if (this.listeners.length === 0) return;
-    const full: StoreStats = {
-      requests: delta.requests ?? 0,
-      retries: { throttle: 0, server: 0, network: 0, timeout: 0, ...delta.retries },
-      bytesIn: delta.bytesIn ?? 0,
-      bytesOut: delta.bytesOut ?? 0,
-    };
-    for (const listener of this.listeners) listener(full);
-  }
-
-  request(): void {
-    this.requests++;
-    this.emit({ requests: 1 });
-  }
-
-  retry(kind: RetryKind): void {
-    this.retries[kind]++;
-    this.emit({ retries: { [kind]: 1 } });
-  }
-
-  received(bytes: number): void {
-    this.bytesIn += bytes;
-    this.emit({ bytesIn: bytes });
-  }
-
-  sent(bytes: number): void {
-    this.bytesOut += bytes;
-    this.emit({ bytesOut: bytes });
-  }
-
-  /** Adds counters reported from elsewhere (a worker thread's store over the same location). */
-  add(delta: StoreStats): void {
-    this.requests += delta.requests;
-    this.bytesIn += delta.bytesIn;
-    this.bytesOut += delta.bytesOut;
-    for (const kind of Object.keys(this.retries) as RetryKind[]) this.retries[kind] += delta.retries[kind] ?? 0;
-  }
-
-  snapshot(): StoreStats {
-    return {
-      requests: this.requests,
-      retries: { ...this.retries },
-      bytesIn: this.bytesIn,
-      bytesOut: this.bytesOut,
-    };
-  }
-}
-
 /** Full-jitter exponential backoff: uniform in [0, min(max, base × 2^retry)). */
 export function backoffDelay(policy: RetryPolicy, kind: RetryKind, retry: number, random = Math.random): number {
   const base = kind === 'throttle' ? policy.throttleBaseMs : policy.baseMs;
@@ -197,7 +122,7 @@ export class BudgetedRetryStrategy implements RetryStrategyV2 {
 
   constructor(
     readonly policy: RetryPolicy,
-    readonly counters: S3Counters,
+    readonly counters: StoreCounters,
   ) {}
 
   /** Takes one retry of `kind` from the budget; false when it is spent. */

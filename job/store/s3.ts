@@ -1,5 +1,4 @@
 import { Readable, Transform } from 'node:stream';
-import { BroadcastChannel, isMainThread } from 'node:worker_threads';
 import {
   DeleteObjectCommand,
   DeleteObjectsCommand,
@@ -22,7 +21,8 @@ import {
   type StoreStats,
 } from './object-store';
 import { createS3Client, retryPolicy, s3ClientRetryStrategy } from './s3-client';
-import { BudgetedRetryStrategy, backoffDelay, type RetryKind, retryKind, S3Counters, sleep } from './s3-retry';
+import { BudgetedRetryStrategy, backoffDelay, type RetryKind, retryKind, sleep } from './s3-retry';
+import { StoreCounters, shareStats, unshareStats } from './store-stats';
 
 /** DeleteObjects accepts at most this many keys per request. */
 const DELETE_BATCH = 1000;
@@ -109,7 +109,7 @@ export class S3Store implements ObjectStore {
   readonly location: string;
   /** Retries the SDK cannot make (bodies cut off mid-stream) go through the client's strategy and budget. */
   private readonly retries: BudgetedRetryStrategy;
-  private readonly counters: S3Counters;
+  private readonly counters: StoreCounters;
 
   private constructor(
     private readonly client: S3Client,
@@ -120,9 +120,9 @@ export class S3Store implements ObjectStore {
   ) {
     this.location = `s3://${bucket}${prefix ? `/${prefix.slice(0, -1)}` : ''}`;
     // A client from elsewhere keeps its own retry strategy; ours then only counts what the store sees.
-    this.retries = s3ClientRetryStrategy(client) ?? new BudgetedRetryStrategy(retryPolicy(), new S3Counters());
+    this.retries = s3ClientRetryStrategy(client) ?? new BudgetedRetryStrategy(retryPolicy(), new StoreCounters());
     this.counters = this.retries.counters;
-    forwardWorkerStats(this);
+    shareStats(this, this.counters);
   }
 
   /** Requests, retries by kind, object bytes read and written so far. */
@@ -133,11 +133,6 @@ export class S3Store implements ObjectStore {
   /** Adds counters of another store over the same location (a worker thread's). */
   addStats(delta: StoreStats): void {
     this.counters.add(delta);
-  }
-
-  /** Registers a listener of counter changes (worker-thread forwarding). */
-  onStats(listener: (delta: StoreStats) => void): void {
-    this.counters.onChange(listener);
   }
 
   /**
@@ -456,62 +451,7 @@ export class S3Store implements ObjectStore {
   }
 
   async close(): Promise<void> {
-    unregisterStore(this);
+    unshareStats(this);
     if (this.ownsClient) this.client.destroy();
   }
-}
-
-// Worker threads (job/chunk-pool.ts) open their own store over the same `--source`: their counters
-// are forwarded on a BroadcastChannel and added to the main thread's open store with that location,
-// so the run's statistics include every request whatever thread made it.
-const STATS_CHANNEL = 'cdr-summary:s3-stats';
-const openStores = new Set<S3Store>();
-let channel: BroadcastChannel | undefined;
-
-function statsChannel(): BroadcastChannel {
-  if (!channel) {
-    channel = new BroadcastChannel(STATS_CHANNEL);
-    (channel as BroadcastChannel & { unref?: () => void }).unref?.();
-    if (isMainThread) {
-      channel.onmessage = (event) => {
-        const { location, delta } = (event as MessageEvent).data as { location: string; delta: StoreStats };
-        for (const store of openStores) {
-          if (store.location === location) {
-            store.addStats(delta);
-            break;
-          }
-        }
-      };
-    }
-  }
-  return channel;
-}
-
-function forwardWorkerStats(store: S3Store): void {
-  if (isMainThread) {
-    openStores.add(store);
-    statsChannel();
-    return;
-  }
-  // Coalesced per event-loop turn: one message per turn, not one per request.
-  let pending: StoreStats | undefined;
-  store.onStats((delta) => {
-    if (pending === undefined) {
-      pending = delta;
-      setImmediate(() => {
-        statsChannel().postMessage({ location: store.location, delta: pending });
-        pending = undefined;
-      });
-      return;
-    }
-    const p = pending as { requests: number; bytesIn: number; bytesOut: number; retries: Record<RetryKind, number> };
-    p.requests += delta.requests;
-    p.bytesIn += delta.bytesIn;
-    p.bytesOut += delta.bytesOut;
-    for (const kind of Object.keys(p.retries) as RetryKind[]) p.retries[kind] += delta.retries[kind];
-  });
-}
-
-function unregisterStore(store: S3Store): void {
-  openStores.delete(store);
 }

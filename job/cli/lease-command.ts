@@ -1,0 +1,112 @@
+import type { Command } from 'commander';
+import { leaseKey, readLease } from '../lease';
+import { formatDate } from '../period';
+import { isServiceCode, SERVICES, schemaFor } from '../schema';
+import { type ObjectStore, StoreLocationError } from '../store/object-store';
+import { openStore } from '../store/open';
+import { UsageError } from './errors';
+import { periodFromArguments } from './period-options';
+
+/** Options of `cdr-summary lease show|clear`. */
+export interface LeaseCommandOptions {
+  readonly source: string;
+  readonly dest?: string;
+  readonly service: string;
+  readonly frequency?: string;
+  readonly end?: string;
+  readonly year?: string;
+  readonly month?: string;
+  readonly day?: string;
+}
+
+async function openLeaseStore(options: LeaseCommandOptions): Promise<ObjectStore> {
+  const text = options.dest ?? options.source;
+  try {
+    return await openStore(text);
+  } catch (error) {
+    if (error instanceof StoreLocationError)
+      throw new UsageError(`${options.dest ? '--dest' : '--source'}: ${error.message}`);
+    throw error;
+  }
+}
+
+function resolve(options: LeaseCommandOptions) {
+  const period = periodFromArguments(options);
+  if (!isServiceCode(options.service))
+    throw new UsageError(`unknown service ${JSON.stringify(options.service)} (expected ${SERVICES.join(' or ')})`);
+  return { period, schema: schemaFor(options.service) };
+}
+
+/** `lease show`: prints the period's lease, if any. */
+export async function showLease(options: LeaseCommandOptions, out: NodeJS.WritableStream = process.stdout) {
+  const { period, schema } = resolve(options);
+  const store = await openLeaseStore(options);
+  try {
+    const lease = await readLease(store, schema.summaryPrefix, period);
+    if (lease.raw === undefined) {
+      out.write(`no lease: ${store.location}/${lease.key}\n`);
+      return;
+    }
+    const expired = lease.record ? Date.parse(lease.record.expiresAt) <= Date.now() : true;
+    out.write(`${store.location}/${lease.key}${expired ? ' (expired)' : ''}\n${lease.raw.trimEnd()}\n`);
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * `lease clear`: deletes the period's lease whoever holds it (for a run known to be dead before its
+ * lease expires). Prints what it removed.
+ */
+export async function clearLease(options: LeaseCommandOptions, out: NodeJS.WritableStream = process.stdout) {
+  const { period, schema } = resolve(options);
+  const store = await openLeaseStore(options);
+  try {
+    const lease = await readLease(store, schema.summaryPrefix, period);
+    if (lease.raw === undefined) {
+      out.write(
+        `no lease to clear for ${period.frequency} ${formatDate(period.end)}: ${store.location}/${lease.key}\n`,
+      );
+      return;
+    }
+    await store.delete([leaseKey(schema.summaryPrefix, period)]);
+    const holder = lease.record
+      ? `owner ${lease.record.owner}, host ${lease.record.host}, pid ${lease.record.pid}, since ${lease.record.createdAt}, expires ${lease.record.expiresAt}`
+      : 'unreadable record';
+    out.write(`cleared lease ${store.location}/${lease.key} (${holder})\n`);
+  } finally {
+    await store.close();
+  }
+}
+
+function periodOptions(command: Command): Command {
+  return command
+    .requiredOption(
+      '--source <dir|s3://bucket>',
+      'the CDR location of the run (its lease lives in --dest, default the source)',
+    )
+    .option('--dest <dir|s3://bucket>', 'where the run writes its outputs (default: the source)')
+    .option('--service <code>', `service (${SERVICES.join(' | ')})`, 'AmazonChimeVoiceConnector')
+    .option('--frequency <Daily|Weekly|Monthly>', 'period length')
+    .option('--end <YYYY-MM-DD>', 'last included day of the period (UTC)')
+    .option('--year <year>', 'year of the end date')
+    .option('--month <month>', 'month of the end date')
+    .option('--day <day>', 'day of the end date');
+}
+
+/** Adds `cdr-summary lease show|clear`. */
+export function registerLeaseCommand(program: Command): void {
+  const lease = program
+    .command('lease')
+    .description('Inspect or clear the lease that keeps two runs of one period from working at once.');
+  periodOptions(lease.command('show').description("Print a period's lease (who holds it, until when).")).action(
+    async (options: LeaseCommandOptions) => showLease(options),
+  );
+  periodOptions(
+    lease
+      .command('clear')
+      .description("Delete a period's lease, e.g. after a run was killed, instead of waiting for it to expire."),
+  ).action(async (options: LeaseCommandOptions) => clearLease(options));
+  for (const command of lease.commands) command.exitOverride();
+  lease.exitOverride();
+}

@@ -1,0 +1,224 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { formatDate, type Period } from './period';
+import { ObjectNotFoundError, type ObjectStore } from './store/object-store';
+
+/** How long a lease lasts unless renewed or released: longer than the Batch attempt timeout (4 h). */
+export const DEFAULT_LEASE_TTL_MS = 6 * 3_600_000;
+
+/** What a lease object holds (`<summaryPrefix>leases/<Frequency>-<YYYY-MM-DD>.json`). */
+export interface LeaseRecord {
+  readonly leaseVersion: 1;
+  /** The run holding it: the Batch job id (shared by its attempts and array children), else a random id. */
+  readonly owner: string;
+  readonly host: string;
+  readonly pid: number;
+  readonly service: string;
+  readonly frequency: string;
+  readonly periodStart: string;
+  readonly periodEnd: string;
+  readonly createdAt: string;
+  readonly expiresAt: string;
+}
+
+/** Thrown when another run holds the period's lease. */
+export class LeaseHeldError extends Error {
+  override readonly name = 'LeaseHeldError';
+  constructor(
+    readonly key: string,
+    readonly holder: LeaseRecord,
+  ) {
+    super(
+      `${holder.frequency} period ending ${holder.periodEnd} is locked by another run (owner ${holder.owner}, host ${holder.host}, pid ${holder.pid}, since ${holder.createdAt}, expires ${holder.expiresAt}); if that run is dead, wait for the expiry or run \`cdr-summary lease clear\``,
+    );
+  }
+}
+
+/** The lease key of a period: one per service (the summary prefix), frequency and end date. */
+export function leaseKey(summaryPrefix: string, period: Period): string {
+  return `${summaryPrefix}leases/${period.frequency}-${formatDate(period.end)}.json`;
+}
+
+/**
+ * The owner id of this run: CDR_LEASE_OWNER when set; else AWS_BATCH_JOB_ID without its array index (`<job>:<index>`), so every
+ * attempt and every array child of one Batch job share the lease; otherwise a fresh random id.
+ */
+export function defaultLeaseOwner(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.CDR_LEASE_OWNER) return env.CDR_LEASE_OWNER;
+  const job = env.AWS_BATCH_JOB_ID;
+  if (job) return `batch:${job.split(':')[0]}`;
+  return `run:${randomUUID()}`;
+}
+
+/** Parses a lease TTL: `6h`, `90m`, `45s`, `500ms`, or plain seconds. */
+export function parseLeaseTtl(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  if (!match) throw new Error(`invalid lease TTL ${JSON.stringify(text)} (e.g. 6h, 90m, 3600s)`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
+  const ms = Math.round(Number(match[1]) * unit);
+  if (ms < 1) throw new Error(`lease TTL must be positive, got ${JSON.stringify(text)}`);
+  return ms;
+}
+
+/** Options of `acquireLease`. */
+export interface LeaseOptions {
+  /** Where the outputs go (the lease lives next to them). */
+  readonly store: ObjectStore;
+  readonly service: string;
+  readonly summaryPrefix: string;
+  readonly period: Period;
+  /** Lease duration (default 6 h). */
+  readonly ttlMs?: number;
+  /** Owner id (default `defaultLeaseOwner()`). */
+  readonly owner?: string;
+  readonly now?: () => Date;
+}
+
+/** A held lease. */
+export interface Lease {
+  readonly key: string;
+  readonly record: LeaseRecord;
+  /** True when this run created it; false when it joined its own run's lease (another attempt or shard). */
+  readonly created: boolean;
+  /** Deletes the lease if it is still ours (never someone else's). Safe to call twice. */
+  release(): Promise<void>;
+}
+
+function parseRecord(body: Buffer): LeaseRecord | undefined {
+  try {
+    const value = JSON.parse(body.toString('utf8')) as Partial<LeaseRecord>;
+    if (typeof value.owner !== 'string' || typeof value.expiresAt !== 'string') return undefined;
+    if (Number.isNaN(Date.parse(value.expiresAt))) return undefined;
+    return value as LeaseRecord;
+  } catch {
+    return undefined;
+  }
+}
+
+function requireConditional(
+  store: ObjectStore,
+): Required<Pick<ObjectStore, 'createExclusive' | 'readTagged' | 'deleteTagged'>> {
+  const { createExclusive, readTagged, deleteTagged } = store;
+  if (!createExclusive || !readTagged || !deleteTagged)
+    throw new Error(`${store.location} does not support conditional writes; cannot take a lease`);
+  return {
+    createExclusive: createExclusive.bind(store),
+    readTagged: readTagged.bind(store),
+    deleteTagged: deleteTagged.bind(store),
+  };
+}
+
+/**
+ * Takes the period's lease, so only one run per service/frequency/period works at a time:
+ *
+ * 1. create the lease object with a conditional write (S3 `If-None-Match: *`; on disk an exclusive
+ *    create): exactly one of any number of concurrent runs succeeds;
+ * 2. if it exists and belongs to this run's owner id (a retried Batch attempt, an array child), join it;
+ * 3. if it exists, belongs to another run and has not expired, throw LeaseHeldError;
+ * 4. if it has expired (or is unreadable), delete exactly the version read (S3 `If-Match: <ETag>`;
+ *    on disk a rename aside) and go back to 1. Two runs taking over the same expired lease cannot
+ *    both succeed: the second delete no longer matches, and the second create finds the first's lease.
+ *    (Remaining race, on disk only: a lease rewritten between the rename aside and the check is put
+ *    back with a link; a third run creating the key in that instant would lose it.)
+ */
+export async function acquireLease(options: LeaseOptions): Promise<Lease> {
+  const { store, period } = options;
+  const ops = requireConditional(store);
+  const now = options.now ?? (() => new Date());
+  const ttl = options.ttlMs ?? DEFAULT_LEASE_TTL_MS;
+  const owner = options.owner ?? defaultLeaseOwner();
+  const key = leaseKey(options.summaryPrefix, period);
+  for (let round = 0; round < 5; round++) {
+    const createdAt = now();
+    const record: LeaseRecord = {
+      leaseVersion: 1,
+      owner,
+      host: hostname(),
+      pid: process.pid,
+      service: options.service,
+      frequency: period.frequency,
+      periodStart: formatDate(period.start),
+      periodEnd: formatDate(period.end),
+      createdAt: createdAt.toISOString(),
+      expiresAt: new Date(createdAt.getTime() + ttl).toISOString(),
+    };
+    const body = `${JSON.stringify(record, null, 2)}\n`;
+    if (await ops.createExclusive(key, body)) return heldLease(store, key, record, body, true);
+    let existing: { body: Buffer; tag: string };
+    try {
+      existing = await ops.readTagged(key);
+    } catch (error) {
+      if (error instanceof ObjectNotFoundError) continue; // released meanwhile: try again
+      throw error;
+    }
+    const holder = parseRecord(existing.body);
+    if (holder && holder.owner === owner) return heldLease(store, key, holder, existing.body.toString('utf8'), false);
+    if (holder && Date.parse(holder.expiresAt) > now().getTime()) throw new LeaseHeldError(key, holder);
+    // Expired (or unreadable): remove exactly that version, then compete for the key again.
+    await ops.deleteTagged(key, existing.tag);
+  }
+  throw new Error(`could not take the lease ${key}: it keeps changing (another run is taking it over)`);
+}
+
+function heldLease(store: ObjectStore, key: string, record: LeaseRecord, body: string, created: boolean): Lease {
+  let released = false;
+  return {
+    key,
+    record,
+    created,
+    async release() {
+      if (released) return;
+      released = true;
+      const ops = requireConditional(store);
+      let current: { body: Buffer; tag: string };
+      try {
+        current = await ops.readTagged(key);
+      } catch (error) {
+        if (error instanceof ObjectNotFoundError) return;
+        throw error;
+      }
+      // Only our own lease: an expired one may have been taken over by another run meanwhile.
+      if (current.body.toString('utf8') !== body) return;
+      await ops.deleteTagged(key, current.tag);
+    },
+  };
+}
+
+/** Reads a period's lease, if any (for `lease clear` and diagnostics). */
+export async function readLease(
+  store: ObjectStore,
+  summaryPrefix: string,
+  period: Period,
+): Promise<{ key: string; record?: LeaseRecord; raw?: string }> {
+  const key = leaseKey(summaryPrefix, period);
+  try {
+    const body = await store.read(key);
+    return { key, record: parseRecord(body), raw: body.toString('utf8') };
+  } catch (error) {
+    if (error instanceof ObjectNotFoundError) return { key };
+    throw error;
+  }
+}
+
+/**
+ * Releases a period's lease if `owner` holds it (e.g. `finalize` of a sharded run, given the array
+ * job's owner id). Returns whether a lease was deleted.
+ */
+export async function releaseLeaseOf(
+  store: ObjectStore,
+  summaryPrefix: string,
+  period: Period,
+  owner: string,
+): Promise<boolean> {
+  const ops = requireConditional(store);
+  const key = leaseKey(summaryPrefix, period);
+  let current: { body: Buffer; tag: string };
+  try {
+    current = await ops.readTagged(key);
+  } catch (error) {
+    if (error instanceof ObjectNotFoundError) return false;
+    throw error;
+  }
+  if (parseRecord(current.body)?.owner !== owner) return false;
+  return ops.deleteTagged(key, current.tag);
+}
