@@ -264,7 +264,7 @@ function summaryFolder(data: string): string {
   return join(data, `${SERVICE_PREFIX}-Summary`);
 }
 
-function runOurs(data: string, extraNodeArgs: readonly string[] = []): OurResult {
+function runOurs(data: string, extraNodeArgs: readonly string[] = [], extraJobArgs: readonly string[] = []): OurResult {
   // A clean slate: no outputs of an earlier run (ours replaces them anyway, but deleting costs nothing here).
   rmSync(summaryFolder(data), { recursive: true, force: true });
   const m = measureChild(
@@ -275,6 +275,8 @@ function runOurs(data: string, extraNodeArgs: readonly string[] = []): OurResult
       '--end',
       END,
       '--quiet',
+      ,
+      ...extraJobArgs,
     ]),
     ROOT,
   );
@@ -348,9 +350,17 @@ function profile(data: string): void {
   const dir = join(CACHE, 'cpu-prof');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  log(`profiling one run of our job (node --cpu-prof) into ${dir} …`);
-  runOurs(data, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
-  process.stdout.write(`\n${topSelfTime(dir, ROOT)}`);
+  // Worker threads are started without our execArgv, so --cpu-prof would see only the (mostly idle) main
+  // thread: profile with `--workers 0` when the CLI has that option, so every phase lands in one profile.
+  const help = spawnSync(process.execPath, [CLI, 'run', '--help'], { cwd: ROOT, encoding: 'utf8' });
+  const jobArgs = /--workers\b/.test(help.stdout ?? '') ? ['--workers', '0'] : [];
+  log(`profiling one run of our job (node --cpu-prof ${jobArgs.join(' ')}) into ${dir} …`);
+  const o = runOurs(data, ['--cpu-prof', `--cpu-prof-dir=${dir}`], jobArgs);
+  process.stdout.write(
+    `\nprofiled run${jobArgs.length > 0 ? ' (--workers 0: all work on the main thread)' : ''}: ` +
+      `${fmtSeconds(o.m.wallSeconds)} wall, ${fmtSeconds(o.m.userSeconds + o.m.systemSeconds)} CPU\n`,
+  );
+  process.stdout.write(topSelfTime(dir, ROOT));
 }
 
 async function main(): Promise<void> {
