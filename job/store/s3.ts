@@ -60,6 +60,19 @@ class BodyError extends Error {
   }
 }
 
+/**
+ * A read that failed for good (after every retry): names the object, keeps the S3 error as `cause`,
+ * so the run fails with a line that says which object could not be read.
+ */
+function readFailure(error: unknown, uri: string): Error {
+  const message = error instanceof Error ? error.message : String(error);
+  const name = errorShape(error).name ?? 'Error';
+  const attempts = (errorShape(error) as { $metadata?: { attempts?: number } }).$metadata?.attempts;
+  return new Error(`cannot read ${uri}${attempts ? ` (${attempts} attempts)` : ''}: ${name}: ${message}`, {
+    cause: error,
+  });
+}
+
 function errorShape(error: unknown): ErrorShape {
   return typeof error === 'object' && error !== null ? (error as ErrorShape) : {};
 }
@@ -234,7 +247,7 @@ export class S3Store implements ObjectStore {
       return body;
     } catch (error) {
       if (isNotFound(error)) throw new ObjectNotFoundError(key, this.location);
-      throw error;
+      throw readFailure(error, `s3://${this.bucket}/${this.fullKey(key)}`);
     }
   }
 
@@ -259,7 +272,7 @@ export class S3Store implements ObjectStore {
     } catch (error) {
       if (isNotFound(error)) throw new ObjectNotFoundError(key, this.location);
       if ((error as { name?: string }).name === 'InvalidRange') return Buffer.alloc(0);
-      throw error;
+      throw readFailure(error, `s3://${this.bucket}/${fullKey}`);
     }
   }
 

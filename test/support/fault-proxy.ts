@@ -17,6 +17,8 @@ export interface FaultProxyOptions {
   readonly dropMidBody?: number;
   /** Added latency per request, uniform in [min, max] ms (default none). */
   readonly latencyMs?: readonly [number, number];
+  /** GETs whose URL matches are always closed before a response (an object that can never be read). */
+  readonly unreadable?: RegExp;
   /** At most this many faults in total (default unlimited): keeps a test's worst case bounded. */
   readonly maxFaults?: number;
   /**
@@ -229,6 +231,11 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         counts.slowDowns++;
         req.resume();
         req.once('end', () => sendError(req, res, 503, 'SlowDown', 'Please reduce your request rate.'));
+        return;
+      }
+      if (req.method === 'GET' && options.unreadable?.test(decodeURIComponent(req.url ?? ''))) {
+        counts.dropsBeforeResponse++;
+        req.socket.destroy();
         return;
       }
       if (req.method === 'GET' && fault(options.dropGet)) {

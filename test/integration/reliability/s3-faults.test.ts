@@ -1,0 +1,168 @@
+import { expect } from 'chai';
+import type { Manifest } from '../../../job/sinks/manifest';
+import { S3Store } from '../../../job/store/s3';
+import { createS3Client } from '../../../job/store/s3-client';
+import { EXPECTED, writeCorpus, writePrices } from '../../fixtures/corpus';
+import { runCli } from '../../support/cli';
+import { type FaultProxy, startFaultProxy } from '../../support/fault-proxy';
+import { S3RVER_CREDENTIALS, type S3rver, startS3rver } from '../../support/s3rver';
+
+const SUMMARY = 'Amazon-Chime-Voice-Connector-Summary/';
+const FOLDERS = { daily: 'Daily/2025/02/28', weekly: 'Weekly/2025/03/02' } as const;
+
+/** The manifest without what legitimately differs between two runs (clock readings). */
+function comparable(manifest: Manifest): Record<string, unknown> {
+  const { startedAt: _s, finishedAt: _f, durationMs: _d, ...rest } = manifest as Manifest & Record<string, unknown>;
+  return rest;
+}
+
+/** The `run statistics` log line of a run (pino JSON on stderr). */
+function statistics(stderr: string): Record<string, unknown> & { retries: Record<string, number> } {
+  const line = stderr.split('\n').find((l) => l.includes('"msg":"run statistics"'));
+  if (!line) throw new Error(`no run statistics in:\n${stderr}`);
+  return JSON.parse(line);
+}
+
+interface Outputs {
+  manifest: Manifest;
+  csv: Buffer;
+  rejects: Buffer;
+}
+
+describe('S3 faults: a run through a fault-injecting proxy', function () {
+  this.timeout(120_000);
+  let server: S3rver;
+  let store: S3Store;
+  const clean: Partial<Record<keyof typeof FOLDERS, Outputs>> = {};
+
+  before(async () => {
+    server = await startS3rver();
+    await server.createBucket('cdr-bucket');
+    store = await S3Store.open('cdr-bucket', '', { client: server.client });
+    await writeCorpus(store);
+    await writePrices(store, 'prices/');
+  });
+
+  after(async () => {
+    await store?.close();
+    await server?.stop();
+  });
+
+  async function outputs(name: keyof typeof FOLDERS): Promise<Outputs> {
+    const manifest = JSON.parse(
+      (await store.read(`${SUMMARY}csv/${FOLDERS[name]}/manifest.json`)).toString('utf8'),
+    ) as Manifest;
+    return { manifest, csv: await store.read(manifest.csvKey), rejects: await store.read(manifest.rejectsKey) };
+  }
+
+  function run(name: keyof typeof FOLDERS, env: Record<string, string>, extra: string[] = []) {
+    return runCli(
+      ['run', '--source', 's3://cdr-bucket', '--prices', 's3://cdr-bucket/prices/', ...EXPECTED[name].args, ...extra],
+      { ...server.env, ...env },
+    );
+  }
+
+  for (const name of ['daily', 'weekly'] as const) {
+    it(`${name}: clean run (reference)`, async () => {
+      const result = await run(name, {});
+      expect(result.code, result.stderr).to.equal(0);
+      clean[name] = await outputs(name);
+      expect(clean[name]?.manifest.totalCost).to.equal(EXPECTED[name].totalCost);
+    });
+
+    it(`${name}: 15 % 503 SlowDown and 3 % dropped GETs give byte-identical outputs, retries logged by kind`, async () => {
+      const reference = clean[name] as Outputs;
+      let proxy: FaultProxy | undefined;
+      try {
+        proxy = await startFaultProxy({
+          target: server.endpoint,
+          seed: name === 'daily' ? 11 : 12,
+          slowDown: 0.15,
+          dropGet: 0.03,
+          latencyMs: [0, 3],
+        });
+        // Shorter backoff bases would hide nothing here; the default policy is what production uses.
+        const result = await run(name, { AWS_ENDPOINT_URL_S3: proxy.endpoint });
+        expect(result.code, result.stderr).to.equal(0);
+        const stats = statistics(result.stderr);
+        const faulty = await outputs(name);
+        expect(faulty.csv.equals(reference.csv), 'CSV bytes').to.equal(true);
+        expect(faulty.rejects.equals(reference.rejects), 'rejects bytes').to.equal(true);
+        expect(comparable(faulty.manifest)).to.deep.equal(comparable(reference.manifest));
+        // The faults happened, and the run saw (at least the main thread's share of) them.
+        expect(proxy.counts.slowDowns).to.be.greaterThan(0);
+        expect(stats.retries.throttle).to.be.greaterThan(0);
+        expect(stats.requests).to.be.a('number').greaterThan(0);
+        expect(stats.bytesIn).to.be.a('number').greaterThan(0);
+        expect(stats.bytesOut).to.be.a('number').greaterThan(0);
+        for (const field of [
+          'objectsRead',
+          'recordsRated',
+          'recordsUnrated',
+          'recordsRejected',
+          'durationMs',
+          'period',
+        ])
+          expect(stats, field).to.have.property(field);
+      } finally {
+        await proxy?.stop();
+      }
+    });
+  }
+
+  it('retries GETs dropped before the response and midway through the body (every GET faulty at first)', async () => {
+    // Half of all GETs dropped (some midway through the body, after the SDK's own retry layer): reads
+    // still return the exact bytes.
+    const proxy = await startFaultProxy({ target: server.endpoint, seed: 3, dropGet: 0.5, dropMidBody: 0.6 });
+    const client = createS3Client({
+      endpoint: proxy.endpoint,
+      region: 'us-east-1',
+      credentials: S3RVER_CREDENTIALS,
+      retry: { baseMs: 1, throttleBaseMs: 1 },
+    });
+    const viaProxy = await S3Store.open('cdr-bucket', '', { client });
+    try {
+      const keys: string[] = [];
+      for await (const entry of store.listAll('Amazon-Chime-Voice-Connector-CDRs/')) keys.push(entry.key);
+      for (const key of keys) {
+        expect((await viaProxy.read(key)).equals(await store.read(key)), key).to.equal(true);
+        const capped = await viaProxy.readCapped(key, 1 << 20);
+        expect(capped?.equals(await store.read(key)), key).to.equal(true);
+      }
+      const big = Buffer.alloc(3 * 1024 * 1024, 'x');
+      await store.write('big/object', big);
+      const chunks: Buffer[] = [];
+      for await (const chunk of await viaProxy.readStream('big/object')) chunks.push(chunk as Buffer);
+      expect(Buffer.concat(chunks).equals(big)).to.equal(true);
+      const stats = viaProxy.stats();
+      expect(proxy.counts.dropsMidBody).to.be.greaterThan(0);
+      expect(proxy.counts.dropsBeforeResponse).to.be.greaterThan(0);
+      expect(stats.retries.network).to.be.greaterThan(0);
+    } finally {
+      await viaProxy.close();
+      client.destroy();
+      await proxy.stop();
+    }
+  });
+
+  it('an object that still cannot be read after the retries fails the run (exit 1), never a reject', async () => {
+    const proxy = await startFaultProxy({ target: server.endpoint, unreadable: /_c05(\?|$)/ });
+    try {
+      await store.delete([`${SUMMARY}csv/${FOLDERS.daily}/manifest.json`]);
+      const result = await run('daily', { AWS_ENDPOINT_URL_S3: proxy.endpoint, AWS_MAX_ATTEMPTS: '3' }, [
+        '--workers',
+        '0',
+      ]);
+      expect(result.code, result.stderr).to.equal(1);
+      const lastLine = result.stderr.trim().split('\n').pop() ?? '';
+      expect(lastLine).to.match(/^cdr-summary: cannot read s3:\/\/cdr-bucket\/.*_c05 /);
+      expect(await store.exists(`${SUMMARY}csv/${FOLDERS.daily}/manifest.json`)).to.equal(false);
+      // The lease was released on failure: a clean run goes ahead at once.
+      const again = await run('daily', {});
+      expect(again.code, again.stderr).to.equal(0);
+      expect((await outputs('daily')).rejects.toString('utf8')).to.not.contain('c05');
+    } finally {
+      await proxy.stop();
+    }
+  });
+});
