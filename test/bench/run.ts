@@ -269,15 +269,10 @@ function runOurs(data: string, extraNodeArgs: readonly string[] = [], extraJobAr
   rmSync(summaryFolder(data), { recursive: true, force: true });
   const m = measureChild(
     process.execPath,
-    [...extraNodeArgs, CLI, 'run', '--source', data, '--prices', join(data, OFFER)].concat([
-      '--frequency',
-      'Weekly',
-      '--end',
-      END,
-      '--quiet',
-      ,
-      ...extraJobArgs,
-    ]),
+    [...extraNodeArgs, CLI, 'run', '--source', data, '--prices', join(data, OFFER)].concat(
+      ['--frequency', 'Weekly', '--end', END, '--quiet'],
+      extraJobArgs,
+    ),
     ROOT,
   );
   if (m.exitCode !== 0) throw new BenchError(`our job failed (exit ${m.exitCode}): ${lastLines(m.stderr)}`);
