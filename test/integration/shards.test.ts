@@ -156,6 +156,35 @@ for (const backend of backends) {
       expect(await listKeys(store, `sharded/${SUMMARY}partials/`)).to.deep.equal([]);
     });
 
+    it('worker threads write the same CSV and Parquet rows as the in-process run', async () => {
+      const result = await runCli(
+        [
+          'run',
+          '--source',
+          uri(''),
+          '--dest',
+          uri('workers'),
+          '--prices',
+          prices,
+          ...PERIOD,
+          '--quiet',
+          '--workers',
+          '2',
+        ],
+        env,
+      );
+      expect(result.code, result.stderr).to.equal(0);
+      const one = JSON.parse((await store.read(`single/${REPORT}manifest.json`)).toString()) as Manifest;
+      const two = JSON.parse((await store.read(`workers/${REPORT}manifest.json`)).toString()) as Manifest;
+      expect(comparable(two)).to.deep.equal(comparable(one));
+      expect((await store.read(`workers/${two.csvKey}`)).equals(await store.read(`single/${one.csvKey}`))).to.equal(
+        true,
+      );
+      expect(await parquetCalls(store, 'workers/', path.join(scratch, 'workers'))).to.deep.equal(
+        await parquetCalls(store, 'single/', path.join(scratch, 'one-again')),
+      );
+    });
+
     it('finalize refuses to merge while a shard is missing, with one line and exit 1', async () => {
       const shard = await runCli(
         ['run', '--source', uri(''), '--dest', uri('partial'), '--prices', prices, ...PERIOD, '--quiet'],
