@@ -1,0 +1,240 @@
+import { spawn } from 'node:child_process';
+import { existsSync, promises as fs } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import type { Manifest } from '../../../job/sinks/manifest';
+import { LocalStore } from '../../../job/store/local';
+import { type CliResult, runCli } from '../../support/cli';
+import { duckdbQuery } from '../../support/duckdb';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const SUMMARY = 'Amazon-Chime-Voice-Connector-Summary/';
+const REPORT = `${SUMMARY}csv/Weekly/2025/01/03/`;
+const MANIFEST = `${REPORT}manifest.json`;
+const LEASE = `${SUMMARY}leases/Weekly-2025-01-03.json`;
+const CALLS = 6_000;
+
+/** Starts the real CLI without waiting for it (to kill it, or to race it against another). */
+function startCli(args: readonly string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(ROOT, 'job', 'main.ts'), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (c: Buffer) => {
+    stdout += c.toString('utf8');
+  });
+  child.stderr?.on('data', (c: Buffer) => {
+    stderr += c.toString('utf8');
+  });
+  const result = new Promise<CliResult & { signal: NodeJS.Signals | null }>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+  return { child, result };
+}
+
+async function waitFor(condition: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Files below `dir` (recursively), relative, including temporary ones the store hides. */
+async function files(dir: string): Promise<string[]> {
+  if (!existsSync(dir)) return [];
+  const entries = await fs.readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(dir, path.join(e.parentPath ?? (e as unknown as { path: string }).path, e.name)))
+    .sort();
+}
+
+function comparable(manifest: Manifest): Record<string, unknown> {
+  const { startedAt: _s, finishedAt: _f, durationMs: _d, ...rest } = manifest as Manifest & Record<string, unknown>;
+  return rest;
+}
+
+function lastLine(stderr: string): string {
+  return stderr.trim().split('\n').pop() ?? '';
+}
+
+describe('crash safety and one run per period (local file system, generated tree)', function () {
+  this.timeout(120_000);
+  let source: string;
+  let prices: string;
+  let scratch: string;
+  let clean: { manifest: Manifest; csv: Buffer; rejects: Buffer };
+
+  const runArgs = (dest: string) => [
+    'run',
+    '--source',
+    source,
+    '--dest',
+    dest,
+    '--prices',
+    prices,
+    '--frequency',
+    'Weekly',
+    '--end',
+    '2025-01-03',
+    '--quiet',
+  ];
+
+  before(async () => {
+    scratch = await mkdtemp(path.join(os.tmpdir(), 'cdr-crash-'));
+    source = path.join(scratch, 'bucket');
+    const generated = await runCli([
+      'generate',
+      '--out',
+      source,
+      '--calls',
+      String(CALLS),
+      '--days',
+      '3',
+      '--connectors',
+      '3',
+      '--seed',
+      '7',
+      '--end',
+      '2025-01-03',
+    ]);
+    expect(generated.code, generated.stderr).to.equal(0);
+    prices = path.join(source, 'prices', 'AmazonChimeVoiceConnector-offer.json');
+    const dest = path.join(scratch, 'clean');
+    const result = await runCli(runArgs(dest));
+    expect(result.code, result.stderr).to.equal(0);
+    const store = await LocalStore.open(dest);
+    const manifest = JSON.parse((await store.read(MANIFEST)).toString('utf8')) as Manifest;
+    clean = { manifest, csv: await store.read(manifest.csvKey), rejects: await store.read(manifest.rejectsKey) };
+    expect(manifest.recordsRated + manifest.recordsUnrated).to.be.greaterThan(CALLS * 0.9);
+  });
+
+  after(async () => {
+    await rm(scratch, { recursive: true, force: true });
+  });
+
+  async function expectEqualsClean(dest: string): Promise<void> {
+    const store = await LocalStore.open(dest);
+    const manifest = JSON.parse((await store.read(MANIFEST)).toString('utf8')) as Manifest;
+    expect(comparable(manifest)).to.deep.equal(comparable(clean.manifest));
+    expect((await store.read(manifest.csvKey)).equals(clean.csv), 'CSV bytes').to.equal(true);
+    expect((await store.read(manifest.rejectsKey)).equals(clean.rejects), 'rejects bytes').to.equal(true);
+    // The period folder holds exactly the report and the manifest (temporary files are invisible to stores).
+    const listed = (await store.listFolder(REPORT)).objects.map((o) => o.key);
+    expect(listed).to.deep.equal([manifest.csvKey, MANIFEST].sort());
+    // Every call exactly once in the Parquet dataset, read back by DuckDB.
+    const glob = path.join(dest, SUMMARY, 'parquet', '**', '*.parquet');
+    const [row] = await duckdbQuery(
+      `select count(*)::integer as n, count(distinct TransactionId)::integer as distinct_ids from read_parquet('${glob}', hive_partitioning = true)`,
+    );
+    expect(row).to.deep.equal({
+      n: manifest.recordsRated + manifest.recordsUnrated,
+      distinct_ids: manifest.recordsRated + manifest.recordsUnrated,
+    });
+    const listedParquet: string[] = [];
+    for await (const entry of store.listAll(`${SUMMARY}parquet/`)) listedParquet.push(entry.key);
+    expect(listedParquet).to.deep.equal([...manifest.parquetKeys].sort());
+  }
+
+  it('two concurrent runs of one period: one proceeds, the other exits 3 with one clear line', async () => {
+    const dest = path.join(scratch, 'concurrent');
+    const a = startCli(runArgs(dest));
+    const b = startCli(runArgs(dest));
+    const results = await Promise.all([a.result, b.result]);
+    const codes = results.map((r) => r.code).sort();
+    expect(codes, results.map((r) => r.stderr).join('\n')).to.deep.equal([0, 3]);
+    const loser = results.find((r) => r.code === 3) as CliResult;
+    expect(lastLine(loser.stderr)).to.match(
+      /^cdr-summary: Weekly period ending 2025-01-03 is locked by another run \(owner run:[0-9a-f-]+, host .+, pid \d+, since .+, expires .+\); .*cdr-summary lease clear/,
+    );
+    expect(existsSync(path.join(dest, LEASE)), 'lease released').to.equal(false);
+    await expectEqualsClean(dest);
+  });
+
+  it('SIGKILL while the CSV is being written: no manifest; the re-run (after `lease clear`) equals a clean run', async () => {
+    const dest = path.join(scratch, 'killed-mid-csv');
+    const run = startCli(runArgs(dest));
+    const reportDir = path.join(dest, REPORT);
+    // Kill once a good part of the report has been streamed to its temporary file.
+    await waitFor(
+      async () => {
+        for (const name of await files(reportDir)) {
+          if (!name.includes('.tmp-')) continue;
+          const size = (await fs.stat(path.join(reportDir, name)).catch(() => undefined))?.size ?? 0;
+          if (size > clean.csv.length / 3) return true;
+        }
+        return false;
+      },
+      60_000,
+      'the CSV to be half written',
+    );
+    run.child.kill('SIGKILL');
+    const killed = await run.result;
+    expect(killed.signal).to.equal('SIGKILL');
+    expect(existsSync(path.join(dest, MANIFEST)), 'no manifest').to.equal(false);
+    expect(existsSync(path.join(dest, LEASE)), 'the dead run still holds the lease').to.equal(true);
+
+    const blocked = await runCli(runArgs(dest));
+    expect(blocked.code).to.equal(3);
+    expect(lastLine(blocked.stderr)).to.contain('locked by another run');
+
+    const show = await runCli([
+      'lease',
+      'show',
+      '--source',
+      source,
+      '--dest',
+      dest,
+      '--frequency',
+      'Weekly',
+      '--end',
+      '2025-01-03',
+    ]);
+    expect(show.code, show.stderr).to.equal(0);
+    expect(show.stdout).to.contain(`"pid": ${run.child.pid}`);
+    const cleared = await runCli([
+      'lease',
+      'clear',
+      '--source',
+      source,
+      '--dest',
+      dest,
+      '--frequency',
+      'Weekly',
+      '--end',
+      '2025-01-03',
+    ]);
+    expect(cleared.code, cleared.stderr).to.equal(0);
+    expect(cleared.stdout).to.match(/^cleared lease .*Weekly-2025-01-03\.json \(owner run:/);
+
+    const rerun = await runCli(runArgs(dest));
+    expect(rerun.code, rerun.stderr).to.equal(0);
+    await expectEqualsClean(dest);
+  });
+
+  it('SIGKILL once Parquet files appear, on a dest holding an older complete run: no manifest; a retried attempt (same owner) re-runs cleanly', async () => {
+    const dest = path.join(scratch, 'killed-mid-parquet');
+    // An earlier complete run of the period: its manifest must disappear as soon as the new run starts.
+    await fs.cp(path.join(scratch, 'clean'), dest, { recursive: true });
+    const env = { AWS_BATCH_JOB_ID: 'job-1234' };
+    const run = startCli(runArgs(dest), env);
+    const parquetDir = path.join(dest, SUMMARY, 'parquet');
+    const before = new Set(await files(parquetDir));
+    await waitFor(async () => (await files(parquetDir)).some((f) => !before.has(f)), 60_000, 'a new Parquet file');
+    run.child.kill('SIGKILL');
+    expect((await run.result).signal).to.equal('SIGKILL');
+    expect(existsSync(path.join(dest, MANIFEST)), 'no manifest').to.equal(false);
+    // The next attempt of the same Batch job joins its own lease instead of waiting for it to expire.
+    const rerun = await runCli(runArgs(dest), env);
+    expect(rerun.code, rerun.stderr).to.equal(0);
+    expect(existsSync(path.join(dest, LEASE))).to.equal(false);
+    await expectEqualsClean(dest);
+  });
+});
