@@ -1,0 +1,198 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import type { Manifest } from '../../../job/sinks/manifest';
+import { LocalStore } from '../../../job/store/local';
+import { writePrices } from '../../fixtures/corpus';
+import { runCli } from '../../support/cli';
+import { duckdbQuery } from '../../support/duckdb';
+
+const CONNECTOR = 'abcdef1ghij2klmno3pqr4';
+const FOLDER = `Amazon-Chime-Voice-Connector-CDRs/json/${CONNECTOR}/2025/02/10/`;
+const SUMMARY = 'Amazon-Chime-Voice-Connector-Summary/';
+const START = Date.parse('2025-02-10T10:00:00Z') / 1000;
+const US = 'USE1-US-US-outbound-minutes'; // 0.0048 per minute in the fixture's 2024 price version
+
+/** A CSV-significant value: separators, quotes, CR/LF, a formula prefix, non-ASCII. */
+const NASTY = '=1+2,"quoted"\r\nline;\ttab \'single\' Zürich 😀';
+
+function cdr(id: string, patch: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    AwsAccountId: '111122223333',
+    TransactionId: id,
+    CallId: `${id}@203.0.113.9`,
+    VoiceConnectorId: CONNECTOR,
+    Status: 'Completed',
+    StatusMessage: 'OK',
+    SipAuthUser: 'XXXX',
+    BillableDurationSeconds: 60,
+    BillableDurationMinutes: 1,
+    SchemaVersion: '2.0',
+    SourcePhoneNumber: '+12065550100',
+    SourcePhoneNumberName: 'Reception',
+    SourceCountry: 'US',
+    DestinationPhoneNumber: '+12065550101',
+    DestinationPhoneNumberName: 'Desk',
+    DestinationCountry: 'US',
+    UsageType: US,
+    ServiceCode: 'AmazonChimeVoiceConnector',
+    Direction: 'Outbound',
+    StartTimeEpochSeconds: START,
+    EndTimeEpochSeconds: START + 60,
+    Region: 'us-east-1',
+    Streaming: false,
+    ...patch,
+  };
+}
+
+const json = (value: unknown) => JSON.stringify(value);
+
+/** Objects that must come out as rows, with their exact cost. */
+const GOOD: { name: string; body: string | Uint8Array; cost: string; check?: Record<string, string> }[] = [
+  { name: 'g01', body: json(cdr('g01', { BillableDurationMinutes: '4e-1' })), cost: '0.00192' },
+  { name: 'g02', body: json(cdr('g02', { BillableDurationMinutes: '2.5E0' })), cost: '0.012' },
+  { name: 'g03', body: json(cdr('g03', { BillableDurationMinutes: 1.5e1 })), cost: '0.072' },
+  { name: 'g04', body: `\ufeff${json(cdr('g04'))}`, cost: '0.0048' },
+  {
+    // Duplicate keys: the last occurrence wins (JSON.parse), for the cost as for everything else.
+    name: 'g05',
+    body: json(cdr('g05')).replace(
+      '"BillableDurationMinutes":1,',
+      '"BillableDurationMinutes":1000,"BillableDurationMinutes":2,',
+    ),
+    cost: '0.0096',
+  },
+  {
+    name: 'g06',
+    body: json(cdr('g06')).replace(
+      '{',
+      '{"__proto__":{"UsageType":"EVIL","BillableDurationMinutes":999},"constructor":{"prototype":{"x":1}},',
+    ),
+    cost: '0.0048',
+  },
+  {
+    // CSV-significant characters in every free-text field.
+    name: 'g07',
+    body: json(
+      cdr('g07', {
+        AwsAccountId: `111${NASTY}`,
+        CallId: NASTY,
+        Status: NASTY,
+        StatusMessage: NASTY,
+        SipAuthUser: NASTY,
+        SchemaVersion: NASTY,
+        SourcePhoneNumber: NASTY,
+        SourcePhoneNumberName: NASTY,
+        SourceCountry: NASTY,
+        DestinationPhoneNumber: NASTY,
+        DestinationPhoneNumberName: NASTY,
+        DestinationCountry: NASTY,
+        Direction: NASTY,
+        Region: NASTY,
+      }),
+    ),
+    cost: '0.0048',
+    check: {
+      AwsAccountId: `111${NASTY}`,
+      CallId: NASTY,
+      StatusMessage: NASTY,
+      SourcePhoneNumberName: NASTY,
+      DestinationCountry: NASTY,
+      Region: NASTY,
+    },
+  },
+];
+
+/** Objects that must be rejected, with the precise code. */
+const BAD: { name: string; body: string | Uint8Array; code: string }[] = [
+  { name: 'b01', body: json(cdr('b01', { BillableDurationMinutes: '1e400' })), code: 'invalid-number' },
+  { name: 'b02', body: json(cdr('b02', { BillableDurationMinutes: '0x10' })), code: 'invalid-number' },
+  { name: 'b03', body: json(cdr('b03', { BillableDurationMinutes: -1 })), code: 'negative-value' },
+  { name: 'b04', body: json(cdr('b04', { BillableDurationMinutes: '1e-7' })), code: 'too-many-decimals' },
+  { name: 'b05', body: json(cdr('b05', { BillableDurationSeconds: 365 * 86_400 })), code: 'duration-out-of-range' },
+  { name: 'b06', body: json(cdr('b06', { EndTimeEpochSeconds: START - 1 })), code: 'end-before-start' },
+  { name: 'b07', body: json(cdr('b07', { StartTimeEpochSeconds: 1_400_000_000 })), code: 'start-out-of-range' },
+  {
+    name: 'b08',
+    body: json(cdr('b08', { StartTimeEpochSeconds: START * 1000, EndTimeEpochSeconds: null })),
+    code: 'start-out-of-range',
+  },
+  {
+    name: 'b09',
+    body: Buffer.from(json(cdr('b09', { SourcePhoneNumberName: 'M\xfcller' })), 'latin1'),
+    code: 'not-utf8',
+  },
+  { name: 'b10', body: `{"a":${'['.repeat(60_000)}`, code: 'too-deep' },
+  { name: 'b11', body: json(cdr('b11', { Padding: 'x'.repeat(70 * 1024) })), code: 'too-large' },
+  { name: 'b12', body: json(cdr('b12', { SourcePhoneNumberName: 'x'.repeat(20_000) })), code: 'string-too-long' },
+  { name: 'b13', body: Buffer.from(`\ufeff${json(cdr('b13'))}`, 'utf16le'), code: 'not-utf8' },
+];
+
+describe('hostile input through the whole job: a precise reject or an exact row, never a crash', function () {
+  this.timeout(60_000);
+  let dir: string;
+  let store: LocalStore;
+  let manifest: Manifest;
+
+  before(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'cdr-hostile-'));
+    store = await LocalStore.open(dir);
+    await writePrices(store, 'prices/');
+    for (const object of [...GOOD, ...BAD]) await store.write(`${FOLDER}10.00.00.000_${object.name}`, object.body);
+    const result = await runCli([
+      'run',
+      '--source',
+      dir,
+      '--prices',
+      path.join(dir, 'prices'),
+      '--frequency',
+      'Daily',
+      '--end',
+      '2025-02-10',
+      '--quiet',
+    ]);
+    expect(result.code, result.stderr).to.equal(0);
+    manifest = JSON.parse((await store.read(`${SUMMARY}csv/Daily/2025/02/10/manifest.json`)).toString('utf8'));
+  });
+
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('counts reconcile', () => {
+    expect(manifest.objectsRead).to.equal(GOOD.length + BAD.length);
+    expect(manifest.recordsRated).to.equal(GOOD.length);
+    expect(manifest.recordsRejected).to.equal(BAD.length);
+  });
+
+  it('every rejected object has its precise code and a reason', async () => {
+    const lines = (await store.read(manifest.rejectsKey))
+      .toString('utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { key: string; code: string; reason: string });
+    const byName = new Map(lines.map((l) => [l.key.split('_').pop(), l]));
+    for (const bad of BAD) {
+      expect(byName.get(bad.name)?.code, bad.name).to.equal(bad.code);
+      expect(byName.get(bad.name)?.reason, bad.name).to.be.a('string').and.not.equal('');
+    }
+  });
+
+  it('every accepted object has its exact cost, and CSV-significant text survives a CSV reader', async () => {
+    const file = path.join(dir, manifest.csvKey);
+    const rows = await duckdbQuery(
+      `select * from read_csv('${file}', header = true, all_varchar = true, quote = '"', escape = '"', new_line = '\\r\\n')`,
+    );
+    const byId = new Map(rows.map((r) => [r.TransactionId, r]));
+    for (const good of GOOD) {
+      const row = byId.get(good.name);
+      expect(row?.RatingStatus, good.name).to.equal('RATED');
+      expect(row?.Cost, good.name).to.equal(good.cost);
+      for (const [field, value] of Object.entries(good.check ?? {}))
+        expect(row?.[field], `${good.name} ${field}`).to.equal(value);
+    }
+    const total = GOOD.reduce((sum, g) => sum + Math.round(Number(g.cost) * 1e5), 0);
+    expect(manifest.totalCost).to.equal((total / 1e5).toString());
+  });
+});
