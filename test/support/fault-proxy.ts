@@ -15,6 +15,8 @@ export interface FaultProxyOptions {
   readonly dropGet?: number;
   /** Of the dropped GETs, the share cut midway through the body (default 0.5); the rest get no response. */
   readonly dropMidBody?: number;
+  /** Share of requests that get no answer at all (the connection stays open, idle): exercises timeouts. */
+  readonly stall?: number;
   /** Added latency per request, uniform in [min, max] ms (default none). */
   readonly latencyMs?: readonly [number, number];
   /** GETs whose URL matches are always closed before a response (an object that can never be read). */
@@ -34,6 +36,7 @@ export interface FaultCounts {
   slowDowns: number;
   dropsBeforeResponse: number;
   dropsMidBody: number;
+  stalls: number;
   preconditionFailed: number;
 }
 
@@ -106,6 +109,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     slowDowns: 0,
     dropsBeforeResponse: 0,
     dropsMidBody: 0,
+    stalls: 0,
     preconditionFailed: 0,
   };
   const maxFaults = options.maxFaults ?? Number.POSITIVE_INFINITY;
@@ -227,6 +231,12 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       const [min, max] = options.latencyMs ?? [0, 0];
       const delay = min + random() * (max - min);
       if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+      if (fault(options.stall)) {
+        // Never answer; the client's idle timeout must give up on it (stop() closes the socket).
+        counts.stalls++;
+        req.resume();
+        return;
+      }
       if (fault(options.slowDown)) {
         counts.slowDowns++;
         req.resume();
