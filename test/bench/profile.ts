@@ -23,6 +23,7 @@ interface CpuProfile {
 /** Top `limit` functions by self time (ms) over every profile in `dir`; `root` shortens file paths. */
 export function topSelfTime(dir: string, root: string, limit = 20): string {
   const self = new Map<string, number>();
+  const areas = new Map<string, number>();
   let total = 0;
   const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
   for (const file of files) {
@@ -40,6 +41,8 @@ export function topSelfTime(dir: string, root: string, limit = 20): string {
       if (where.startsWith('/')) where = relative(root, where);
       const key = `${functionName || '(anonymous)'}  ${where ? `${where}:${lineNumber + 1}` : ''}`.trim();
       self.set(key, (self.get(key) ?? 0) + ms);
+      const area = areaOf(functionName, where);
+      areas.set(area, (areas.get(area) ?? 0) + ms);
       total += ms;
     }
   }
@@ -50,5 +53,28 @@ export function topSelfTime(dir: string, root: string, limit = 20): string {
   for (const [key, ms] of top) {
     lines.push(`  ${((100 * ms) / total).toFixed(1).padStart(5)} %  ${ms.toFixed(0).padStart(7)} ms  ${key}`);
   }
+  lines.push('self time by area:');
+  for (const [area, ms] of [...areas.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12)) {
+    lines.push(`  ${((100 * ms) / total).toFixed(1).padStart(5)} %  ${ms.toFixed(0).padStart(7)} ms  ${area}`);
+  }
   return `${lines.join('\n')}\n`;
+}
+
+/** A coarse bucket for a profile frame: our job file, a package, wasm (Parquet), or the runtime. */
+function areaOf(functionName: string, where: string): string {
+  if (where.startsWith('wasm://')) return 'parquet-wasm (wasm)';
+  const job = /dist\/job\/(.+)\.js$/.exec(where);
+  if (job?.[1]) return `job/${job[1]}.ts`;
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(where);
+  if (pkg?.[1]) return pkg[1];
+  if (where.startsWith('node:')) return 'node internals (JS)';
+  if (/^\(.*\)$/.test(functionName)) return functionName;
+  if (
+    ['read', 'open', 'close', 'fstat', 'readdir', 'mkdir', 'writeString', 'writeBuffer', 'lstat', 'stat'].includes(
+      functionName,
+    )
+  ) {
+    return 'file system calls (native)';
+  }
+  return 'other native';
 }
