@@ -40,14 +40,22 @@ export function leaseKey(summaryPrefix: string, period: Period): string {
 }
 
 /**
- * The owner id of this run: CDR_LEASE_OWNER when set; else AWS_BATCH_JOB_ID without its array index (`<job>:<index>`), so every
- * attempt and every array child of one Batch job share the lease; otherwise a fresh random id.
+ * The owner id of this run: CDR_LEASE_OWNER when set; else AWS_BATCH_JOB_ID without its array index
+ * (`<job>:<index>`), so every attempt and every array child of one Batch job share the lease;
+ * otherwise a fresh random id.
  */
 export function defaultLeaseOwner(env: NodeJS.ProcessEnv = process.env): string {
+  return sharedLeaseOwner(env) ?? `run:${randomUUID()}`;
+}
+
+/**
+ * An owner id that several processes of one run share, if the environment gives one
+ * (CDR_LEASE_OWNER, or AWS_BATCH_JOB_ID without its array index); undefined otherwise.
+ */
+export function sharedLeaseOwner(env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (env.CDR_LEASE_OWNER) return env.CDR_LEASE_OWNER;
   const job = env.AWS_BATCH_JOB_ID;
-  if (job) return `batch:${job.split(':')[0]}`;
-  return `run:${randomUUID()}`;
+  return job ? `batch:${job.split(':')[0]}` : undefined;
 }
 
 /** Parses a lease TTL: `6h`, `90m`, `45s`, `500ms`, or plain seconds. */

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import { defaultWorkerCount } from '../chunk-pool';
-import { acquireLease, type Lease, parseLeaseTtl } from '../lease';
+import { acquireLease, type Lease, parseLeaseTtl, sharedLeaseOwner } from '../lease';
 import { formatDate, type Period } from '../period';
 import { runShard, runSummary, type SummaryRunOptions } from '../pipeline';
 import { PriceSourceError } from '../prices/errors';
@@ -158,14 +158,18 @@ export async function executeRun(
     }
     const dest = options.dest === undefined ? source : await openStoreForOutput(options.dest, schema.summaryPrefix);
     if (dest !== source) opened.push(dest);
-    // One run per service/frequency/period at a time (exit 3 otherwise); released in `finally`.
-    lease = await acquireLease({
-      store: dest,
-      service,
-      summaryPrefix: schema.summaryPrefix,
-      period,
-      ttlMs: leaseTtlMs,
-    });
+    // One run per service/frequency/period at a time (exit 3 otherwise); released in `finally`. The
+    // shards of one run share it through a common owner id (the Batch job's), or go without.
+    if (shard.count <= 1 || sharedLeaseOwner() !== undefined) {
+      lease = await acquireLease({
+        store: dest,
+        service,
+        summaryPrefix: schema.summaryPrefix,
+        period,
+        ttlMs: leaseTtlMs,
+      });
+    } else
+      logger.warn({ shards: shard.count }, 'sharded run without AWS_BATCH_JOB_ID or CDR_LEASE_OWNER: no period lease');
     logger.info(
       {
         service,
