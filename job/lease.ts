@@ -121,7 +121,8 @@ function requireConditional(
  *
  * 1. create the lease object with a conditional write (S3 `If-None-Match: *`; on disk an exclusive
  *    create): exactly one of any number of concurrent runs succeeds;
- * 2. if it exists and belongs to this run's owner id (a retried Batch attempt, an array child), join it;
+ * 2. if it exists and belongs to this run's owner id (a retried Batch attempt, an array child), join
+ *    it (renewing it when more than half of its time is gone);
  * 3. if it exists, belongs to another run and has not expired, throw LeaseHeldError;
  * 4. if it has expired (or is unreadable), delete exactly the version read (S3 `If-Match: <ETag>`;
  *    on disk a rename aside) and go back to 1. Two runs taking over the same expired lease cannot
@@ -160,7 +161,14 @@ export async function acquireLease(options: LeaseOptions): Promise<Lease> {
       throw error;
     }
     const holder = parseRecord(existing.body);
-    if (holder && holder.owner === owner) return heldLease(store, key, holder, existing.body.toString('utf8'), false);
+    if (holder && holder.owner === owner) {
+      // Our own run's lease (an earlier attempt, another shard): join it; renew it first when more
+      // than half of its time is gone, so a late retry is not overtaken by its expiry.
+      const left = Date.parse(holder.expiresAt) - now().getTime();
+      if (left > ttl / 2 || !(await ops.deleteTagged(key, existing.tag)))
+        return heldLease(store, key, holder, existing.body.toString('utf8'), false);
+      continue;
+    }
     if (holder && Date.parse(holder.expiresAt) > now().getTime()) throw new LeaseHeldError(key, holder);
     // Expired (or unreadable): remove exactly that version, then compete for the key again.
     await ops.deleteTagged(key, existing.tag);

@@ -72,6 +72,17 @@ function leaseContract(name: string, open: () => Promise<ObjectStore>) {
       await next.release();
     });
 
+    it('a late attempt of the same owner renews the lease before joining it', async () => {
+      const old = await acquireLease(
+        options(store, 'batch:j', { ttlMs: 10_000, now: () => new Date(Date.now() - 8000) }),
+      );
+      const renewed = await acquireLease(options(store, 'batch:j', { ttlMs: 10_000 }));
+      expect(Date.parse(renewed.record.expiresAt)).to.be.greaterThan(Date.parse(old.record.expiresAt));
+      expect(JSON.parse((await store.read(KEY)).toString('utf8')).expiresAt).to.equal(renewed.record.expiresAt);
+      await renewed.release();
+      expect(await store.exists(KEY)).to.equal(false);
+    });
+
     it('of many concurrent takers exactly one wins', async () => {
       const results = await Promise.allSettled(
         Array.from({ length: 8 }, (_, i) => acquireLease(options(store, `run:${i}`))),
