@@ -86,20 +86,33 @@ function storeStats(stores: readonly ObjectStore[]): StoreStats {
   return total;
 }
 
-/** Logs what the run did, with the stores' counters (requests, retries by kind, bytes). */
-function logRunStatistics(logger: Logger, manifest: Manifest, stores: readonly ObjectStore[], startedAt: number): void {
+/**
+ * Logs what the run did, with the stores' counters (requests, retries by kind, bytes): after a
+ * completed run with the manifest's counts, and also when the run failed or was one shard.
+ */
+function logRunStatistics(
+  logger: Logger,
+  run: { service: string; period: Period; outcome: 'completed' | 'failed' | 'shard' },
+  manifest: Manifest | undefined,
+  stores: readonly ObjectStore[],
+  startedAt: number,
+): void {
   const stats = storeStats(stores);
   const r = stats.retries;
-  logger.info(
+  const level = run.outcome === 'failed' ? 'warn' : 'info';
+  logger[level](
     {
-      service: manifest.service,
-      frequency: manifest.frequency,
-      period: `${manifest.periodStart}..${manifest.periodEnd}`,
-      objectsRead: manifest.objectsRead,
-      recordsRated: manifest.recordsRated,
-      recordsUnrated: manifest.recordsUnrated,
-      recordsRejected: manifest.recordsRejected,
-      objectsOutsidePeriod: manifest.objectsOutsidePeriod,
+      service: run.service,
+      frequency: run.period.frequency,
+      period: `${formatDate(run.period.start)}..${formatDate(run.period.end)}`,
+      outcome: run.outcome,
+      ...(manifest && {
+        objectsRead: manifest.objectsRead,
+        recordsRated: manifest.recordsRated,
+        recordsUnrated: manifest.recordsUnrated,
+        recordsRejected: manifest.recordsRejected,
+        objectsOutsidePeriod: manifest.objectsOutsidePeriod,
+      }),
       requests: stats.requests,
       retries: { ...r, total: r.throttle + r.server + r.network + r.timeout },
       bytesIn: stats.bytesIn,
@@ -143,6 +156,7 @@ export async function executeRun(
   const leaseTtlMs = leaseTtlOption(options.leaseTtl);
   const startedAt = Date.now();
   let lease: Lease | undefined;
+  let outcome: 'completed' | 'failed' | 'shard' | undefined;
   const schema = schemaFor(service);
   const source = await openInput(options.source, '--source', schema.cdrPrefix);
   const opened: ObjectStore[] = [source];
@@ -170,6 +184,7 @@ export async function executeRun(
       });
     } else
       logger.warn({ shards: shard.count }, 'sharded run without AWS_BATCH_JOB_ID or CDR_LEASE_OWNER: no period lease');
+    outcome = 'failed'; // until it completes
     logger.info(
       {
         service,
@@ -199,6 +214,7 @@ export async function executeRun(
     };
     if (shard.count > 1) {
       const partial = await runShard(runOptions, shard);
+      outcome = 'shard';
       if (!options.quiet) {
         process.stdout.write(
           `shard ${shard.index + 1} of ${shard.count}: ${partial.totals.objectsRead} objects read; ` +
@@ -209,10 +225,13 @@ export async function executeRun(
     }
     const manifest = await runSummary(runOptions);
     if (!options.quiet) process.stdout.write(formatSummary(manifest, dest.location));
-    logRunStatistics(logger, manifest, opened, startedAt);
+    outcome = 'completed';
+    logRunStatistics(logger, { service, period, outcome }, manifest, opened, startedAt);
     checkRejectRatio(manifest, maxRejectRatio);
     return { manifest, period };
   } finally {
+    if (outcome === 'failed' || outcome === 'shard')
+      logRunStatistics(logger, { service, period, outcome }, undefined, opened, startedAt);
     // Shards of one Batch array job share the lease (same owner id); `finalize` releases it, not each shard.
     if (shard.count <= 1)
       await lease

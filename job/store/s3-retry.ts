@@ -77,11 +77,12 @@ export function retryKind(error: unknown, depth = 0): RetryKind | undefined {
   if (e.name === 'AbortError') return undefined;
   const status = e.$metadata?.httpStatusCode;
   if (status === 429 || THROTTLING_CODES.has(e.name ?? '') || THROTTLING_CODES.has(e.Code ?? '')) return 'throttle';
+  // The code first: the SDK's HTTP handler names a reset connection (ECONNRESET, EPIPE) "TimeoutError".
+  if (NETWORK_CODES.has(e.code ?? '')) return 'network';
   if (TIMEOUT_NAMES.has(e.name ?? '') || TIMEOUT_NAMES.has(e.Code ?? '') || TIMEOUT_CODES.has(e.code ?? ''))
     return 'timeout';
   if (status !== undefined && status >= 500 && status <= 599 && status !== 501) return 'server';
   if (e.name === 'InternalError' || e.Code === 'InternalError') return 'server';
-  if (NETWORK_CODES.has(e.code ?? '')) return 'network';
   // A response cut off mid-body before the SDK saw a status (no $metadata status): a dropped connection.
   if (status === undefined && NETWORK_MESSAGES.test(e.message ?? '')) return 'network';
   return e.cause === undefined ? undefined : retryKind(e.cause, depth + 1);

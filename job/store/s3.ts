@@ -66,7 +66,8 @@ class BodyError extends Error {
  */
 function readFailure(error: unknown, uri: string): Error {
   const message = error instanceof Error ? error.message : String(error);
-  const name = errorShape(error).name ?? 'Error';
+  const code = (error as { code?: unknown } | null)?.code;
+  const name = `${errorShape(error).name ?? 'Error'}${typeof code === 'string' ? ` ${code}` : ''}`;
   const attempts = (errorShape(error) as { $metadata?: { attempts?: number } }).$metadata?.attempts;
   return new Error(`cannot read ${uri}${attempts ? ` (${attempts} attempts)` : ''}: ${name}: ${message}`, {
     cause: error,

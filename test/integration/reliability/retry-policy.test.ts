@@ -23,6 +23,8 @@ describe('S3 retry policy', () => {
       [sdkError('TimeoutError'), 'timeout'],
       [Object.assign(new Error('connect ETIMEDOUT'), { code: 'ETIMEDOUT' }), 'timeout'],
       [Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), 'network'],
+      // How the SDK's HTTP handler hands a reset connection over: named TimeoutError, code ECONNRESET.
+      [Object.assign(new Error('socket hang up'), { name: 'TimeoutError', code: 'ECONNRESET' }), 'network'],
       [Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }), 'network'],
       [Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), 'network'],
       [new Error('aborted'), 'network'],

@@ -93,6 +93,7 @@ describe('S3 faults: a run through a fault-injecting proxy', function () {
         expect(comparable(faulty.manifest)).to.deep.equal(comparable(reference.manifest));
         // The faults happened, and the run saw (at least the main thread's share of) them.
         expect(proxy.counts.slowDowns).to.be.greaterThan(0);
+        expect(stats.outcome).to.equal('completed');
         expect(stats.retries.throttle).to.be.greaterThan(0);
         expect(stats.requests).to.be.a('number').greaterThan(0);
         expect(stats.bytesIn).to.be.a('number').greaterThan(0);
@@ -171,6 +172,9 @@ describe('S3 faults: a run through a fault-injecting proxy', function () {
         '0',
       ]);
       expect(result.code, result.stderr).to.equal(1);
+      const failed = statistics(result.stderr);
+      expect(failed.outcome).to.equal('failed');
+      expect(failed.retries.network, 'retries of the dropped GETs, logged').to.be.at.least(2);
       const lastLine = result.stderr.trim().split('\n').pop() ?? '';
       expect(lastLine).to.match(/^cdr-summary: cannot read s3:\/\/cdr-bucket\/.*_c05 /);
       expect(await store.exists(`${SUMMARY}csv/${FOLDERS.daily}/manifest.json`)).to.equal(false);
