@@ -414,17 +414,17 @@ describe('scheduler handler (local Pricing/Batch endpoint + s3rver)', function (
       { year: '2020', month: '1', day: '31' },
       { config: { ...CONFIG, arraySize: 4 }, now, logger: SILENT },
     );
-    const [array, finalize] = endpoint.calls('SubmitJob').map(body);
-    expect(array?.arrayProperties).to.deep.equal({ size: 4 });
-    expect(finalize?.jobName).to.equal(`${array?.jobName}-finalize`);
+    const [array = {}, finalize = {}] = endpoint.calls('SubmitJob').map(body);
+    expect(array.arrayProperties).to.deep.equal({ size: 4 });
+    expect(finalize.jobName).to.equal(`${array.jobName}-finalize`);
     expect(finalize).to.not.have.property('arrayProperties');
-    expect(finalize?.dependsOn).to.have.length(1);
-    expect((finalize?.containerOverrides as { command: string[] }).command).to.deep.equal([
+    expect(finalize.dependsOn).to.have.length(1);
+    expect((finalize.containerOverrides as { command: string[] }).command).to.deep.equal([
       'finalize',
       '--dest',
       `s3://${BUCKET}`,
       '--frequency',
-      String(array?.parameters && (array.parameters as Record<string, string>).frequency),
+      (array.parameters as Record<string, string>).frequency,
       '--end',
       '2020-01-31',
       '--service',
