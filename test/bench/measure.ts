@@ -27,10 +27,11 @@ const GNU_TIME = '/usr/bin/time';
 
 let gnuTimeWorks: boolean | undefined;
 
-/** Whether GNU time (with -f and -o) is usable here. */
+/** Whether GNU time (with -f and -o) is usable here (BENCH_RUSAGE=preload forces the preload instead). */
 export function hasGnuTime(): boolean {
   if (gnuTimeWorks === undefined) {
     gnuTimeWorks =
+      process.env.BENCH_RUSAGE !== 'preload' &&
       existsSync(GNU_TIME) &&
       spawnSync(GNU_TIME, ['-f', '%M', '-o', '/dev/null', 'true'], { stdio: 'ignore' }).status === 0;
   }

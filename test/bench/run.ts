@@ -26,7 +26,7 @@ import {
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { formatMachine, machineInfo } from './machine';
-import { type Measurement, measureChild } from './measure';
+import { hasGnuTime, type Measurement, measureChild } from './measure';
 import { topSelfTime } from './profile';
 import { type ExpectedAnswer, sizingReport } from './sizing';
 import { fmtBytes, fmtInt, fmtRate, fmtSeconds, median, table } from './stats';
@@ -327,7 +327,7 @@ export function canonicalDecimal(text: string): string {
   return trimmed.replace(/0+$/, '').replace(/\.$/, '');
 }
 
-function checkAnswers(ours: ExpectedAnswer, duck: ExpectedAnswer, calls: number): string[] {
+export function checkAnswers(ours: ExpectedAnswer, duck: ExpectedAnswer, calls: number): string[] {
   const problems: string[] = [];
   const pairs: [string, string, string][] = [
     ['calls (rated + unrated)', String(ours.calls), String(duck.calls)],
@@ -365,7 +365,9 @@ async function main(): Promise<void> {
   process.stdout.write(`machine: ${formatMachine(machine)}\n`);
   const prepared = prepareCli(options.rev);
   CLI = prepared.cli;
-  process.stdout.write(`job under test: ${prepared.label}\n`);
+  process.stdout.write(
+    `job under test: ${prepared.label}; peak RSS and CPU from ${hasGnuTime() ? '/usr/bin/time' : 'process.resourceUsage() (preload)'}\n`,
+  );
   const baseline = await buildBaseline();
   const data = ensureData(options.calls, options.seed, options.connectors);
 
