@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, promises as fs } from 'node:fs';
+import { existsSync, type FSWatcher, promises as fs, watch } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -224,11 +224,33 @@ describe('crash safety and one run per period (local file system, generated tree
     // An earlier complete run of the period: its manifest must disappear as soon as the new run starts.
     await fs.cp(path.join(scratch, 'clean'), dest, { recursive: true });
     const env = { AWS_BATCH_JOB_ID: 'job-1234' };
-    const run = startCli(runArgs(dest), env);
-    const parquetDir = path.join(dest, SUMMARY, 'parquet');
-    const before = new Set(await files(parquetDir));
-    await waitFor(async () => (await files(parquetDir)).some((f) => !before.has(f)), 60_000, 'a new Parquet file');
-    run.child.kill('SIGKILL');
+    // Watch the period's partition folders (inotify: no polling delay) and kill the run the moment it
+    // creates its first Parquet file there.
+    const partitions = (await files(path.join(dest, SUMMARY, 'parquet'))).map((f) =>
+      path.dirname(path.join(dest, SUMMARY, 'parquet', f)),
+    );
+    const watchers: FSWatcher[] = [];
+    let run: ReturnType<typeof startCli> | undefined;
+    const firstParquet = new Promise<void>((resolve) => {
+      for (const dir of new Set(partitions)) {
+        watchers.push(
+          watch(dir, (_event, name) => {
+            if (!name?.includes('.parquet') || run === undefined) return;
+            run.child.kill('SIGKILL');
+            resolve();
+          }),
+        );
+      }
+    });
+    run = startCli(runArgs(dest), env);
+    await Promise.race([
+      firstParquet,
+      run.result.then((r) => {
+        throw new Error(`the run ended before writing Parquet files (code ${r.code})\n${r.stderr}`);
+      }),
+    ]).finally(() => {
+      for (const watcher of watchers) watcher.close();
+    });
     expect((await run.result).signal).to.equal('SIGKILL');
     expect(existsSync(path.join(dest, MANIFEST)), 'no manifest').to.equal(false);
     // The next attempt of the same Batch job joins its own lease instead of waiting for it to expire.

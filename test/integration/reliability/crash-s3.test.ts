@@ -83,13 +83,18 @@ describe('crash safety on S3 (s3rver): SIGKILL once Parquet objects appear', fun
         stdio: 'ignore',
       },
     );
+    let ended = false;
     const exited = new Promise<NodeJS.Signals | null>((resolve) =>
-      child.on('close', (_code, signal) => resolve(signal)),
+      child.on('close', (_code, signal) => {
+        ended = true;
+        resolve(signal);
+      }),
     );
     const bucketDir = path.join(server.directory, 'killed');
     const deadline = Date.now() + 60_000;
     while ((await storedParquet(bucketDir)).length === 0) {
       if (Date.now() > deadline) throw new Error('no Parquet object appeared');
+      if (ended) throw new Error('the run ended before its first Parquet object was seen');
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     child.kill('SIGKILL');
