@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { finalizeSummary } from '../finalize';
+import { defaultLeaseOwner, releaseLeaseOf } from '../lease';
 import { isServiceCode, SERVICES, schemaFor } from '../schema';
 import { StoreLocationError } from '../store/object-store';
 import { openStore } from '../store/open';
@@ -61,6 +62,8 @@ export function registerFinalizeCommand(program: Command): void {
           logger: createLogger(options.logLevel),
         });
         if (!options.quiet) process.stdout.write(formatSummary(manifest, dest.location));
+        // The shards kept the period's lease for this step (shared owner: the array job's id).
+        await releaseLeaseOf(dest, schema.summaryPrefix, period, defaultLeaseOwner());
       } finally {
         await dest.close();
       }

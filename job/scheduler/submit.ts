@@ -172,7 +172,11 @@ export async function submitJob(batch: BatchClient, spec: JobSpec, options: Subm
         jobDefinition: options.jobDefinition,
         dependsOn: [{ jobId: response.jobId }],
         parameters: jobParameters(spec),
-        containerOverrides: { command: finalizeCommand(spec, options.arraySize) },
+        containerOverrides: {
+          command: finalizeCommand(spec, options.arraySize),
+          // The shards hold the period's lease under the array job's id; finalize releases it as that owner.
+          environment: [{ name: 'CDR_LEASE_OWNER', value: `batch:${response.jobId}` }],
+        },
       }),
     );
     finalizeJobId = finalize.jobId;

@@ -16,6 +16,8 @@ const SUMMARY = 'Amazon-Chime-Voice-Connector-Summary/';
 const PERIOD = ['--frequency', 'Weekly', '--end', '2025-03-04'];
 const REPORT = `${SUMMARY}csv/Weekly/2025/03/04/`;
 const REJECTS = `${SUMMARY}rejects/Weekly/2025/03/04/rejects.jsonl`;
+/** What the shards and finalize of one Batch array job share (the scheduler sets it for finalize). */
+const OWNER = 'batch:array-job-1';
 
 async function listKeys(store: ObjectStore, prefix: string): Promise<string[]> {
   const keys: string[] = [];
@@ -127,14 +129,20 @@ for (const backend of backends) {
       for (let i = 0; i < 3; i++) {
         const shard = await runCli(
           ['run', '--source', uri(''), '--dest', uri('sharded'), '--prices', prices, ...PERIOD, '--quiet'],
-          { ...env, AWS_BATCH_JOB_ARRAY_SIZE: '3', AWS_BATCH_JOB_ARRAY_INDEX: String(i) },
+          { ...env, AWS_BATCH_JOB_ARRAY_SIZE: '3', AWS_BATCH_JOB_ARRAY_INDEX: String(i), CDR_LEASE_OWNER: OWNER },
         );
         expect(shard.code, shard.stderr).to.equal(0);
       }
+      // The shards of one array job share the period's lease and leave it for finalize.
+      expect(await listKeys(store, `sharded/${SUMMARY}leases/`)).to.have.length(1);
       // Before finalize there is no manifest: the period is not complete.
       expect(await store.exists(`sharded/${REPORT}manifest.json`)).to.equal(false);
-      const finalize = await runCli(['finalize', '--dest', uri('sharded'), ...PERIOD, '--shards', '3', '--quiet'], env);
+      const finalize = await runCli(['finalize', '--dest', uri('sharded'), ...PERIOD, '--shards', '3', '--quiet'], {
+        ...env,
+        CDR_LEASE_OWNER: OWNER,
+      });
       expect(finalize.code, finalize.stderr).to.equal(0);
+      expect(await listKeys(store, `sharded/${SUMMARY}leases/`)).to.deep.equal([]);
 
       const one = JSON.parse((await store.read(`single/${REPORT}manifest.json`)).toString()) as Manifest;
       const three = JSON.parse((await store.read(`sharded/${REPORT}manifest.json`)).toString()) as Manifest;

@@ -419,6 +419,9 @@ describe('scheduler handler (local Pricing/Batch endpoint + s3rver)', function (
     expect(finalize.jobName).to.equal(`${array.jobName}-finalize`);
     expect(finalize).to.not.have.property('arrayProperties');
     expect(finalize.dependsOn).to.have.length(1);
+    expect((finalize.containerOverrides as { environment: unknown[] }).environment).to.deep.equal([
+      { name: 'CDR_LEASE_OWNER', value: `batch:${(finalize.dependsOn as { jobId: string }[])[0]?.jobId}` },
+    ]);
     expect((finalize.containerOverrides as { command: string[] }).command).to.deep.equal([
       'finalize',
       '--dest',
