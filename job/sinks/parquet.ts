@@ -6,9 +6,9 @@ import { encodeParquet } from './parquet-encode';
 
 /** Options of the partitioned Parquet sink. */
 export interface ParquetSinkOptions {
-  /** Rows per file; a partition is flushed when it holds this many. Default 131 072. */
+  /** Rows per file; a partition is flushed when it holds this many. Default 65 536. */
   readonly fileRows?: number;
-  /** Rows held across all partitions before the largest is flushed early. Default 262 144. */
+  /** Rows held across all partitions before the largest is flushed early (bounds memory). Default 65 536. */
   readonly maxPendingRows?: number;
   /** Prefix of this writer's file names, so shards never collide. Default `part-`. */
   readonly filePrefix?: string;
@@ -44,8 +44,8 @@ export class PartitionedParquetSink {
     private readonly schema: ServiceSchema,
     options: ParquetSinkOptions = {},
   ) {
-    this.fileRows = options.fileRows ?? 131_072;
-    this.maxPendingRows = options.maxPendingRows ?? 262_144;
+    this.fileRows = options.fileRows ?? 65_536;
+    this.maxPendingRows = options.maxPendingRows ?? 65_536;
     this.filePrefix = options.filePrefix ?? 'part-';
   }
 
