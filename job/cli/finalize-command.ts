@@ -6,17 +6,12 @@ import { StoreLocationError } from '../store/object-store';
 import { openStore } from '../store/open';
 import { UsageError } from './errors';
 import { createLogger } from './logger';
-import { periodFromArguments } from './period-options';
+import { addPeriodOptions, type PeriodArguments, periodFromArguments } from './period-options';
 import { shardFromArguments } from './shard-options';
 import { formatSummary } from './summary-table';
 
-interface FinalizeCommandOptions {
+interface FinalizeCommandOptions extends PeriodArguments {
   readonly dest: string;
-  readonly frequency?: string;
-  readonly end?: string;
-  readonly year?: string;
-  readonly month?: string;
-  readonly day?: string;
   readonly service: string;
   readonly shards?: string;
   readonly logLevel?: string;
@@ -28,15 +23,11 @@ interface FinalizeCommandOptions {
  * A shard that has not finished fails it with exit code 1 and one line naming the shard.
  */
 export function registerFinalizeCommand(program: Command): void {
-  program
+  const command = program
     .command('finalize')
     .description("Merge a sharded period's partial outputs into its single CSV report and manifest.")
-    .requiredOption('--dest <dir|s3://bucket>', 'where the shards wrote their outputs (their --dest, or --source)')
-    .option('--frequency <Daily|Weekly|Monthly>', 'period length')
-    .option('--end <YYYY-MM-DD>', 'last included day of the period (UTC)')
-    .option('--year <year>', "the original's event form: year of the end date")
-    .option('--month <month>', "the original's event form: month of the end date")
-    .option('--day <day>', "the original's event form: day of the end date")
+    .requiredOption('--dest <dir|s3://bucket>', 'where the shards wrote their outputs (their --dest, or --source)');
+  addPeriodOptions(command)
     .option('--service <code>', `service (${SERVICES.join(' | ')})`, 'AmazonChimeVoiceConnector')
     .option('--shards <n>', 'number of shards the period was split into (default: AWS_BATCH_JOB_ARRAY_SIZE)')
     .option('--log-level <level>', 'pino log level')

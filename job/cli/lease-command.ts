@@ -5,18 +5,13 @@ import { isServiceCode, SERVICES, schemaFor } from '../schema';
 import { type ObjectStore, StoreLocationError } from '../store/object-store';
 import { openStore } from '../store/open';
 import { UsageError } from './errors';
-import { periodFromArguments } from './period-options';
+import { addPeriodOptions, type PeriodArguments, periodFromArguments } from './period-options';
 
 /** Options of `cdr-summary lease show|clear`. */
-export interface LeaseCommandOptions {
+export interface LeaseCommandOptions extends PeriodArguments {
   readonly source: string;
   readonly dest?: string;
   readonly service: string;
-  readonly frequency?: string;
-  readonly end?: string;
-  readonly year?: string;
-  readonly month?: string;
-  readonly day?: string;
 }
 
 async function openLeaseStore(options: LeaseCommandOptions): Promise<ObjectStore> {
@@ -80,18 +75,14 @@ export async function clearLease(options: LeaseCommandOptions, out: NodeJS.Writa
 }
 
 function periodOptions(command: Command): Command {
-  return command
+  command
     .requiredOption(
       '--source <dir|s3://bucket>',
       'the CDR location of the run (its lease lives in --dest, default the source)',
     )
     .option('--dest <dir|s3://bucket>', 'where the run writes its outputs (default: the source)')
-    .option('--service <code>', `service (${SERVICES.join(' | ')})`, 'AmazonChimeVoiceConnector')
-    .option('--frequency <Daily|Weekly|Monthly>', 'period length')
-    .option('--end <YYYY-MM-DD>', 'last included day of the period (UTC)')
-    .option('--year <year>', 'year of the end date')
-    .option('--month <month>', 'month of the end date')
-    .option('--day <day>', 'day of the end date');
+    .option('--service <code>', `service (${SERVICES.join(' | ')})`, 'AmazonChimeVoiceConnector');
+  return addPeriodOptions(command);
 }
 
 /** Adds `cdr-summary lease show|clear`. */

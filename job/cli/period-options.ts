@@ -1,3 +1,4 @@
+import type { Command } from 'commander';
 import { calendarDate, type Period, PeriodError, parseDate, parseFrequency, periodEndingOn } from '../period';
 import { UsageError } from './errors';
 
@@ -27,4 +28,14 @@ export function periodFromArguments(args: PeriodArguments): Period {
     if (error instanceof PeriodError) throw new UsageError(error.message);
     throw error;
   }
+}
+
+/** Declares the period options (`--frequency`, `--end`, or the original's `--year --month --day`) on a command. */
+export function addPeriodOptions(command: Command): Command {
+  return command
+    .option('--frequency <Daily|Weekly|Monthly>', 'period length')
+    .option('--end <YYYY-MM-DD>', 'last included day of the period (UTC)')
+    .option('--year <year>', "the original's event form: year of the end date")
+    .option('--month <month>', "the original's event form: month of the end date")
+    .option('--day <day>', "the original's event form: day of the end date");
 }

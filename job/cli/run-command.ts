@@ -13,21 +13,16 @@ import { openStore } from '../store/open';
 import { S3Store } from '../store/s3';
 import { UsageError } from './errors';
 import { createLogger } from './logger';
-import { periodFromArguments } from './period-options';
+import { addPeriodOptions, type PeriodArguments, periodFromArguments } from './period-options';
 import { ProgressLine } from './progress';
 import { shardFromArguments } from './shard-options';
 import { formatSummary } from './summary-table';
 
 /** Options of `cdr-summary run`, as commander parses them. */
-export interface RunCommandOptions {
+export interface RunCommandOptions extends PeriodArguments {
   readonly source: string;
   readonly dest?: string;
   readonly prices: string;
-  readonly frequency?: string;
-  readonly end?: string;
-  readonly year?: string;
-  readonly month?: string;
-  readonly day?: string;
   readonly service: string;
   readonly concurrency: string;
   readonly workers?: string;
@@ -252,7 +247,7 @@ async function openStoreForOutput(text: string, probe: string): Promise<ObjectSt
 
 /** Adds `cdr-summary run` to the program. */
 export function registerRunCommand(program: Command): void {
-  program
+  const command = program
     .command('run')
     .description("Summarize one period's CDRs into a rated CSV report, a Parquet dataset, rejects and a manifest.")
     .requiredOption('--source <dir|s3://bucket>', 'where Amazon Chime writes the CDRs (folder or s3://bucket[/prefix])')
@@ -260,15 +255,14 @@ export function registerRunCommand(program: Command): void {
     .requiredOption(
       '--prices <file|dir|s3://…>',
       'price list: GetProducts response, offer file, bulk folder or snapshot',
-    )
-    .option('--frequency <Daily|Weekly|Monthly>', 'period length')
-    .option('--end <YYYY-MM-DD>', 'last included day of the period (UTC)')
-    .option('--year <year>', "the original's event form: year of the end date")
-    .option('--month <month>', "the original's event form: month of the end date")
-    .option('--day <day>', "the original's event form: day of the end date")
+    );
+  addPeriodOptions(command)
     .option('--service <code>', `service to summarize (${SERVICES.join(' | ')})`, 'AmazonChimeVoiceConnector')
     .option('--concurrency <n>', 'objects read at once', '64')
-    .option('--workers <n>', 'worker threads for parsing and rating (default: one per core; 0 = none)')
+    .option(
+      '--workers <n>',
+      'worker threads for parsing and rating (default: cores - 1 from 4 cores up, else 0 = none)',
+    )
     .option('--shards <n>', 'split the period across N shards (default: AWS_BATCH_JOB_ARRAY_SIZE, else 1)')
     .option('--shard-index <i>', 'the shard this run reads, 0-based (default: AWS_BATCH_JOB_ARRAY_INDEX, else 0)')
     .option('--lease-ttl <duration>', 'how long the period lease lasts if the run dies (e.g. 6h, 90m; default 6h)')

@@ -51,19 +51,12 @@ export interface JobSpec {
  * `run --source s3://<bucket> --prices s3://<bucket>/<snapshot> --frequency <F> --end <D> --service <S>`.
  */
 export function jobCommand(spec: JobSpec): string[] {
-  return [
-    'run',
-    '--source',
-    `s3://${spec.bucket}`,
-    '--prices',
-    spec.prices,
-    '--frequency',
-    spec.frequency,
-    '--end',
-    spec.end,
-    '--service',
-    spec.service,
-  ];
+  return ['run', '--source', `s3://${spec.bucket}`, '--prices', spec.prices, ...periodArguments(spec)];
+}
+
+/** `--frequency <F> --end <D> --service <S>`: the period and service, as every job command names them. */
+function periodArguments(spec: JobSpec): string[] {
+  return ['--frequency', spec.frequency, '--end', spec.end, '--service', spec.service];
 }
 
 /**
@@ -71,19 +64,7 @@ export function jobCommand(spec: JobSpec): string[] {
  * `finalize --dest s3://<bucket> --frequency <F> --end <D> --service <S> --shards <N>`.
  */
 export function finalizeCommand(spec: JobSpec, shards: number): string[] {
-  return [
-    'finalize',
-    '--dest',
-    `s3://${spec.bucket}`,
-    '--frequency',
-    spec.frequency,
-    '--end',
-    spec.end,
-    '--service',
-    spec.service,
-    '--shards',
-    String(shards),
-  ];
+  return ['finalize', '--dest', `s3://${spec.bucket}`, ...periodArguments(spec), '--shards', String(shards)];
 }
 
 /** The same contract as SubmitJob `parameters` (usable as `Ref::end` etc. in a job definition). */
