@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 
 /** Outcome of one `cdr-summary` process. */
@@ -8,28 +8,41 @@ export interface CliResult {
   readonly stderr: string;
 }
 
+/** A started `cdr-summary` process: the child (to kill or race it) and its eventual outcome. */
+export interface StartedCli {
+  readonly child: ChildProcess;
+  readonly result: Promise<CliResult & { readonly signal: NodeJS.Signals | null }>;
+}
+
 const ROOT = path.resolve(__dirname, '..', '..');
 
 /**
- * Runs the real CLI (`job/main.ts` through tsx, exactly what `bin/cdr-summary.js` runs once
- * compiled) as a child process, with extra environment variables.
+ * Starts the real CLI (`job/main.ts` through tsx, exactly what `bin/cdr-summary.js` runs once
+ * compiled) as a child process, with extra environment variables, without waiting for it.
  */
-export function runCli(args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(ROOT, 'job', 'main.ts'), ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString('utf8');
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8');
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+export function startCli(args: readonly string[], env: Readonly<Record<string, string>> = {}): StartedCli {
+  const child = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(ROOT, 'job', 'main.ts'), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString('utf8');
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
+  const result = new Promise<CliResult & { signal: NodeJS.Signals | null }>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+  return { child, result };
+}
+
+/** Runs the real CLI to completion (see `startCli`). */
+export async function runCli(args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<CliResult> {
+  const { code, stdout, stderr } = await startCli(args, env).result;
+  return { code, stdout, stderr };
 }

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, type FSWatcher, promises as fs, watch } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -6,37 +5,14 @@ import path from 'node:path';
 import { expect } from 'chai';
 import type { Manifest } from '../../../job/sinks/manifest';
 import { LocalStore } from '../../../job/store/local';
-import { type CliResult, runCli } from '../../support/cli';
+import { type CliResult, runCli, startCli } from '../../support/cli';
 import { duckdbQuery } from '../../support/duckdb';
 
-const ROOT = path.resolve(__dirname, '..', '..', '..');
 const SUMMARY = 'Amazon-Chime-Voice-Connector-Summary/';
 const REPORT = `${SUMMARY}csv/Weekly/2025/01/03/`;
 const MANIFEST = `${REPORT}manifest.json`;
 const LEASE = `${SUMMARY}leases/Weekly-2025-01-03.json`;
 const CALLS = 6_000;
-
-/** Starts the real CLI without waiting for it (to kill it, or to race it against another). */
-function startCli(args: readonly string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(ROOT, 'job', 'main.ts'), ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (c: Buffer) => {
-    stdout += c.toString('utf8');
-  });
-  child.stderr?.on('data', (c: Buffer) => {
-    stderr += c.toString('utf8');
-  });
-  const result = new Promise<CliResult & { signal: NodeJS.Signals | null }>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-  return { child, result };
-}
 
 async function waitFor(condition: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
