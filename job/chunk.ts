@@ -110,7 +110,7 @@ function splitByDay(batch: ReportBatch, startColumn: number): DayRows[] {
 export async function processChunk(task: ChunkTask, context: ChunkContext): Promise<ChunkResult> {
   const { schema, period, rater } = context;
   const bytes = await readAll(context, task.objects);
-  const builder = new ReportBatchBuilder(schema, Number.MAX_SAFE_INTEGER);
+  const builder = new ReportBatchBuilder(schema);
   const rejects: { key: string; rejection: Rejection }[] = [];
   const costs = new Map<string, { calls: number; cost: bigint }>();
   const unratedByStatus = new Map<string, number>();

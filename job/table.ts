@@ -89,17 +89,14 @@ export class ReportBatch {
   }
 }
 
-/** Collects rated calls into ReportBatches of at most `batchRows` rows. */
+/** Collects rated calls into a ReportBatch (one per chunk of work). */
 export class ReportBatchBuilder {
   private columns: CdrValue[][];
   private rows = 0;
   private readonly cdrFieldCount: number;
   private readonly usageTypeIndex: number;
 
-  constructor(
-    readonly schema: ServiceSchema,
-    readonly batchRows = 32_768,
-  ) {
+  constructor(readonly schema: ServiceSchema) {
     this.cdrFieldCount = schema.cdrFields.length;
     this.usageTypeIndex = schema.cdrFields.findIndex((f) => f.name === 'UsageType');
     this.columns = this.emptyColumns();
@@ -112,11 +109,6 @@ export class ReportBatchBuilder {
   /** Number of rows collected and not yet taken. */
   get length(): number {
     return this.rows;
-  }
-
-  /** Whether the batch is full and should be taken. */
-  get full(): boolean {
-    return this.rows >= this.batchRows;
   }
 
   /** Adds one rated call. */
