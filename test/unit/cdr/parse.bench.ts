@@ -4,7 +4,7 @@
  */
 import { parseCdr } from '../../../job/cdr/parse';
 import { schemaFor } from '../../../job/schema';
-import { BC_DOC_EXAMPLE, jsonBytes, textBytes, VC_DOC_EXAMPLE, VC_SAMPLE_2_TEXT } from './fixtures';
+import { BC_DOC_EXAMPLE, jsonBytes, textBytes, VC_DOC_EXAMPLE, VC_SAMPLE_2_TEXT } from '../../fixtures/cdr-examples';
 
 const count = Number(process.argv[2] ?? 1_000_000);
 const options = { nowEpochSeconds: 1_700_000_000 };

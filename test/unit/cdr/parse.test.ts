@@ -3,7 +3,14 @@ import { MAX_CDR_BYTES, MAX_STRING_LENGTH, type ParseOptions, parseCdr } from '.
 import type { CdrRecord, ParseResult } from '../../../job/cdr/record';
 import { REJECT_CODE_LIST, type RejectCode } from '../../../job/cdr/reject-codes';
 import { schemaFor } from '../../../job/schema';
-import { BC_DOC_EXAMPLE, jsonBytes, SDR_DOC_EXAMPLE, textBytes, VC_DOC_EXAMPLE, VC_SAMPLE_2_TEXT } from './fixtures';
+import {
+  BC_DOC_EXAMPLE,
+  jsonBytes,
+  SDR_DOC_EXAMPLE,
+  textBytes,
+  VC_DOC_EXAMPLE,
+  VC_SAMPLE_2_TEXT,
+} from '../../fixtures/cdr-examples';
 
 const VC = schemaFor('AmazonChimeVoiceConnector');
 const BC = schemaFor('AmazonChimeBusinessCalling');
