@@ -1,10 +1,10 @@
 import { availableParallelism } from 'node:os';
-import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { type ChunkContext, type ChunkResult, type ChunkTask, processChunk } from './chunk';
 import type { Period } from './period';
 import type { SnapshotVersion } from './prices/snapshot-format';
 import type { ServiceCode } from './schema';
+import { workerScript } from './worker-script';
 
 /** Runs chunks, in this thread or on worker threads. */
 export interface ChunkProcessor {
@@ -49,22 +49,13 @@ interface Pending {
   readonly reject: (error: Error) => void;
 }
 
-/** The worker entry point next to this file: compiled `.js`, or `.ts` through tsx when run from source. */
-function workerScript(): { file: string; execArgv: string[] } {
-  const fromSource = __filename.endsWith('.ts');
-  return {
-    file: path.join(__dirname, `chunk-worker.${fromSource ? 'ts' : 'js'}`),
-    execArgv: fromSource ? ['--require', 'tsx/cjs'] : [],
-  };
-}
-
 /**
  * Processes chunks on `count` worker threads (parse, validate, rate, render are CPU work; with
  * several cores they run side by side while the main thread lists and writes). Results come back
  * per task, so the caller keeps output order deterministic.
  */
 export function workerProcessor(setup: WorkerSetup, count: number): ChunkProcessor {
-  const { file, execArgv } = workerScript();
+  const { file, execArgv } = workerScript(__filename, 'chunk-worker');
   const idle: Worker[] = [];
   const busy = new Map<Worker, Pending>();
   const queue: Pending[] = [];

@@ -11,7 +11,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const setup = workerData as WorkerSetup;
 const schema = schemaFor(setup.service);
-const contextReady: Promise<ChunkContext> = openStore(setup.source).then((store) => ({
+const contextReady: Promise<ChunkContext> = openStore(setup.source, { readThread: false }).then((store) => ({
   store,
   schema,
   period: setup.period,

@@ -44,8 +44,8 @@ export interface ChunkResult {
   readonly unrated: number;
   readonly outside: number;
   readonly rejectsOutside: number;
-  /** CSV text of the chunk's rows (no header), in crawl order. */
-  readonly csv: string;
+  /** CSV bytes (UTF-8) of the chunk's rows (no header), in crawl order. */
+  readonly csv: Uint8Array;
   readonly days: readonly DayRows[];
   readonly rejects: readonly { readonly key: string; readonly rejection: Rejection }[];
   readonly costs: readonly UsageTypeCost[];
@@ -71,6 +71,18 @@ function oversize(object: ChunkObject): Rejection {
 }
 
 async function readAll(context: ChunkContext, objects: readonly ChunkObject[]): Promise<(Buffer | undefined)[]> {
+  const { store } = context;
+  if (store.readManyCapped) {
+    // Objects listed as too large are not read at all.
+    const wanted = objects.filter((object) => object.size <= MAX_CDR_BYTES);
+    const bytes = await store.readManyCapped(
+      wanted.map((object) => object.key),
+      MAX_CDR_BYTES,
+    );
+    if (wanted.length === objects.length) return bytes;
+    let next = 0;
+    return objects.map((object) => (object.size > MAX_CDR_BYTES ? undefined : bytes[next++]));
+  }
   const out: (Buffer | undefined)[] = new Array(objects.length);
   let next = 0;
   const worker = async () => {
@@ -159,7 +171,7 @@ export async function processChunk(task: ChunkTask, context: ChunkContext): Prom
     unrated,
     outside,
     rejectsOutside,
-    csv: batch ? csvRows(schema, batch) : '',
+    csv: batch ? csvRows(schema, batch) : new Uint8Array(0),
     days: batch ? splitByDay(batch, startColumn) : [],
     rejects,
     costs: [...costs].map(([usageType, t]) => [usageType, t.calls, t.cost] as const),

@@ -46,6 +46,12 @@ export interface ObjectStore {
    * `maxBytes + 1` bytes, when the object is larger. Throws ObjectNotFoundError when it is missing.
    */
   readCapped(key: string, maxBytes: number): Promise<Buffer | undefined>;
+  /**
+   * `readCapped` for many keys at once, in order (undefined for objects over `maxBytes`): for stores
+   * where a batch is cheaper than one read at a time (the local store reads it on a helper thread).
+   * Callers fall back to `readCapped` when a store does not have it.
+   */
+  readManyCapped?(keys: readonly string[], maxBytes: number): Promise<(Buffer | undefined)[]>;
   /** Reads an object as a stream (large price files). */
   readStream(key: string): Promise<Readable>;
   /** Writes a whole object atomically. */

@@ -12,6 +12,8 @@ export interface OpenStoreOptions {
   client?: S3Client;
   /** S3 only: a key prefix to check access with before returning (see S3StoreOptions.probe). */
   probe?: string;
+  /** Local folders only: read batches of small files on a helper thread (see LocalStoreOptions). */
+  readThread?: boolean;
 }
 
 /**
@@ -33,5 +35,5 @@ export async function openStore(text: string, options: OpenStoreOptions = {}): P
       probe: options.probe,
     });
   }
-  return LocalStore.open(location.path, { create: options.create });
+  return LocalStore.open(location.path, { create: options.create, readThread: options.readThread });
 }
