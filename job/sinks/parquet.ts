@@ -2,7 +2,7 @@ import type { RecordBatch } from 'apache-arrow';
 import { type CalendarDate, dateOfEpochSeconds, pad2 } from '../period';
 import type { ServiceSchema } from '../schema';
 import type { ObjectStore } from '../store/object-store';
-import { encodeParquet } from './parquet-encode';
+import { defaultParquetEncoder, type ParquetEncoder } from './parquet-encoder';
 
 /** Options of the partitioned Parquet sink. */
 export interface ParquetSinkOptions {
@@ -12,7 +12,12 @@ export interface ParquetSinkOptions {
   readonly maxPendingRows?: number;
   /** Prefix of this writer's file names, so shards never collide. Default `part-`. */
   readonly filePrefix?: string;
+  /** Encoder to use; the sink closes it. Default: `defaultParquetEncoder()` (a helper thread on 2+ cores). */
+  readonly encoder?: ParquetEncoder;
 }
+
+/** Files being encoded or written at once; the next flush waits for the oldest (bounds memory). */
+const MAX_FILES_IN_FLIGHT = 2;
 
 /** Key prefix of the Hive partition holding calls that start on `date`. */
 export function partitionPrefix(schema: ServiceSchema, date: CalendarDate): string {
@@ -38,6 +43,8 @@ export class PartitionedParquetSink {
   private readonly maxPendingRows: number;
   private readonly filePrefix: string;
   private bytesWritten = 0;
+  private readonly encoder: ParquetEncoder;
+  private readonly inFlight: Promise<void>[] = [];
 
   constructor(
     private readonly store: ObjectStore,
@@ -47,6 +54,7 @@ export class PartitionedParquetSink {
     this.fileRows = options.fileRows ?? 65_536;
     this.maxPendingRows = options.maxPendingRows ?? 65_536;
     this.filePrefix = options.filePrefix ?? 'part-';
+    this.encoder = options.encoder ?? defaultParquetEncoder();
   }
 
   /** Keys written so far. */
@@ -80,24 +88,46 @@ export class PartitionedParquetSink {
     }
   }
 
+  /**
+   * Starts encoding and writing the partition's rows as its next file; returns once no more than
+   * MAX_FILES_IN_FLIGHT files are under way, so encoding overlaps the caller's work.
+   */
   private async flush(day: number, entry: Pending): Promise<void> {
     if (entry.rows === 0) return;
     const date = dateOfEpochSeconds(day * 86_400);
     const key = `${partitionPrefix(this.schema, date)}${this.filePrefix}${String(entry.files).padStart(5, '0')}.parquet`;
-    const bytes = encodeParquet(entry.batches);
-    await this.store.write(key, bytes, 'application/vnd.apache.parquet');
-    this.written.push(key);
-    this.bytesWritten += bytes.length;
+    const encoding = this.encoder.encode(entry.batches);
     this.pendingRows -= entry.rows;
     entry.files++;
     entry.batches = [];
     entry.rows = 0;
+    const job = encoding.then(async (bytes) => {
+      await this.store.write(key, bytes, 'application/vnd.apache.parquet');
+      this.written.push(key);
+      this.bytesWritten += bytes.length;
+    });
+    // Observed when awaited below or in close(); never an unhandled rejection meanwhile.
+    job.catch(() => {});
+    this.inFlight.push(job);
+    while (this.inFlight.length > MAX_FILES_IN_FLIGHT) await this.inFlight.shift();
   }
 
-  /** Flushes every partition; returns the keys written, sorted. */
+  /** Flushes every partition and waits for every file; returns the keys written, sorted. */
   async close(): Promise<string[]> {
-    for (const [day, entry] of [...this.pending].sort((a, b) => a[0] - b[0])) await this.flush(day, entry);
-    this.pending.clear();
+    try {
+      for (const [day, entry] of [...this.pending].sort((a, b) => a[0] - b[0])) await this.flush(day, entry);
+      this.pending.clear();
+      while (this.inFlight.length > 0) await this.inFlight.shift();
+    } finally {
+      await this.encoder.close();
+    }
     return [...this.written].sort();
+  }
+
+  /** Abandons pending rows and stops the encoder; files already written stay (the caller cleans up). */
+  async abort(): Promise<void> {
+    this.pending.clear();
+    await Promise.allSettled(this.inFlight.splice(0));
+    await this.encoder.close();
   }
 }
