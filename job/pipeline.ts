@@ -95,7 +95,7 @@ async function runPass(options: SummaryRunOptions, plan: CrawlPlan, outputs: Pas
     const tasks = chunkTasks(crawl(source, schema, plan), options.chunkSize ?? 512);
     for await (const result of orderedMap(tasks, processor.parallelism, (task) => processor.run(task))) {
       totals.addChunk(result);
-      await csv.writeText(result.csv);
+      await csv.writeRows(result.csv);
       for (const day of result.days) await parquet.add(day.day, dayBatches(day));
       for (const reject of result.rejects) await rejects.add(reject.key, reject.rejection);
       options.onProgress?.(totals.objectsRead, undefined);
@@ -103,7 +103,7 @@ async function runPass(options: SummaryRunOptions, plan: CrawlPlan, outputs: Pas
     await csv.close();
     await rejects.close();
   } catch (error) {
-    await Promise.allSettled([csv.abort(), rejects.abort()]);
+    await Promise.allSettled([csv.abort(), rejects.abort(), parquet.abort()]);
     throw error;
   } finally {
     await processor.close();

@@ -1,6 +1,9 @@
 import { expect } from 'chai';
 import { stringify } from 'csv-stringify/sync';
-import { csvCell, csvField } from '../../job/sinks/csv';
+import type { CdrValue } from '../../job/cdr/record';
+import { schemaFor } from '../../job/schema';
+import { csvCell, csvField, csvRows } from '../../job/sinks/csv';
+import { ReportBatch } from '../../job/table';
 
 // csv-stringify quotes a field holding the record delimiter (CRLF here) but not a bare CR or LF;
 // we also quote those, since most readers end a row on either. `quoted_match` makes the reference do so.
@@ -43,5 +46,49 @@ describe('CSV encoding', () => {
     expect(csvCell('integer', 1_565_399_625)).to.equal('1565399625');
     expect(csvCell('boolean', false)).to.equal('false');
     expect(csvCell('cost', null)).to.equal('');
+  });
+
+  it('renders a whole batch to the same UTF-8 bytes as csv-stringify, growing its buffer as needed', () => {
+    const schema = schemaFor('AmazonChimeVoiceConnector');
+    const rows = 1500;
+    const sample = (kind: string, r: number, c: number): CdrValue => {
+      if ((r + c) % 11 === 0) return null;
+      switch (kind) {
+        case 'string':
+          // Some rows far longer than the initial estimate of 512 bytes per row.
+          return (nasty[(r + c) % nasty.length] as string).repeat(r % 50 === 0 ? 400 : 1);
+        case 'integer':
+          return r * 1_000_003 - c;
+        case 'timestamp':
+          return 1_740_528_000_000 + r * 61_001;
+        case 'boolean':
+          return r % 2 === 0;
+        default:
+          return BigInt(r) * 123_456_789n + BigInt(c);
+      }
+    };
+    const columns = schema.columns.map((column, c) =>
+      Array.from({ length: rows }, (_, r) => sample(column.kind, r, c)),
+    );
+    const ours = csvRows(schema, new ReportBatch(schema, columns, rows));
+    const cells = Array.from({ length: rows }, (_, r) =>
+      schema.columns.map((column, c) => {
+        const value = columns[c]?.[r] ?? null;
+        return column.kind === 'string' && typeof value === 'string' ? value : csvCell(column.kind, value);
+      }),
+    );
+    const reference = Buffer.from(stringify(cells, REFERENCE), 'utf8');
+    expect(ours.length).to.equal(reference.length);
+    expect(ours.equals(reference)).to.equal(true);
+    expect(
+      csvRows(
+        schema,
+        new ReportBatch(
+          schema,
+          schema.columns.map(() => []),
+          0,
+        ),
+      ).length,
+    ).to.equal(0);
   });
 });
