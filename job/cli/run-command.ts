@@ -9,8 +9,7 @@ import { loadPricesArgument } from '../prices/load';
 import { isServiceCode, SERVICES, type ServiceCode, schemaFor } from '../schema';
 import type { Manifest, PartialManifest } from '../sinks/manifest';
 import { type ObjectStore, StoreLocationError, type StoreStats } from '../store/object-store';
-import { openStore } from '../store/open';
-import { S3Store } from '../store/s3';
+import { openS3Bucket, openStore } from '../store/open';
 import { UsageError } from './errors';
 import { createLogger } from './logger';
 import { addPeriodOptions, type PeriodArguments, periodFromArguments } from './period-options';
@@ -158,7 +157,7 @@ export async function executeRun(
   try {
     let prices: Awaited<ReturnType<typeof loadPricesArgument>>;
     try {
-      prices = await loadPricesArgument(options.prices, service, { openS3: (bucket) => S3Store.open(bucket, '') });
+      prices = await loadPricesArgument(options.prices, service, { openS3: openS3Bucket });
     } catch (error) {
       if (error instanceof PriceSourceError || error instanceof StoreLocationError) {
         throw new UsageError(`--prices: ${error.message}`);

@@ -4,7 +4,6 @@
  * - `cdr-summary submit` — run a (past) period on Batch, directly or through the deployed Lambda.
  */
 
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import { UsageError } from '../cli/errors';
@@ -24,9 +23,7 @@ import {
   type SchedulerConfig,
 } from './config';
 import { assertEndDateOver, EventError, manualEvent, utcDate } from './event';
-import { runScheduler, type SchedulerResult } from './handler';
-import { createPricingClient, refreshPrices } from './prices-refresh';
-import { createBatchClient } from './submit';
+import type { SchedulerResult } from './handler';
 
 /** Where the commands print (tests capture it). */
 export interface SchedulerCommandsIo {
@@ -109,6 +106,19 @@ function isSchedulerResult(value: unknown): value is SchedulerResult {
   return typeof record.jobId === 'string' && typeof record.jobName === 'string' && typeof record.period === 'object';
 }
 
+/**
+ * The AWS SDK clients these commands need, loaded on first use: loading the SDK costs a quarter of a
+ * second of start-up, which `run`, `generate` and `demo` never need.
+ */
+function aws() {
+  return {
+    lambda: require('@aws-sdk/client-lambda') as typeof import('@aws-sdk/client-lambda'),
+    handler: require('./handler') as typeof import('./handler'),
+    pricesRefresh: require('./prices-refresh') as typeof import('./prices-refresh'),
+    submit: require('./submit') as typeof import('./submit'),
+  };
+}
+
 /** Invokes the deployed scheduler Lambda with the manual event and returns its result. */
 async function invokeFunction(
   functionName: string,
@@ -117,6 +127,7 @@ async function invokeFunction(
   result: SchedulerResult;
   region: string | undefined;
 }> {
+  const { LambdaClient, InvokeCommand } = aws().lambda;
   const lambda = new LambdaClient({});
   try {
     const response = await lambda.send(
@@ -213,6 +224,7 @@ export function registerSchedulerCommands(program: Command, io: SchedulerCommand
       } catch (error) {
         asUsage(error, '--out: ');
       }
+      const { createPricingClient, refreshPrices } = aws().pricesRefresh;
       const pricing = createPricingClient();
       try {
         const result = await refreshPrices({
@@ -285,16 +297,19 @@ export function registerSchedulerCommands(program: Command, io: SchedulerCommand
       } else {
         const service = guard(() => parseService(serviceText ?? SERVICES[0], '--service'));
         const config = { ...directConfig(options, service, env), frequency };
-        const batch = createBatchClient();
-        const pricing = createPricingClient();
+        const { handler, pricesRefresh, submit } = aws();
+        const batch = submit.createBatchClient();
+        const pricing = pricesRefresh.createPricingClient();
         try {
-          const result = await runScheduler(manualEvent(end, frequency), {
-            config,
-            now: now(),
-            logger: loggerFor(options.logLevel),
-            batch,
-            pricing,
-          }).catch((error: unknown) => asUsage(error));
+          const result = await handler
+            .runScheduler(manualEvent(end, frequency), {
+              config,
+              now: now(),
+              logger: loggerFor(options.logLevel),
+              batch,
+              pricing,
+            })
+            .catch((error: unknown) => asUsage(error));
           outcome = { result, region: await batch.config.region() };
         } finally {
           batch.destroy();

@@ -2,7 +2,6 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { LocalStore } from './local';
 import { parseLocation, type StoreLocation } from './location';
 import { type ObjectStore, StoreLocationError } from './object-store';
-import { S3Store } from './s3';
 
 /** Options for `openStore`. */
 export interface OpenStoreOptions {
@@ -14,6 +13,16 @@ export interface OpenStoreOptions {
   probe?: string;
   /** Local folders only: read batches of small files on a helper thread (see LocalStoreOptions). */
   readThread?: boolean;
+}
+
+/** The S3 store, loaded on first use: the AWS SDK costs a quarter of a second to load, which local runs never need. */
+function s3Module(): typeof import('./s3') {
+  return require('./s3') as typeof import('./s3');
+}
+
+/** Opens the root of an S3 bucket as a store (for `--prices s3://…`, see loadPricesArgument). */
+export function openS3Bucket(bucket: string): Promise<ObjectStore> {
+  return s3Module().S3Store.open(bucket, '');
 }
 
 /**
@@ -29,7 +38,7 @@ export async function openStore(text: string, options: OpenStoreOptions = {}): P
     throw new StoreLocationError(error instanceof Error ? error.message : String(error));
   }
   if (location.kind === 's3') {
-    return S3Store.open(location.bucket, location.prefix, {
+    return s3Module().S3Store.open(location.bucket, location.prefix, {
       client: options.client,
       create: options.create,
       probe: options.probe,
