@@ -1,6 +1,5 @@
 import { dayFolderPrefix } from './cdr/keys';
 import type { ChunkTask } from './chunk';
-import { orderedMap } from './concurrency';
 import { type CalendarDate, folderDays, type Period } from './period';
 import type { ServiceSchema } from './schema';
 import type { ObjectEntry, ObjectStore } from './store/object-store';
@@ -47,10 +46,15 @@ export function shardPlan(plan: CrawlPlan, index: number, count: number): CrawlP
   };
 }
 
+/** Objects the crawl may hold listed ahead of the caller (bounds memory whatever the folder sizes). */
+export const LIST_AHEAD_OBJECTS = 8_192;
+
 /**
  * Yields the objects of every (day, partition) folder of the plan, day by day then partition by
- * partition, each folder in key order. Only those day folders are listed — never the whole bucket —
- * with up to `listConcurrency` listings in flight.
+ * partition, each folder in key order. Only those day folders are listed — never the whole bucket.
+ * Folders are listed ahead of the caller, up to `listConcurrency` at once while folders are small
+ * (many tiny folders: listing latency dominates), fewer as they grow, so about LIST_AHEAD_OBJECTS
+ * objects (and never fewer than two folders) wait in memory however large a day gets.
  */
 export async function* crawl(
   store: ObjectStore,
@@ -58,11 +62,29 @@ export async function* crawl(
   plan: CrawlPlan,
   listConcurrency = 8,
 ): AsyncGenerator<CrawledObject> {
-  const listings = orderedMap(plan.folders, listConcurrency, async ({ date, partitionId }) => {
+  const list = async ({ date, partitionId }: DayFolder): Promise<CrawledObject[]> => {
     const listing = await store.listFolder(dayFolderPrefix(schema, partitionId, date), { sizes: false });
     return listing.objects.map((entry) => ({ key: entry.key, size: entry.size, folderDate: date, partitionId }));
-  });
-  for await (const objects of listings) yield* objects;
+  };
+  const ahead: Promise<CrawledObject[]>[] = [];
+  let next = 0;
+  let largestFolder = 0;
+  const fill = () => {
+    const allowed = Math.max(2, Math.min(listConcurrency, Math.floor(LIST_AHEAD_OBJECTS / Math.max(1, largestFolder))));
+    while (next < plan.folders.length && ahead.length < allowed) {
+      const listing = list(plan.folders[next++] as DayFolder);
+      // Awaited in order below; a failure surfaces there, never as an unhandled rejection.
+      listing.catch(() => {});
+      ahead.push(listing);
+    }
+  };
+  fill();
+  while (ahead.length > 0) {
+    const objects = await (ahead.shift() as Promise<CrawledObject[]>);
+    largestFolder = Math.max(largestFolder, objects.length);
+    fill();
+    yield* objects;
+  }
 }
 
 /** Groups crawled objects into numbered chunks of up to `size` objects, in crawl order. */
