@@ -54,7 +54,7 @@ export const LIST_AHEAD_OBJECTS = 8_192;
  * partition, each folder in key order. Only those day folders are listed — never the whole bucket.
  * Folders are listed ahead of the caller, up to `listConcurrency` at once while folders are small
  * (many tiny folders: listing latency dominates), fewer as they grow, so about LIST_AHEAD_OBJECTS
- * objects (and never fewer than two folders) wait in memory however large a day gets.
+ * objects (and at least the next folder) wait in memory however large a day gets.
  */
 export async function* crawl(
   store: ObjectStore,
@@ -70,7 +70,9 @@ export async function* crawl(
   let next = 0;
   let largestFolder = 0;
   const fill = () => {
-    const allowed = Math.max(2, Math.min(listConcurrency, Math.floor(LIST_AHEAD_OBJECTS / Math.max(1, largestFolder))));
+    // Two until a folder's size is known; then as many as keep ~LIST_AHEAD_OBJECTS objects ahead.
+    const bySize = largestFolder === 0 ? 2 : Math.floor(LIST_AHEAD_OBJECTS / largestFolder);
+    const allowed = Math.max(1, Math.min(listConcurrency, bySize));
     while (next < plan.folders.length && ahead.length < allowed) {
       const listing = list(plan.folders[next++] as DayFolder);
       // Awaited in order below; a failure surfaces there, never as an unhandled rejection.
