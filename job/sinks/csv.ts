@@ -3,6 +3,7 @@ import { formatDecimal } from '../money';
 import { COST_SCALE, type ColumnKind, MINUTES_SCALE, PRICE_SCALE, type ServiceSchema } from '../schema';
 import type { ObjectWriter } from '../store/object-store';
 import type { ReportBatch } from '../table';
+import { isoTimestamp } from './iso-timestamp';
 
 /** Text of one CSV cell: decimals exact, timestamps ISO 8601 UTC, empty for null. */
 export function csvCell(kind: ColumnKind, value: CdrValue): string {
@@ -15,7 +16,7 @@ export function csvCell(kind: ColumnKind, value: CdrValue): string {
     case 'cost':
       return formatDecimal(value as bigint, COST_SCALE);
     case 'timestamp':
-      return new Date(value as number).toISOString();
+      return isoTimestamp(value as number);
     default:
       return String(value);
   }
@@ -38,6 +39,42 @@ export function csvHeader(schema: ServiceSchema): string {
   return `${schema.columns.map((c) => csvField(c.name)).join(',')}\r\n`;
 }
 
+/** Distinct decimals remembered per column before a cache starts over (bounds its memory). */
+const DECIMAL_CACHE_SIZE = 4096;
+
+/**
+ * Text of decimal cells, remembered per column: prices repeat on almost every row and durations
+ * (hence costs) cluster, so most cells skip the bigint-to-text conversion.
+ */
+class DecimalTexts {
+  private readonly texts = new Map<bigint, string>();
+
+  constructor(private readonly kind: ColumnKind) {}
+
+  text(value: bigint): string {
+    let text = this.texts.get(value);
+    if (text === undefined) {
+      if (this.texts.size >= DECIMAL_CACHE_SIZE) this.texts.clear();
+      text = csvCell(this.kind, value);
+      this.texts.set(value, text);
+    }
+    return text;
+  }
+}
+
+const decimalTexts = new WeakMap<ServiceSchema, (DecimalTexts | undefined)[]>();
+
+function decimalTextsFor(schema: ServiceSchema): (DecimalTexts | undefined)[] {
+  let texts = decimalTexts.get(schema);
+  if (!texts) {
+    texts = schema.columns.map((c) =>
+      c.kind === 'minutes' || c.kind === 'price' || c.kind === 'cost' ? new DecimalTexts(c.kind) : undefined,
+    );
+    decimalTexts.set(schema, texts);
+  }
+  return texts;
+}
+
 /**
  * Renders a batch's rows as UTF-8 CSV bytes (CRLF after every row, no header), in the schema's
  * column order. Each row is built as a short string and encoded straight into the output buffer:
@@ -47,6 +84,7 @@ export function csvRows(schema: ServiceSchema, batch: ReportBatch): Buffer {
   const columns = batch.columns;
   const kinds = schema.columns.map((c) => c.kind);
   const width = kinds.length;
+  const decimals = decimalTextsFor(schema);
   let out = Buffer.allocUnsafeSlow(Math.max(1024, batch.length * 512));
   let used = 0;
   for (let r = 0; r < batch.length; r++) {
@@ -54,7 +92,13 @@ export function csvRows(schema: ServiceSchema, batch: ReportBatch): Buffer {
     for (let c = 0; c < width; c++) {
       const value = (columns[c] as CdrValue[])[r] ?? null;
       const kind = kinds[c] as ColumnKind;
-      const cell = kind === 'string' && typeof value === 'string' ? csvField(value) : csvCell(kind, value);
+      const decimal = decimals[c];
+      const cell =
+        typeof value === 'string' && kind === 'string'
+          ? csvField(value)
+          : decimal && typeof value === 'bigint'
+            ? decimal.text(value)
+            : csvCell(kind, value);
       row += c === 0 ? cell : `,${cell}`;
     }
     row += '\r\n';

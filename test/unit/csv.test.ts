@@ -3,6 +3,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { CdrValue } from '../../job/cdr/record';
 import { schemaFor } from '../../job/schema';
 import { csvCell, csvField, csvRows } from '../../job/sinks/csv';
+import { isoTimestamp } from '../../job/sinks/iso-timestamp';
 import { ReportBatch } from '../../job/table';
 
 // csv-stringify quotes a field holding the record delimiter (CRLF here) but not a bare CR or LF;
@@ -90,5 +91,34 @@ describe('CSV encoding', () => {
         ),
       ).length,
     ).to.equal(0);
+  });
+
+  it('writes timestamps exactly as Date.toISOString, across days, edges and out-of-range values', () => {
+    const samples = [0, 1, 999, 86_399_999, 86_400_000, 951_782_400_000, 1_740_528_236_000, 253_402_300_799_999];
+    samples.push(253_402_300_800_000, -1, -86_400_001, 1.5, 1_740_528_236_000.7);
+    let seed = 42;
+    for (let i = 0; i < 20_000; i++) {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      samples.push(Math.floor((seed / 2_147_483_648) * 253_402_300_800_000));
+      samples.push(1_740_528_000_000 + (seed % 8_640_000) * 100);
+    }
+    for (const ms of samples) expect(isoTimestamp(ms), String(ms)).to.equal(new Date(ms).toISOString());
+  });
+
+  it('renders repeated decimals from its cache exactly as uncached ones', () => {
+    const schema = schemaFor('AmazonChimeVoiceConnector');
+    const costColumn = schema.columns.findIndex((c) => c.kind === 'cost');
+    const rows = 6000;
+    // More distinct values than the cache holds, each repeated: exercises hits, misses and restarts.
+    const values = Array.from({ length: rows }, (_, r) => BigInt((r * 7919) % 5000) * 10_000_000_000n + 1n);
+    const columns = schema.columns.map((_, c) =>
+      c === costColumn ? values : Array.from({ length: rows }, () => null),
+    );
+    const text = csvRows(schema, new ReportBatch(schema, columns, rows)).toString('utf8');
+    const cells = text
+      .split('\r\n')
+      .slice(0, rows)
+      .map((line) => line.split(',')[costColumn]);
+    expect(cells).to.deep.equal(values.map((v) => csvCell('cost', v)));
   });
 });
