@@ -12,8 +12,10 @@ export interface WorkerScript {
  */
 export function workerScript(callerFile: string, name: string): WorkerScript {
   const fromSource = callerFile.endsWith('.ts');
+  // `node --cpu-prof` profiles every thread (one .cpuprofile each) when workers get the flags too.
+  const profiling = process.execArgv.filter((arg) => arg.startsWith('--cpu-prof'));
   return {
     file: path.join(path.dirname(callerFile), `${name}.${fromSource ? 'ts' : 'js'}`),
-    execArgv: fromSource ? ['--require', 'tsx/cjs'] : [],
+    execArgv: [...(fromSource ? ['--require', 'tsx/cjs'] : []), ...profiling],
   };
 }

@@ -20,11 +20,15 @@ interface CpuProfile {
   readonly timeDeltas?: readonly number[];
 }
 
-/** Top `limit` functions by self time (ms) over every profile in `dir`; `root` shortens file paths. */
+/**
+ * Top `limit` functions by self time (ms) over every profile in `dir` (one per thread); `root` shortens
+ * file paths. Idle time (a thread waiting) is reported apart and left out of the percentages.
+ */
 export function topSelfTime(dir: string, root: string, limit = 20): string {
   const self = new Map<string, number>();
   const areas = new Map<string, number>();
   let total = 0;
+  let idle = 0;
   const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
   for (const file of files) {
     const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
@@ -37,6 +41,10 @@ export function topSelfTime(dir: string, root: string, limit = 20): string {
       if (node === undefined) continue;
       const ms = (deltas[i] ?? 0) / 1000;
       const { functionName, url, lineNumber } = node.callFrame;
+      if (functionName === '(idle)') {
+        idle += ms;
+        continue;
+      }
       let where = url.replace(/^file:\/\//, '');
       if (where.startsWith('/')) where = relative(root, where);
       const key = `${functionName || '(anonymous)'}  ${where ? `${where}:${lineNumber + 1}` : ''}`.trim();
@@ -48,7 +56,8 @@ export function topSelfTime(dir: string, root: string, limit = 20): string {
   }
   const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, limit);
   const lines = [
-    `top ${limit} functions by self time (${files.length} profile(s), ${(total / 1000).toFixed(2)} s sampled):`,
+    `top ${limit} functions by self time (${files.length} thread profile(s), ${(total / 1000).toFixed(2)} s busy, ` +
+      `${(idle / 1000).toFixed(2)} s idle):`,
   ];
   for (const [key, ms] of top) {
     lines.push(`  ${((100 * ms) / total).toFixed(1).padStart(5)} %  ${ms.toFixed(0).padStart(7)} ms  ${key}`);

@@ -345,14 +345,15 @@ function profile(data: string): void {
   const dir = join(CACHE, 'cpu-prof');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  // Worker threads are started without our execArgv, so --cpu-prof would see only the (mostly idle) main
-  // thread: profile with `--workers 0` when the CLI has that option, so every phase lands in one profile.
+  // Every thread writes its own profile (the job passes --cpu-prof on to its threads, job/worker-script.ts):
+  // main (crawl, parse, rate, CSV, Arrow), file reader, Parquet encoder. `--workers 0` keeps the chunk
+  // work on the main thread as on this 2-core machine by default.
   const help = spawnSync(process.execPath, [CLI, 'run', '--help'], { cwd: ROOT, encoding: 'utf8' });
   const jobArgs = /--workers\b/.test(help.stdout ?? '') ? ['--workers', '0'] : [];
   log(`profiling one run of our job (node --cpu-prof ${jobArgs.join(' ')}) into ${dir} …`);
   const o = runOurs(data, ['--cpu-prof', `--cpu-prof-dir=${dir}`], jobArgs);
   process.stdout.write(
-    `\nprofiled run${jobArgs.length > 0 ? ' (--workers 0: all work on the main thread)' : ''}: ` +
+    `\nprofiled run${jobArgs.length > 0 ? ' (--workers 0)' : ''}, every thread (main, file reader, Parquet encoder): ` +
       `${fmtSeconds(o.m.wallSeconds)} wall, ${fmtSeconds(o.m.userSeconds + o.m.systemSeconds)} CPU\n`,
   );
   process.stdout.write(topSelfTime(dir, ROOT));
