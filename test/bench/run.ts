@@ -4,7 +4,7 @@
  * of wall time, CDRs/s and peak RSS, the ratio, an answer check, and an AWS sizing guide derived from
  * the measured CPU time per CDR. Not part of `npm test`.
  *
- *   npm run bench -- [--calls N] [--runs R] [--scale] [--seed S] [--connectors C] [--cpu-prof] [--rev COMMIT]
+ *   npm run bench -- [--calls N] [--runs R] [--scale] [--s3] [--seed S] [--connectors C] [--cpu-prof] [--rev COMMIT]
  *
  * Data is generated once into `.bench-cache/<calls>-<seed>/` and reused. See docs/performance.md.
  */
@@ -28,6 +28,7 @@ import { build } from 'esbuild';
 import { formatMachine, machineInfo } from './machine';
 import { hasGnuTime, type Measurement, measureChild } from './measure';
 import { topSelfTime } from './profile';
+import { measureS3ClientCost } from './s3-cost';
 import { type ExpectedAnswer, sizingReport } from './sizing';
 import { fmtBytes, fmtInt, fmtRate, fmtSeconds, median, table } from './stats';
 
@@ -42,6 +43,8 @@ const END = '2025-03-04';
 const PERIOD_START = '2025-02-26';
 const DAYS = 7;
 const SCALE_POINTS = [10_000, 100_000, 1_000_000] as const;
+/** CDRs uploaded to s3rver for `--s3` (uploading is slow: ~1 ms per object). */
+const S3_CALLS = 20_000;
 
 class BenchError extends Error {}
 
@@ -53,6 +56,7 @@ interface Options {
   readonly connectors: number;
   readonly cpuProf: boolean;
   readonly rev: string | undefined;
+  readonly s3: boolean;
 }
 
 function parseArgs(argv: readonly string[]): Options {
@@ -62,6 +66,7 @@ function parseArgs(argv: readonly string[]): Options {
   let seed = 1;
   let connectors = 10;
   let cpuProf = false;
+  let s3 = false;
   let rev: string | undefined;
   const whole = (flag: string, text: string | undefined, min: number): number => {
     if (text === undefined || !/^\d+$/.test(text) || Number(text) < min) {
@@ -79,20 +84,22 @@ function parseArgs(argv: readonly string[]): Options {
     else if (arg === '--connectors') connectors = whole(arg, argv[++i], 1);
     else if (arg === '--scale') scale = true;
     else if (arg === '--cpu-prof') cpuProf = true;
+    else if (arg === '--s3') s3 = true;
     else if (arg === '--rev') {
       rev = argv[++i];
       if (rev === undefined || rev.startsWith('-')) throw new BenchError('--rev needs a git revision');
     } else if (arg === '--help' || arg === '-h') {
       process.stdout.write(
-        'usage: npm run bench -- [--calls N (200000)] [--runs R (3)] [--scale] [--seed S (1)] [--connectors C (10)] [--cpu-prof] [--rev COMMIT]\n' +
+        'usage: npm run bench -- [--calls N (200000)] [--runs R (3)] [--scale] [--s3] [--seed S (1)] [--connectors C (10)] [--cpu-prof] [--rev COMMIT]\n' +
           '  --scale     also our throughput and peak RSS at 10k / 100k / 1M CDRs (1M is generated once, ~2 min)\n' +
+          '  --s3        also our client CPU per S3 GET: 20,000 CDRs read from s3rver vs from local disk\n' +
           '  --cpu-prof  one extra run of our job under node --cpu-prof; prints the top self-time functions\n' +
           '  --rev C     measure commit C (built apart in .bench-cache/rev-<sha>/) instead of the working tree\n',
       );
       process.exit(0);
     } else throw new BenchError(`unknown option ${JSON.stringify(arg)} (try --help)`);
   }
-  return { calls, runs, scale, seed, connectors, cpuProf, rev };
+  return { calls, runs, scale, seed, connectors, cpuProf, rev, s3 };
 }
 
 function log(line: string): void {
@@ -461,6 +468,23 @@ async function main(): Promise<void> {
     `\n${sizingReport({ calls: n, wallSeconds: so.wall, cpuSeconds: so.cpu, peakRssBytes: so.rss })}`,
   );
 
+  if (options.s3) {
+    const calls = S3_CALLS;
+    const cost = await measureS3ClientCost({
+      cli: CLI,
+      root: ROOT,
+      localData: ensureData(calls, options.seed, options.connectors),
+      offer: join(CACHE, `${calls}-${options.seed}`, OFFER),
+      calls,
+      seed: options.seed,
+      connectors: options.connectors,
+      days: DAYS,
+      end: END,
+      runs: options.runs,
+      log,
+    });
+    process.stdout.write(cost.report);
+  }
   if (options.cpuProf) profile(data);
   rmSync(summaryFolder(data), { recursive: true, force: true });
 
