@@ -25,12 +25,15 @@ export interface WorkerSetup {
 }
 
 /**
- * Worker threads to use by default: one per core but the main thread's (which lists, writes and
- * encodes Parquet) from 4 cores up; none below, where measurements on 2 cores showed workers costing
- * more (moving rows between threads) than they gain.
+ * Worker threads to use by default. Local source: one per core but the main thread's (which lists,
+ * writes and hands Parquet to its encoder thread) from 4 cores up, none below, where measurements on
+ * 2 cores showed workers costing more (moving rows between threads) than they gain. S3 source: one
+ * per core from 2 cores up, because there reading is CPU work too — the AWS SDK spends ~0.8 ms of CPU
+ * per GET (`npm run bench -- --s3`), which spreads over threads like parsing does.
  */
-export function defaultWorkerCount(): number {
+export function defaultWorkerCount(sourceKind: 'local' | 's3' = 'local'): number {
   const cores = availableParallelism();
+  if (sourceKind === 's3') return cores >= 2 ? cores : 0;
   return cores >= 4 ? cores - 1 : 0;
 }
 
@@ -67,6 +70,8 @@ interface Pending {
  */
 export function workerProcessor(setup: WorkerSetup, count: number): ChunkProcessor {
   const { file, execArgv } = workerScript(__filename, 'chunk-worker');
+  // `readConcurrency` is the total over all workers (`--concurrency`), as in this thread.
+  const perWorker: WorkerSetup = { ...setup, readConcurrency: Math.ceil(setup.readConcurrency / count) };
   const idle: Worker[] = [];
   const busy = new Map<Worker, Pending>();
   const queue: Pending[] = [];
@@ -82,7 +87,7 @@ export function workerProcessor(setup: WorkerSetup, count: number): ChunkProcess
   };
 
   for (let i = 0; i < count; i++) {
-    const worker = new Worker(file, { execArgv, workerData: setup });
+    const worker = new Worker(file, { execArgv, workerData: perWorker });
     worker.on('message', (message: { result?: ChunkResult; error?: string }) => {
       const pending = busy.get(worker);
       busy.delete(worker);
