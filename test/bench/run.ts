@@ -464,10 +464,8 @@ async function main(): Promise<void> {
     process.stdout.write(table(['CDRs', 'wall', 'CDRs/s', 'peak RSS', 'CPU per CDR'], rows));
   }
 
-  process.stdout.write(
-    `\n${sizingReport({ calls: n, wallSeconds: so.wall, cpuSeconds: so.cpu, peakRssBytes: so.rss })}`,
-  );
-
+  let s3Report = '';
+  let s3CpuPerCdrSeconds: number | undefined;
   if (options.s3) {
     const calls = S3_CALLS;
     const cost = await measureS3ClientCost({
@@ -483,8 +481,14 @@ async function main(): Promise<void> {
       runs: options.runs,
       log,
     });
-    process.stdout.write(cost.report);
+    s3Report = cost.report;
+    s3CpuPerCdrSeconds = cost.cpuPerCdrSeconds;
   }
+  process.stdout.write(s3Report);
+  process.stdout.write(
+    `\n${sizingReport({ calls: n, wallSeconds: so.wall, cpuSeconds: so.cpu, peakRssBytes: so.rss, s3CpuPerCdrSeconds })}`,
+  );
+
   if (options.cpuProf) profile(data);
   rmSync(summaryFolder(data), { recursive: true, force: true });
 

@@ -21,6 +21,8 @@ export interface MeasuredRun {
   /** user + system CPU seconds of our child. */
   readonly cpuSeconds: number;
   readonly peakRssBytes: number;
+  /** CPU seconds per CDR read from S3 (`--s3`, measured against s3rver); undefined when not measured. */
+  readonly s3CpuPerCdrSeconds?: number;
 }
 
 /** us-east-1 Fargate (Linux/x86) on-demand prices. */
@@ -75,9 +77,18 @@ export function sizingReport(run: MeasuredRun): string {
       `${fmtInt(measuredRate)} CDRs/s (CPU-bound: cores busy ${parallelism.toFixed(2)} of ${CHILD_VCPU}; ` +
       `${fmtInt(CHILD_VCPU / cpuPerCdr)} CDRs/s if both were busy)`,
   );
+  const latencyBound = S3_GETS_PER_SECOND_PER_CHILD;
+  const s3CpuBound = run.s3CpuPerCdrSeconds === undefined ? undefined : CHILD_VCPU / run.s3CpuPerCdrSeconds;
+  const s3Rate = s3CpuBound === undefined ? latencyBound : Math.min(latencyBound, s3CpuBound);
   out.push(
-    `  S3 bound (ASSUMPTION, not measured): on S3 each CDR is one GET; ~64 GETs in flight × ~40 ms ≈ ` +
-      `${fmtInt(S3_GETS_PER_SECOND_PER_CHILD)} GETs/s per child, so S3 GETs, not CPU, may bound throughput`,
+    `  S3 latency bound (ASSUMPTION, not measured): on S3 each CDR is one GET; 64 GETs in flight (--concurrency) × ~40 ms ≈ ` +
+      `${fmtInt(latencyBound)} GETs/s per child`,
+  );
+  out.push(
+    s3CpuBound === undefined
+      ? '  S3 CPU bound: not measured in this run (npm run bench -- --s3)'
+      : `  S3 CPU bound (measured, --s3): ${CHILD_VCPU} vCPU / ${((run.s3CpuPerCdrSeconds ?? 0) * 1e6).toFixed(1)} µs CPU per CDR read from S3 = ` +
+          `${fmtInt(s3CpuBound)} CDRs/s (one worker thread per core on S3 sources); S3 rows use the lower bound, ${fmtInt(s3Rate)} CDRs/s`,
   );
   out.push(
     `  child = ${CHILD_VCPU} vCPU / ${memGb} GB (peak RSS ${(run.peakRssBytes / 2 ** 20).toFixed(0)} MiB; ≥ 2× headroom; ` +
@@ -109,11 +120,9 @@ export function sizingReport(run: MeasuredRun): string {
   const lines: string[] = [];
   for (const n of DAILY_VOLUMES) {
     const bounds =
-      measuredRate > S3_GETS_PER_SECOND_PER_CHILD
-        ? (['CPU (local disk)', 'S3 GETs'] as const)
-        : (['CPU (S3 GETs not binding)'] as const);
+      measuredRate > s3Rate ? (['CPU (local disk)', 'S3 GETs'] as const) : (['CPU (S3 GETs not binding)'] as const);
     for (const bound of bounds) {
-      const rate = bound === 'S3 GETs' ? S3_GETS_PER_SECOND_PER_CHILD : measuredRate;
+      const rate = bound === 'S3 GETs' ? s3Rate : measuredRate;
       const array = Math.max(1, Math.ceil(n / (rate * TARGET_CHILD_SECONDS)));
       const perChild = Math.ceil(n / array);
       const wall = perChild / rate + TASK_STARTUP_SECONDS;
