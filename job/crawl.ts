@@ -52,9 +52,11 @@ export const LIST_AHEAD_OBJECTS = 8_192;
 /**
  * Yields the objects of every (day, partition) folder of the plan, day by day then partition by
  * partition, each folder in key order. Only those day folders are listed — never the whole bucket.
- * Folders are listed ahead of the caller, up to `listConcurrency` at once while folders are small
- * (many tiny folders: listing latency dominates), fewer as they grow, so about LIST_AHEAD_OBJECTS
- * objects (and at least the next folder) wait in memory however large a day gets.
+ * Folders are listed ahead of the caller within a budget of about LIST_AHEAD_OBJECTS objects (what
+ * is left of the folder being read counts): up to `listConcurrency` listings at once while folders
+ * are small (many tiny folders: listing latency dominates), and for folders larger than the budget
+ * the next one is listed once fewer than half the budget remain. Objects already handed out are
+ * dropped from the folder's list, so memory stays bounded however large a day gets.
  */
 export async function* crawl(
   store: ObjectStore,
@@ -62,30 +64,39 @@ export async function* crawl(
   plan: CrawlPlan,
   listConcurrency = 8,
 ): AsyncGenerator<CrawledObject> {
-  const list = async ({ date, partitionId }: DayFolder): Promise<CrawledObject[]> => {
+  const list = async ({ date, partitionId }: DayFolder): Promise<(CrawledObject | undefined)[]> => {
     const listing = await store.listFolder(dayFolderPrefix(schema, partitionId, date), { sizes: false });
     return listing.objects.map((entry) => ({ key: entry.key, size: entry.size, folderDate: date, partitionId }));
   };
-  const ahead: Promise<CrawledObject[]>[] = [];
+  const ahead: Promise<(CrawledObject | undefined)[]>[] = [];
   let next = 0;
+  /** Largest folder seen so far: the size assumed for folders still being listed. */
   let largestFolder = 0;
-  const fill = () => {
-    // Two until a folder's size is known; then as many as keep ~LIST_AHEAD_OBJECTS objects ahead.
-    const bySize = largestFolder === 0 ? 2 : Math.floor(LIST_AHEAD_OBJECTS / largestFolder);
-    const allowed = Math.max(1, Math.min(listConcurrency, bySize));
-    while (next < plan.folders.length && ahead.length < allowed) {
+  const fill = (remaining: number) => {
+    const perFolder = largestFolder === 0 ? LIST_AHEAD_OBJECTS / 2 : largestFolder;
+    while (
+      next < plan.folders.length &&
+      ahead.length < listConcurrency &&
+      (remaining + (ahead.length + 1) * perFolder <= LIST_AHEAD_OBJECTS ||
+        (ahead.length === 0 && remaining <= LIST_AHEAD_OBJECTS / 2))
+    ) {
       const listing = list(plan.folders[next++] as DayFolder);
       // Awaited in order below; a failure surfaces there, never as an unhandled rejection.
       listing.catch(() => {});
       ahead.push(listing);
     }
   };
-  fill();
+  fill(0);
   while (ahead.length > 0) {
-    const objects = await (ahead.shift() as Promise<CrawledObject[]>);
+    const objects = await (ahead.shift() as Promise<(CrawledObject | undefined)[]>);
     largestFolder = Math.max(largestFolder, objects.length);
-    fill();
-    yield* objects;
+    for (let i = 0; i < objects.length; i++) {
+      const object = objects[i] as CrawledObject;
+      objects[i] = undefined;
+      if (ahead.length === 0 || (i & 255) === 0) fill(objects.length - i - 1);
+      yield object;
+    }
+    fill(0);
   }
 }
 

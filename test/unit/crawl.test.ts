@@ -44,7 +44,7 @@ describe('crawl', () => {
   it('lists up to 8 small folders ahead, fewer as folders grow (memory stays bounded)', async () => {
     for (const [perFolder, expectedAhead] of [
       [10, 8],
-      [LIST_AHEAD_OBJECTS / 4, 4],
+      [LIST_AHEAD_OBJECTS / 4, 3],
       [LIST_AHEAD_OBJECTS, 1],
       [5 * LIST_AHEAD_OBJECTS, 1],
     ] as const) {
