@@ -25,15 +25,13 @@ export interface WorkerSetup {
 }
 
 /**
- * Worker threads to use by default. Local source: one per core but the main thread's (which lists,
- * writes and hands Parquet to its encoder thread) from 4 cores up, none below, where measurements on
- * 2 cores showed workers costing more (moving rows between threads) than they gain. S3 source: one
- * per core from 2 cores up, because there reading is CPU work too — the AWS SDK spends ~0.8 ms of CPU
- * per GET (`npm run bench -- --s3`), which spreads over threads like parsing does.
+ * Worker threads to use by default: one per core but the main thread's (which lists, writes and
+ * hands Parquet to its encoder thread) from 4 cores up; none below, where measurements on 2 cores
+ * showed workers costing more (moving rows between threads) than they gain — on local disk, and on
+ * S3 too (`npm run bench -- --s3`: 1.6 ms of CPU per CDR with two workers vs 0.95 ms without).
  */
-export function defaultWorkerCount(sourceKind: 'local' | 's3' = 'local'): number {
+export function defaultWorkerCount(): number {
   const cores = availableParallelism();
-  if (sourceKind === 's3') return cores >= 2 ? cores : 0;
   return cores >= 4 ? cores - 1 : 0;
 }
 

@@ -145,10 +145,7 @@ export async function executeRun(
   const shard = shardFromArguments(options);
   const service = parseService(options.service);
   const concurrency = positiveInteger(options.concurrency, '--concurrency');
-  const workers =
-    options.workers === undefined
-      ? defaultWorkerCount(/^s3:\/\//i.test(options.source ?? '') ? 's3' : 'local')
-      : wholeNumber(options.workers, '--workers');
+  const workers = options.workers === undefined ? defaultWorkerCount() : wholeNumber(options.workers, '--workers');
   const maxRejectRatio = rejectRatioOption(options.maxRejectRatio);
   const leaseTtlMs = leaseTtlOption(options.leaseTtl);
   const startedAt = Date.now();
@@ -263,7 +260,7 @@ export function registerRunCommand(program: Command): void {
     .option('--concurrency <n>', 'objects read at once, over all threads (S3 GETs in flight)', '64')
     .option(
       '--workers <n>',
-      'worker threads for reading, parsing and rating (default: local source cores - 1 from 4 cores up, else 0 = none; S3 source one per core)',
+      'worker threads for reading, parsing and rating (default: cores - 1 from 4 cores up, else 0 = none)',
     )
     .option('--shards <n>', 'split the period across N shards (default: AWS_BATCH_JOB_ARRAY_SIZE, else 1)')
     .option('--shard-index <i>', 'the shard this run reads, 0-based (default: AWS_BATCH_JOB_ARRAY_INDEX, else 0)')

@@ -124,7 +124,7 @@ export async function measureS3ClientCost(setup: S3CostSetup): Promise<S3Cost> {
     const us = (seconds: number) => `${(seconds * 1e6).toFixed(1)} µs`;
     const report =
       `\nreading from S3 (s3rver in its own process; our CPU only; median of ${setup.runs}; ${fmtInt(n)} CDRs, outputs to local disk;\n` +
-      `default threads: on S3 one worker per core, on disk the main thread + file reader)\n\n` +
+      `default threads: no workers below 4 cores; on disk the file reader thread too)\n\n` +
       table(
         ['source', 'CPU (user+sys)', 'CPU per CDR', 'requests'],
         [
@@ -133,9 +133,9 @@ export async function measureS3ClientCost(setup: S3CostSetup): Promise<S3Cost> {
         ],
       ) +
       `client CPU per S3 request = (${fmtSeconds(s3Cpu)} - ${fmtSeconds(localCpu)}) / ${fmtInt(requests)} = ${us(perGet)}` +
-      ` (GETs, plus one LIST per 1,000 keys of a day folder; includes handing rows between threads)\n` +
-      `CPU-bound ceiling on S3 for a 2-vCPU child = 2 / ${us(s3Cpu / n)} = ${fmtInt(Math.floor(2 / (s3Cpu / n)))} CDRs/s; ` +
-      `reaching it at ~40 ms per GET needs ~${fmtInt(Math.ceil((2 / (s3Cpu / n)) * 0.04))} GETs in flight (--concurrency)\n`;
+      ` (GETs, plus one LIST per 1,000 keys of a day folder\n` +
+      `CPU-bound ceiling on S3 with the GETs on one thread = 1 / ${us(s3Cpu / n)} = ${fmtInt(Math.floor(1 / (s3Cpu / n)))} CDRs/s; ` +
+      `reaching it at ~40 ms per GET needs ~${fmtInt(Math.ceil((1 / (s3Cpu / n)) * 0.04))} GETs in flight (--concurrency)\n`;
     return { report, cpuPerGetSeconds: perGet, cpuPerCdrSeconds: s3Cpu / n };
   } finally {
     for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];

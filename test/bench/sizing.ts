@@ -78,7 +78,8 @@ export function sizingReport(run: MeasuredRun): string {
       `${fmtInt(CHILD_VCPU / cpuPerCdr)} CDRs/s if both were busy)`,
   );
   const latencyBound = S3_GETS_PER_SECOND_PER_CHILD;
-  const s3CpuBound = run.s3CpuPerCdrSeconds === undefined ? undefined : CHILD_VCPU / run.s3CpuPerCdrSeconds;
+  // Below 4 cores the job reads on its main thread (no workers): one core's worth of CPU for the GETs.
+  const s3CpuBound = run.s3CpuPerCdrSeconds === undefined ? undefined : 1 / run.s3CpuPerCdrSeconds;
   const s3Rate = s3CpuBound === undefined ? latencyBound : Math.min(latencyBound, s3CpuBound);
   out.push(
     `  S3 latency bound (ASSUMPTION, not measured): on S3 each CDR is one GET; 64 GETs in flight (--concurrency) × ~40 ms ≈ ` +
@@ -87,8 +88,8 @@ export function sizingReport(run: MeasuredRun): string {
   out.push(
     s3CpuBound === undefined
       ? '  S3 CPU bound: not measured in this run (npm run bench -- --s3)'
-      : `  S3 CPU bound (measured, --s3): ${CHILD_VCPU} vCPU / ${((run.s3CpuPerCdrSeconds ?? 0) * 1e6).toFixed(1)} µs CPU per CDR read from S3 = ` +
-          `${fmtInt(s3CpuBound)} CDRs/s (one worker thread per core on S3 sources); S3 rows use the lower bound, ${fmtInt(s3Rate)} CDRs/s`,
+      : `  S3 CPU bound (measured, --s3): 1 thread / ${((run.s3CpuPerCdrSeconds ?? 0) * 1e6).toFixed(1)} µs CPU per CDR read from S3 = ` +
+          `${fmtInt(s3CpuBound)} CDRs/s (the GETs run on the main thread below 4 cores); S3 rows use the lower bound, ${fmtInt(s3Rate)} CDRs/s`,
   );
   out.push(
     `  child = ${CHILD_VCPU} vCPU / ${memGb} GB (peak RSS ${(run.peakRssBytes / 2 ** 20).toFixed(0)} MiB; ≥ 2× headroom; ` +
