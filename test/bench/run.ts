@@ -6,7 +6,7 @@
  *
  *   npm run bench -- [--calls N] [--runs R] [--scale] [--s3] [--seed S] [--connectors C] [--cpu-prof] [--rev COMMIT]
  *
- * Data is generated once into `.bench-cache/<calls>-<seed>/` and reused. See docs/performance.md.
+ * Data is generated once into `.bench-cache/<calls>-<seed>/` and reused. See README.md → Performance.
  */
 
 import { spawnSync } from 'node:child_process';

@@ -133,7 +133,7 @@ export async function measureS3ClientCost(setup: S3CostSetup): Promise<S3Cost> {
         ],
       ) +
       `client CPU per S3 request = (${fmtSeconds(s3Cpu)} - ${fmtSeconds(localCpu)}) / ${fmtInt(requests)} = ${us(perGet)}` +
-      ` (GETs, plus one LIST per 1,000 keys of a day folder\n` +
+      ` (GETs, plus one LIST per 1,000 keys of a day folder)\n` +
       `CPU-bound ceiling on S3 with the GETs on one thread = 1 / ${us(s3Cpu / n)} = ${fmtInt(Math.floor(1 / (s3Cpu / n)))} CDRs/s; ` +
       `reaching it at ~40 ms per GET needs ~${fmtInt(Math.ceil((1 / (s3Cpu / n)) * 0.04))} GETs in flight (--concurrency)\n`;
     return { report, cpuPerGetSeconds: perGet, cpuPerCdrSeconds: s3Cpu / n };
