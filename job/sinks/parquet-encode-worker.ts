@@ -1,5 +1,6 @@
 /** Worker-thread entry: encodes Arrow IPC streams as Parquet files on request (see ParquetEncoder). */
 import { parentPort } from 'node:worker_threads';
+import type { WorkerReply } from '../worker-client';
 import { encodeParquetIpc } from './parquet-encode';
 
 /** A request to the encoder thread. */
@@ -9,10 +10,13 @@ export interface ParquetEncodeRequest {
 }
 
 parentPort?.on('message', (request: ParquetEncodeRequest) => {
+  let reply: WorkerReply<Uint8Array>;
   try {
     const parquet = encodeParquetIpc(request.ipc);
-    parentPort?.postMessage({ id: request.id, parquet }, [parquet.buffer as ArrayBuffer]);
+    reply = { id: request.id, result: parquet };
+    parentPort?.postMessage(reply, [parquet.buffer as ArrayBuffer]);
   } catch (error) {
-    parentPort?.postMessage({ id: request.id, error: error instanceof Error ? error.message : String(error) });
+    reply = { id: request.id, error: error instanceof Error ? error.message : String(error) };
+    parentPort?.postMessage(reply);
   }
 });

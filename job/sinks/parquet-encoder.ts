@@ -1,7 +1,6 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { type RecordBatch, Table, tableToIPC } from 'apache-arrow';
-import { workerScript } from '../worker-script';
+import { WorkerClient } from '../worker-client';
 import type { ParquetEncodeRequest } from './parquet-encode-worker';
 
 /** Turns Arrow record batches into Parquet file bytes. */
@@ -31,69 +30,23 @@ export function inThreadParquetEncoder(): ParquetEncoder {
   };
 }
 
-interface Waiting {
-  readonly resolve: (bytes: Uint8Array) => void;
-  readonly reject: (error: Error) => void;
-}
-
 /**
  * Encodes on one helper thread: the calling thread only serializes the batches to Arrow IPC (a copy
  * it makes anyway for parquet-wasm) and hands the buffer over without copying; Parquet encoding and
  * ZSTD compression run beside the parsing and rating. Results come back in request order.
  */
 export function threadParquetEncoder(): ParquetEncoder {
-  const { file, execArgv } = workerScript(__filename, 'parquet-encode-worker');
-  let worker: Worker | undefined;
-  const waiting = new Map<number, Waiting>();
-  let nextId = 0;
-  let failure: Error | undefined;
-  const failAll = (error: Error) => {
-    for (const item of waiting.values()) item.reject(error);
-    waiting.clear();
-  };
-  const start = (): Worker => {
-    const started = new Worker(file, { execArgv });
-    started.unref();
-    started.on('message', (message: { id: number; parquet?: Uint8Array; error?: string }) => {
-      const item = waiting.get(message.id);
-      waiting.delete(message.id);
-      if (waiting.size === 0) started.unref();
-      if (!item) return;
-      if (message.parquet) item.resolve(message.parquet);
-      else item.reject(new Error(`Parquet encoding failed: ${message.error ?? 'unknown error'}`));
-    });
-    started.on('error', (error) => {
-      failure = error;
-      failAll(error);
-    });
-    started.on('exit', (code) => {
-      if (worker === started && code !== 0) {
-        failure = new Error(`the Parquet encoder thread exited with code ${code}`);
-        failAll(failure);
-      }
-    });
-    worker = started;
-    return started;
-  };
+  const client = new WorkerClient<Omit<ParquetEncodeRequest, 'id'>, Uint8Array>(
+    __filename,
+    'parquet-encode-worker',
+    'the Parquet encoder',
+  );
   return {
     encode(batches) {
-      if (failure) return Promise.reject(failure);
       const ipc = toIpc(batches);
-      const target = worker ?? start();
-      const id = nextId++;
-      return new Promise<Uint8Array>((resolve, reject) => {
-        if (waiting.size === 0) target.ref();
-        waiting.set(id, { resolve, reject });
-        const request: ParquetEncodeRequest = { id, ipc };
-        target.postMessage(request, [ipc.buffer as ArrayBuffer]);
-      });
+      return client.request({ ipc }, [ipc.buffer as ArrayBuffer]);
     },
-    async close() {
-      const stopping = worker;
-      worker = undefined;
-      if (stopping) await stopping.terminate();
-      failAll(new Error('the Parquet encoder was closed'));
-    },
+    close: () => client.close(),
   };
 }
 

@@ -1,6 +1,7 @@
 /** Worker-thread entry: reads batches of small files on request (see FileBatchReader). */
 import { parentPort } from 'node:worker_threads';
-import { readFileBatch } from './file-batch-read';
+import type { WorkerReply } from '../worker-client';
+import { type FileBatch, readFileBatch } from './file-batch-read';
 
 /** A request to the reader thread. */
 export interface FileBatchRequest {
@@ -10,10 +11,13 @@ export interface FileBatchRequest {
 }
 
 parentPort?.on('message', (request: FileBatchRequest) => {
+  let reply: WorkerReply<FileBatch>;
   try {
     const batch = readFileBatch(request.paths, request.maxBytes);
-    parentPort?.postMessage({ id: request.id, batch }, [batch.bytes.buffer as ArrayBuffer]);
+    reply = { id: request.id, result: batch };
+    parentPort?.postMessage(reply, [batch.bytes.buffer as ArrayBuffer]);
   } catch (error) {
-    parentPort?.postMessage({ id: request.id, error: error instanceof Error ? error.message : String(error) });
+    reply = { id: request.id, error: error instanceof Error ? error.message : String(error) };
+    parentPort?.postMessage(reply);
   }
 });
