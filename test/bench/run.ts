@@ -61,7 +61,7 @@ interface Options {
 
 function parseArgs(argv: readonly string[]): Options {
   let calls = 200_000;
-  let runs = 3;
+  let runs = 5;
   let scale = false;
   let seed = 1;
   let connectors = 10;
@@ -90,7 +90,7 @@ function parseArgs(argv: readonly string[]): Options {
       if (rev === undefined || rev.startsWith('-')) throw new BenchError('--rev needs a git revision');
     } else if (arg === '--help' || arg === '-h') {
       process.stdout.write(
-        'usage: npm run bench -- [--calls N (200000)] [--runs R (3)] [--scale] [--s3] [--seed S (1)] [--connectors C (10)] [--cpu-prof] [--rev COMMIT]\n' +
+        'usage: npm run bench -- [--calls N (200000)] [--runs R (5)] [--scale] [--s3] [--seed S (1)] [--connectors C (10)] [--cpu-prof] [--rev COMMIT]\n' +
           '  --scale     also our throughput and peak RSS at 10k / 100k / 1M CDRs (1M is generated once, ~2 min)\n' +
           '  --s3        also our client CPU per S3 GET: 20,000 CDRs read from s3rver vs from local disk\n' +
           '  --cpu-prof  one extra run of our job under node --cpu-prof; prints the top self-time functions\n' +
