@@ -1,10 +1,10 @@
 /**
  * The named Athena queries the stack saves for users, written against the columns generated from
- * job/schema.ts. Every query filters on the projected partition columns (year, month, day) so
+ * job/core/schema.ts. Every query filters on the projected partition columns (year, month, day) so
  * Athena reads only the days it needs, and reads `Cost` as the exact decimal it is.
  */
 
-import { athenaColumns, type ServiceCode, schemaFor } from '../job/schema';
+import { athenaColumns, type ServiceCode, schemaFor } from '../job/core/schema';
 
 /** One saved query. */
 export interface NamedQuery {

@@ -31,7 +31,7 @@
  */
 
 import * as path from 'node:path';
-import { isServiceCode, SERVICES, type ServiceCode } from '../job/schema';
+import { isServiceCode, SERVICES, type ServiceCode } from '../job/core/schema';
 import packageJson from '../package.json';
 import { describeMemoryChoices, FARGATE_SIZES, fargateSize } from './fargate';
 

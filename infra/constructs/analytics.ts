@@ -4,7 +4,7 @@ import { GlueCatalogDatabase } from '@cdktf/provider-aws/lib/glue-catalog-databa
 import { GlueCatalogTable } from '@cdktf/provider-aws/lib/glue-catalog-table';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
-import { athenaColumns, type ServiceCode, schemaFor } from '../../job/schema';
+import { athenaColumns, type ServiceCode, schemaFor } from '../../job/core/schema';
 import { namedQueries, PARTITION_KEYS } from '../athena-queries';
 
 /** Athena engine the workgroup pins (reads DECIMAL(38,16) and INT64 millis timestamps as written). */
@@ -29,7 +29,7 @@ export interface SummaryAnalyticsProps {
 
 /**
  * Athena over the Parquet reports: a Glue database and an external table on
- * `s3://<bucket>/<Service>-Summary/parquet/` whose columns are generated from job/schema.ts
+ * `s3://<bucket>/<Service>-Summary/parquet/` whose columns are generated from job/core/schema.ts
  * (lower-cased, as Glue stores them), partitioned by year/month/day with partition projection (no
  * crawler, no `MSCK REPAIR`); a workgroup pinned to engine v3 with its own results location and a
  * bytes-scanned cutoff; and named queries for the questions users ask first.

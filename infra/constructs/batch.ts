@@ -5,7 +5,7 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Construct } from 'constructs';
-import { type ServiceCode, schemaFor } from '../../job/schema';
+import { type ServiceCode, schemaFor } from '../../job/core/schema';
 import { isValidFargateSize } from '../fargate';
 import { assumeRolePolicy, kmsStatement, listBucketStatement, objectArns, policyDocument } from '../iam';
 

@@ -7,7 +7,7 @@ import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { App, AssetType, TerraformAsset, TerraformLocal } from 'cdktf';
 import { Construct } from 'constructs';
-import { type ServiceCode, schemaFor } from '../../job/schema';
+import { type ServiceCode, schemaFor } from '../../job/core/schema';
 import type { Frequency } from '../config';
 import { assumeRolePolicy, kmsStatement, listBucketStatement, objectArns, policyDocument } from '../iam';
 import { MISSING_BUNDLE_MESSAGE, resolveSchedulerBundle } from '../scheduler-bundle';

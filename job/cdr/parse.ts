@@ -14,8 +14,8 @@
  * and only own properties are read, so nothing can pollute or be polluted.
  */
 
-import { parseDecimal } from '../money';
-import { type ColumnKind, MINUTES_SCALE, type ServiceSchema } from '../schema';
+import { parseDecimal } from '../core/decimal';
+import { type ColumnKind, MINUTES_SCALE, type ServiceSchema } from '../core/schema';
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from './json-depth';
 import type { CdrRecord, CdrValue, ParseResult } from './record';
 import type { RejectCode } from './reject-codes';

@@ -5,7 +5,7 @@ export const EXIT = {
   failure: 1,
   /** Unusable input: bad arguments, missing folder/bucket, unreadable prices. Nothing was written. */
   usage: 2,
-  /** Another run holds the period's lease (job/lease.ts). Nothing was written; try again later. */
+  /** Another run holds the period's lease (job/pipeline/lease.ts). Nothing was written; try again later. */
   locked: 3,
 } as const;
 

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { finalizeSummary } from '../finalize';
-import { defaultLeaseOwner, releaseLeaseOf } from '../lease';
-import { isServiceCode, SERVICES, schemaFor } from '../schema';
+import { isServiceCode, SERVICES, schemaFor } from '../core/schema';
+import { finalizeSummary } from '../pipeline/finalize';
+import { defaultLeaseOwner, releaseLeaseOf } from '../pipeline/lease';
 import { StoreLocationError } from '../store/object-store';
 import { openStore } from '../store/open';
 import { UsageError } from './errors';

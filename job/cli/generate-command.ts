@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { generateCorpus } from '../generate';
-import { addDays, dateOfEpochSeconds, formatDate, PeriodError, parseDate } from '../period';
-import { isServiceCode, SERVICES } from '../schema';
+import { addDays, dateOfEpochSeconds, formatDate, PeriodError, parseDate } from '../core/period';
+import { isServiceCode, SERVICES } from '../core/schema';
+import { generateCorpus } from '../generate/corpus';
 import { openStore } from '../store/open';
 import { UsageError } from './errors';
 

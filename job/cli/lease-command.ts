@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { leaseKey, readLease } from '../lease';
-import { formatDate } from '../period';
-import { isServiceCode, SERVICES, schemaFor } from '../schema';
+import { formatDate } from '../core/period';
+import { isServiceCode, SERVICES, schemaFor } from '../core/schema';
+import { leaseKey, readLease } from '../pipeline/lease';
 import { type ObjectStore, StoreLocationError } from '../store/object-store';
 import { openStore } from '../store/open';
 import { UsageError } from './errors';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { calendarDate, type Period, PeriodError, parseDate, parseFrequency, periodEndingOn } from '../period';
+import { calendarDate, type Period, PeriodError, parseDate, parseFrequency, periodEndingOn } from '../core/period';
 import { UsageError } from './errors';
 
 /** The period arguments of `run`: `--end` or the original's `--year/--month/--day`, plus `--frequency`. */

@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
-import { defaultWorkerCount } from '../chunk-pool';
-import { acquireLease, type Lease, parseLeaseTtl, sharedLeaseOwner } from '../lease';
-import { formatDate, type Period } from '../period';
-import { runShard, runSummary, type SummaryRunOptions } from '../pipeline';
+import { formatDate, type Period } from '../core/period';
+import { isServiceCode, SERVICES, type ServiceCode, schemaFor } from '../core/schema';
+import { defaultWorkerCount } from '../pipeline/chunk-pool';
+import { acquireLease, type Lease, parseLeaseTtl, sharedLeaseOwner } from '../pipeline/lease';
+import { runShard, runSummary, type SummaryRunOptions } from '../pipeline/run-summary';
 import { PriceSourceError } from '../prices/errors';
 import { loadPricesArgument } from '../prices/load';
-import { isServiceCode, SERVICES, type ServiceCode, schemaFor } from '../schema';
 import type { Manifest, PartialManifest } from '../sinks/manifest';
 import { type ObjectStore, StoreLocationError, type StoreStats } from '../store/object-store';
 import { openS3Bucket, openStore } from '../store/open';

@@ -1,4 +1,4 @@
-import type { ShardSpec } from '../sinks/output-keys';
+import type { ShardSpec } from '../core/layout/summary-keys';
 import { UsageError } from './errors';
 
 /**

@@ -1,5 +1,5 @@
-import { formatDecimal, parseDecimal } from '../money';
-import { COST_SCALE } from '../schema';
+import { formatDecimal, parseDecimal } from '../core/decimal';
+import { COST_SCALE } from '../core/schema';
 import type { Manifest } from '../sinks/manifest';
 
 /** Usage types shown before the rest are folded into one line. */

@@ -4,9 +4,9 @@
  * sits in memory. Pure (no I/O); the same options always produce the same sequence.
  */
 
-import { businessCallingCdrKey, voiceConnectorCdrKey } from '../cdr/keys';
-import { addDays, type CalendarDate, epochSeconds } from '../period';
-import { type ServiceCode, schemaFor } from '../schema';
+import { businessCallingCdrKey, voiceConnectorCdrKey } from '../core/layout/cdr-keys';
+import { addDays, type CalendarDate, epochSeconds } from '../core/period';
+import { type ServiceCode, schemaFor } from '../core/schema';
 import {
   COUNTRIES,
   type ConnectorRegion,

@@ -5,7 +5,7 @@
  * usage type a generated call can carry (except the deliberately unknown ones).
  */
 
-import type { ServiceCode } from '../schema';
+import type { ServiceCode } from '../core/schema';
 import type { Random } from './random';
 
 /** A country calls come from or go to. */

@@ -4,8 +4,8 @@
  * per minute. Prices are illustrative, not AWS's. Pure.
  */
 
-import { addDays, type CalendarDate, formatDate } from '../period';
-import type { ServiceCode } from '../schema';
+import { addDays, type CalendarDate, formatDate } from '../core/period';
+import type { ServiceCode } from '../core/schema';
 import { pricedUsage } from './catalog';
 import { Random } from './random';
 

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { ServiceCode } from '../schema';
+import type { ServiceCode } from '../core/schema';
 
 const PACKAGE_NAME = 'chime-cdr-summary';
 let cachedRoot: string | undefined;

@@ -1,4 +1,4 @@
-import type { ServiceCode } from '../schema';
+import type { ServiceCode } from '../core/schema';
 import type { ObjectStore } from '../store/object-store';
 import { type DetectedPrices, detectPrices } from './detect';
 import { PriceSourceError, withSource } from './errors';

@@ -1,4 +1,4 @@
-import type { ServiceCode } from '../schema';
+import type { ServiceCode } from '../core/schema';
 import { PriceSourceError } from './errors';
 import { isObject, objectField, stringField } from './json-value';
 import { type ProductOffer, productOffer, productsToPrices } from './product-prices';

@@ -1,5 +1,5 @@
-import { DecimalFormatError, formatDecimal, parseDecimal } from '../money';
-import { PRICE_SCALE } from '../schema';
+import { DecimalFormatError, formatDecimal, parseDecimal } from '../core/decimal';
+import { PRICE_SCALE } from '../core/schema';
 import { PriceSourceError } from './errors';
 import { isObject, type JsonObject, objectField, stringEntries, stringField } from './json-value';
 import type { SnapshotPrice } from './snapshot-format';

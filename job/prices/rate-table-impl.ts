@@ -1,5 +1,5 @@
-import { DecimalFormatError, parseDecimal } from '../money';
-import { PRICE_SCALE, type ServiceCode } from '../schema';
+import { DecimalFormatError, parseDecimal } from '../core/decimal';
+import { PRICE_SCALE, type ServiceCode } from '../core/schema';
 import { isTollFreeCall, type PriceTraits, priceTraits, traitsMatch } from './call-traits';
 import { PriceSourceError } from './errors';
 import type { CallHints, PriceLookup, PriceVersionWindow, RateTable, UnitPrice } from './rate-table';

@@ -1,4 +1,4 @@
-import type { ServiceCode } from '../schema';
+import type { ServiceCode } from '../core/schema';
 
 /** One price list version and the instants it is in effect: [effectiveFrom, effectiveUntil). */
 export interface PriceVersionWindow {

@@ -1,4 +1,4 @@
-import type { ServiceCode } from '../schema';
+import type { ServiceCode } from '../core/schema';
 
 /** Format tag of the project's own normalized price snapshot. */
 export const SNAPSHOT_FORMAT = 'chime-cdr-summary/price-snapshot@1';

@@ -1,5 +1,5 @@
-import type { ServiceCode } from '../schema';
-import { isServiceCode } from '../schema';
+import type { ServiceCode } from '../core/schema';
+import { isServiceCode } from '../core/schema';
 import { PriceSourceError } from './errors';
 import { formatInstant, parseInstant } from './instant';
 import { isObject, type JsonObject } from './json-value';

@@ -3,8 +3,8 @@
  * configured here: the SDK clients read the standard `AWS_ENDPOINT_URL_<SERVICE>` variables.
  */
 
-import { type Frequency, PeriodError, parseFrequency } from '../period';
-import { isServiceCode, SERVICES, type ServiceCode } from '../schema';
+import { type Frequency, PeriodError, parseFrequency } from '../core/period';
+import { isServiceCode, SERVICES, type ServiceCode } from '../core/schema';
 
 /** Thrown for missing or invalid configuration; the message is one line for the user. */
 export class ConfigError extends Error {

@@ -16,8 +16,8 @@ import {
   PeriodError,
   parseFrequency,
   periodEndingOn,
-} from '../period';
-import { isServiceCode, type ServiceCode } from '../schema';
+} from '../core/period';
+import { isServiceCode, type ServiceCode } from '../core/schema';
 
 /** Thrown for an event that cannot be turned into a period; the message is one line for the user. */
 export class EventError extends Error {

@@ -6,12 +6,12 @@
 import type { BatchClient } from '@aws-sdk/client-batch';
 import type { PricingClient } from '@aws-sdk/client-pricing';
 import pino, { type Logger } from 'pino';
-import { type Frequency, formatDate } from '../period';
+import { type Frequency, formatDate } from '../core/period';
+import { createPricingClient, refreshPrices, snapshotKeyFor } from '../prices/refresh';
 import type { ObjectStore } from '../store/object-store';
 import { openStore } from '../store/open';
 import { configFromEnv, type SchedulerConfig } from './config';
 import { parseSchedulerEvent } from './event';
-import { createPricingClient, refreshPrices, snapshotKeyFor } from './prices-refresh';
 import { createBatchClient, findActiveJob, jobNameFor, type SubmittedJob, submitJob } from './submit';
 
 /** What the handler returns (and logs). */

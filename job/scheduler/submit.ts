@@ -5,9 +5,9 @@
  */
 
 import { BatchClient, type JobStatus, ListJobsCommand, SubmitJobCommand } from '@aws-sdk/client-batch';
-import { type Frequency, formatDate, type Period } from '../period';
-import type { ServiceCode } from '../schema';
-import { nextPageToken } from './paging';
+import { nextPageToken } from '../core/paging';
+import { type Frequency, formatDate, type Period } from '../core/period';
+import type { ServiceCode } from '../core/schema';
 
 /** Batch job statuses in which a job still counts as running for duplicate refusal. */
 export const ACTIVE_JOB_STATUSES: readonly JobStatus[] = ['SUBMITTED', 'PENDING', 'RUNNABLE', 'STARTING', 'RUNNING'];

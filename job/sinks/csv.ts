@@ -1,9 +1,9 @@
 import type { CdrValue } from '../cdr/record';
-import { formatDecimal } from '../money';
-import { COST_SCALE, type ColumnKind, MINUTES_SCALE, PRICE_SCALE, type ServiceSchema } from '../schema';
+import { formatDecimal } from '../core/decimal';
+import { isoTimestamp } from '../core/iso-timestamp';
+import { COST_SCALE, type ColumnKind, MINUTES_SCALE, PRICE_SCALE, type ServiceSchema } from '../core/schema';
+import type { ReportBatch } from '../report/report-batch';
 import type { ObjectWriter } from '../store/object-store';
-import type { ReportBatch } from '../table';
-import { isoTimestamp } from './iso-timestamp';
 
 /** Text of one CSV cell: decimals exact, timestamps ISO 8601 UTC, empty for null. */
 export function csvCell(kind: ColumnKind, value: CdrValue): string {

@@ -1,17 +1,9 @@
-import { formatDecimal } from '../money';
-import { type Frequency, formatDate, type Period } from '../period';
+import { formatDecimal } from '../core/decimal';
+import { type Frequency, formatDate, type Period } from '../core/period';
+import type { ServiceCode } from '../core/schema';
+import { COST_SCALE, type ServiceSchema } from '../core/schema';
 import type { PriceVersionWindow } from '../prices/rate-table';
-import type { ServiceCode } from '../schema';
-import { COST_SCALE, type ServiceSchema } from '../schema';
-import type { RunTotals, TotalsJson } from '../totals';
-
-/** Calls and cost of one usage type (or rating status, for unrated calls). */
-export interface UsageTypeTotal {
-  readonly usageType: string;
-  readonly calls: number;
-  /** Decimal string, USD; "0" for unrated calls. */
-  readonly cost: string;
-}
+import type { RunTotals, TotalsJson, UsageTypeTotal } from '../report/run-totals';
 
 /** A price version as the manifest lists it. */
 export interface ManifestPriceVersion {

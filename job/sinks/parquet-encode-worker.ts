@@ -1,6 +1,6 @@
 /** Worker-thread entry: encodes Arrow IPC streams as Parquet files on request (see ParquetEncoder). */
 import { parentPort } from 'node:worker_threads';
-import type { WorkerReply } from '../worker-client';
+import type { WorkerReply } from '../threads/worker-client';
 import { encodeParquetIpc } from './parquet-encode';
 
 /** A request to the encoder thread. */

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { type RecordBatch, Table, tableToIPC } from 'apache-arrow';
-import { WorkerClient } from '../worker-client';
+import { WorkerClient } from '../threads/worker-client';
 import type { ParquetEncodeRequest } from './parquet-encode-worker';
 
 /** Turns Arrow record batches into Parquet file bytes. */

@@ -1,6 +1,6 @@
 import type { RecordBatch } from 'apache-arrow';
-import { type CalendarDate, dateOfEpochSeconds, pad2 } from '../period';
-import type { ServiceSchema } from '../schema';
+import { type CalendarDate, dateOfEpochSeconds, pad2 } from '../core/period';
+import type { ServiceSchema } from '../core/schema';
 import type { ObjectStore } from '../store/object-store';
 import { defaultParquetEncoder, type ParquetEncoder } from './parquet-encoder';
 

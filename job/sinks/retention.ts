@@ -1,7 +1,7 @@
-import { type Period, periodDays } from '../period';
-import type { ServiceSchema } from '../schema';
+import type { OutputKeys } from '../core/layout/summary-keys';
+import { type Period, periodDays } from '../core/period';
+import type { ServiceSchema } from '../core/schema';
 import type { ObjectStore } from '../store/object-store';
-import type { OutputKeys } from './output-keys';
 import { partitionPrefix } from './parquet';
 
 /**

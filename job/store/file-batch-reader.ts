@@ -1,4 +1,4 @@
-import { WorkerClient } from '../worker-client';
+import { WorkerClient } from '../threads/worker-client';
 import type { FileBatch } from './file-batch-read';
 import type { FileBatchRequest } from './file-read-worker';
 

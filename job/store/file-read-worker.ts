@@ -1,6 +1,6 @@
 /** Worker-thread entry: reads batches of small files on request (see FileBatchReader). */
 import { parentPort } from 'node:worker_threads';
-import type { WorkerReply } from '../worker-client';
+import type { WorkerReply } from '../threads/worker-client';
 import { type FileBatch, readFileBatch } from './file-batch-read';
 
 /** A request to the reader thread. */

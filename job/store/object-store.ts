@@ -66,7 +66,7 @@ export interface ObjectStore {
   close(): Promise<void>;
   /**
    * Creates `key` only if no object has that key yet: S3 `PutObject` with `If-None-Match: *`, an
-   * exclusive create (`wx`) on disk. Returns false when the key exists. (Leases, job/lease.ts.)
+   * exclusive create (`wx`) on disk. Returns false when the key exists. (Leases, job/pipeline/lease.ts.)
    */
   createExclusive?(key: string, body: string | Uint8Array): Promise<boolean>;
   /** Reads an object with a tag that changes whenever it is rewritten (S3: its ETag). */

@@ -84,7 +84,7 @@ interface SharingStore {
   addStats(delta: StoreStats): void;
 }
 
-// Worker threads (job/chunk-pool.ts) open their own store over the same `--source`: their counters
+// Worker threads (job/pipeline/chunk-pool.ts) open their own store over the same `--source`: their counters
 // are forwarded on a BroadcastChannel and added to the main thread's open store with that location,
 // so the run's statistics include every request and byte whatever thread made it.
 const STATS_CHANNEL = 'cdr-summary:store-stats';

@@ -6,7 +6,7 @@
 
 import { expect } from 'chai';
 import { FREQUENCIES } from '../../infra/config';
-import { FREQUENCIES as JOB_FREQUENCIES } from '../../job/period';
+import { FREQUENCIES as JOB_FREQUENCIES } from '../../job/core/period';
 import { configFromEnv } from '../../job/scheduler/config';
 import { jobCommand, jobParameters } from '../../job/scheduler/submit';
 import { BASE_ENV, type Block, obj, onlyResource, type Synthesized, str, synthesize } from './synth';

@@ -56,7 +56,10 @@ describe('infra: production install (what the image runs)', function () {
     // The image's build stage: compile the TypeScript in the source tree.
     const build = run(NPM, ['run', 'build'], ROOT);
     expect(build.status, describeFailure(build)).to.equal(0);
-    expect(existsSync(path.join(ROOT, 'dist', 'job', 'cli.js')), 'dist/job/cli.js after npm run build').to.equal(true);
+    expect(
+      existsSync(path.join(ROOT, 'dist', 'job', 'cli', 'program.js')),
+      'dist/job/cli/program.js after npm run build',
+    ).to.equal(true);
 
     const scratch = mkdtempSync(path.join(tmpdir(), 'cdr-summary-image-'));
     app = path.join(scratch, 'app');

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { FREQUENCIES } from '../../infra/config';
 import { SCHEDULE_EXPRESSIONS } from '../../infra/constructs/scheduler';
-import { athenaColumns, schemaFor } from '../../job/schema';
+import { athenaColumns, schemaFor } from '../../job/core/schema';
 import {
   BASE_ENV,
   bucketArnRef,

@@ -3,7 +3,7 @@ import { namedQueries } from '../../infra/athena-queries';
 import { ATHENA_ENGINE_VERSION } from '../../infra/constructs/analytics';
 import { CONTAINER_USER, JOB_COMMAND, SCRATCH_PATH } from '../../infra/constructs/batch';
 import { isValidFargateSize } from '../../infra/fargate';
-import { athenaColumns, schemaFor } from '../../job/schema';
+import { athenaColumns, schemaFor } from '../../job/core/schema';
 import {
   BASE_ENV,
   type Block,

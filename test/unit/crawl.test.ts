@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { type CrawlPlan, crawl, LIST_AHEAD_OBJECTS } from '../../job/crawl';
-import type { CalendarDate } from '../../job/period';
-import { schemaFor } from '../../job/schema';
+import type { CalendarDate } from '../../job/core/period';
+import { schemaFor } from '../../job/core/schema';
+import { type CrawlPlan, crawl, LIST_AHEAD_OBJECTS } from '../../job/pipeline/crawl';
 import type { FolderListing, ObjectStore } from '../../job/store/object-store';
 
 const schema = schemaFor('AmazonChimeVoiceConnector');

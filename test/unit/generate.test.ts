@@ -2,14 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { parseCdrKey, parseVoiceConnectorObjectName } from '../../job/cdr/keys';
 import { parseCdr } from '../../job/cdr/parse';
 import type { CdrRecord } from '../../job/cdr/record';
-import { type GenerateCorpusOptions, type GenerateCorpusResult, generateCorpus } from '../../job/generate';
+import { parseCdrKey, parseVoiceConnectorObjectName } from '../../job/core/layout/cdr-keys';
+import { addDays, type CalendarDate, dateOfEpochSeconds, formatDate } from '../../job/core/period';
+import { type ServiceCode, schemaFor } from '../../job/core/schema';
 import { businessCallingMinutes, generateObjects } from '../../job/generate/calls';
+import { type GenerateCorpusOptions, type GenerateCorpusResult, generateCorpus } from '../../job/generate/corpus';
 import { Random } from '../../job/generate/random';
-import { addDays, type CalendarDate, dateOfEpochSeconds, formatDate } from '../../job/period';
-import { type ServiceCode, schemaFor } from '../../job/schema';
 import { LocalStore } from '../../job/store/local';
 import type { ObjectStore } from '../../job/store/object-store';
 

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
+import { parseDate, periodEndingOn } from '../../../job/core/period';
 import {
   acquireLease,
   defaultLeaseOwner,
@@ -9,8 +10,7 @@ import {
   leaseKey,
   parseLeaseTtl,
   releaseLeaseOf,
-} from '../../../job/lease';
-import { parseDate, periodEndingOn } from '../../../job/period';
+} from '../../../job/pipeline/lease';
 import { LocalStore } from '../../../job/store/local';
 import type { ObjectStore } from '../../../job/store/object-store';
 import { S3Store } from '../../../job/store/s3';

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import type { CdrValue } from '../../../job/cdr/record';
-import { schemaFor } from '../../../job/schema';
+import { schemaFor } from '../../../job/core/schema';
+import { arrowSchema, ReportBatch } from '../../../job/report/report-batch';
 import { inThreadParquetEncoder, threadParquetEncoder } from '../../../job/sinks/parquet-encoder';
 import { readFileBatch } from '../../../job/store/file-batch-read';
 import { FileBatchReader } from '../../../job/store/file-batch-reader';
-import { arrowSchema, ReportBatch } from '../../../job/table';
 import { duckdbQuery } from '../../support/duckdb';
 
 describe('helper threads', () => {

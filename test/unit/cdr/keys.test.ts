@@ -12,8 +12,8 @@ import {
   partitionPrefix,
   voiceConnectorCdrKey,
   voiceConnectorObjectName,
-} from '../../../job/cdr/keys';
-import { schemaFor } from '../../../job/schema';
+} from '../../../job/core/layout/cdr-keys';
+import { schemaFor } from '../../../job/core/schema';
 
 const VC = schemaFor('AmazonChimeVoiceConnector');
 const BC = schemaFor('AmazonChimeBusinessCalling');

@@ -3,7 +3,7 @@
  * Run: npx tsx test/unit/cdr/parse.bench.ts [objects]
  */
 import { parseCdr } from '../../../job/cdr/parse';
-import { schemaFor } from '../../../job/schema';
+import { schemaFor } from '../../../job/core/schema';
 import { BC_DOC_EXAMPLE, jsonBytes, textBytes, VC_DOC_EXAMPLE, VC_SAMPLE_2_TEXT } from '../../fixtures/cdr-examples';
 
 const count = Number(process.argv[2] ?? 1_000_000);

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { MAX_CDR_BYTES, MAX_STRING_LENGTH, type ParseOptions, parseCdr } from '../../../job/cdr/parse';
 import type { CdrRecord, ParseResult } from '../../../job/cdr/record';
 import { REJECT_CODE_LIST, type RejectCode } from '../../../job/cdr/reject-codes';
-import { schemaFor } from '../../../job/schema';
+import { schemaFor } from '../../../job/core/schema';
 import {
   BC_DOC_EXAMPLE,
   jsonBytes,

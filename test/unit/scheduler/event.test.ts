@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { type Frequency, formatDate } from '../../../job/period';
+import { type Frequency, formatDate } from '../../../job/core/period';
+import type { ServiceCode } from '../../../job/core/schema';
 import { assertEndDateOver, EventError, manualEvent, parseSchedulerEvent } from '../../../job/scheduler/event';
-import type { ServiceCode } from '../../../job/schema';
 
 const DEFAULTS: { frequency: Frequency; service: ServiceCode } = {
   frequency: 'Daily',

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { parseDate, periodEndingOn } from '../../../job/period';
-import { mergePrices, parsePriceListArn, rawOfferKey, snapshotKeyFor } from '../../../job/scheduler/prices-refresh';
+import { parseDate, periodEndingOn } from '../../../job/core/period';
+import { mergePrices, parsePriceListArn, rawOfferKey, snapshotKeyFor } from '../../../job/prices/refresh';
 
 describe('price refresh helpers', () => {
   it('snapshot keys are deterministic per service and period', () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { parseDate, periodEndingOn } from '../../../job/period';
-import { nextPageToken } from '../../../job/scheduler/paging';
+import { nextPageToken } from '../../../job/core/paging';
+import { parseDate, periodEndingOn } from '../../../job/core/period';
 import { jobCommand, jobNameFor, jobParameters, sanitizeJobName } from '../../../job/scheduler/submit';
 
 describe('Batch job naming and command', () => {

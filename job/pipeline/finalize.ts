@@ -1,13 +1,13 @@
 import type { Logger } from 'pino';
-import { formatDate, type Period } from './period';
-import { logSummary } from './pipeline';
-import type { ServiceSchema } from './schema';
-import { csvHeader } from './sinks/csv';
-import { buildManifest, type Manifest, type PartialManifest, serializeManifest } from './sinks/manifest';
-import { outputKeys, partialKeys } from './sinks/output-keys';
-import { removeStaleOutputs } from './sinks/retention';
-import { ObjectNotFoundError, type ObjectStore, type ObjectWriter } from './store/object-store';
-import { RunTotals } from './totals';
+import { outputKeys, partialKeys } from '../core/layout/summary-keys';
+import { formatDate, type Period } from '../core/period';
+import type { ServiceSchema } from '../core/schema';
+import { RunTotals } from '../report/run-totals';
+import { csvHeader } from '../sinks/csv';
+import { buildManifest, type Manifest, type PartialManifest, serializeManifest } from '../sinks/manifest';
+import { removeStaleOutputs } from '../sinks/retention';
+import { ObjectNotFoundError, type ObjectStore, type ObjectWriter } from '../store/object-store';
+import { logSummary } from './run-summary';
 
 /** What `finalize` merges. */
 export interface FinalizeOptions {

@@ -17,16 +17,16 @@ import {
   PricingClient,
 } from '@aws-sdk/client-pricing';
 import type { Logger } from 'pino';
-import { type CalendarDate, epochSeconds, formatDate, type Period, periodDays } from '../period';
-import { PriceSourceError } from '../prices/errors';
-import { getProductsToPrices } from '../prices/get-products';
-import { offerFileToPrices } from '../prices/offer-file';
-import { canonicalPrice } from '../prices/product-prices';
-import { buildSnapshot, serializeSnapshot } from '../prices/snapshot';
-import type { PriceSnapshotDocument, SnapshotPrice } from '../prices/snapshot-format';
-import { type ServiceCode, schemaFor } from '../schema';
+import { nextPageToken } from '../core/paging';
+import { type CalendarDate, epochSeconds, formatDate, type Period, periodDays } from '../core/period';
+import { type ServiceCode, schemaFor } from '../core/schema';
 import type { ObjectStore } from '../store/object-store';
-import { nextPageToken } from './paging';
+import { PriceSourceError } from './errors';
+import { getProductsToPrices } from './get-products';
+import { offerFileToPrices } from './offer-file';
+import { canonicalPrice } from './product-prices';
+import { buildSnapshot, serializeSnapshot } from './snapshot';
+import type { PriceSnapshotDocument, SnapshotPrice } from './snapshot-format';
 
 /** The Price List Query API is served from us-east-1 (endpoint override: `AWS_ENDPOINT_URL_PRICING`). */
 export const PRICING_REGION = 'us-east-1';

@@ -1,15 +1,15 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { registerDemoCommand } from './cli/demo-command';
-import { EXIT, UsageError } from './cli/errors';
-import { registerFinalizeCommand } from './cli/finalize-command';
-import { registerGenerateCommand } from './cli/generate-command';
-import { registerLeaseCommand } from './cli/lease-command';
-import { registerRunCommand } from './cli/run-command';
-import { LeaseHeldError } from './lease';
-import { packageRoot } from './prices/bundled';
-import { registerSchedulerCommands } from './scheduler/cli-commands';
+import { LeaseHeldError } from '../pipeline/lease';
+import { packageRoot } from '../prices/bundled';
+import { registerDemoCommand } from './demo-command';
+import { EXIT, UsageError } from './errors';
+import { registerFinalizeCommand } from './finalize-command';
+import { registerGenerateCommand } from './generate-command';
+import { registerLeaseCommand } from './lease-command';
+import { registerRunCommand } from './run-command';
+import { registerSchedulerCommands } from './scheduler-commands';
 
 function packageVersion(): string {
   const manifest = JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string };

@@ -1,12 +1,12 @@
 import { type RecordBatch, Table, tableFromIPC, tableToIPC } from 'apache-arrow';
-import { MAX_CDR_BYTES, parseCdr } from './cdr/parse';
-import type { ParseResult, Rejection } from './cdr/record';
-import { type CalendarDate, folderInPeriod, inPeriod, type Period } from './period';
-import type { Rater } from './rate';
-import type { ServiceSchema } from './schema';
-import { csvRows } from './sinks/csv';
-import type { ObjectStore } from './store/object-store';
-import { type ReportBatch, ReportBatchBuilder } from './table';
+import { MAX_CDR_BYTES, parseCdr } from '../cdr/parse';
+import type { ParseResult, Rejection } from '../cdr/record';
+import { type CalendarDate, folderInPeriod, inPeriod, type Period } from '../core/period';
+import type { ServiceSchema } from '../core/schema';
+import type { Rater } from '../prices/rater';
+import { type ReportBatch, ReportBatchBuilder } from '../report/report-batch';
+import { csvRows } from '../sinks/csv';
+import type { ObjectStore } from '../store/object-store';
 
 /** One object of a chunk: key, listed size (-1 unknown) and the date of its day folder. */
 export interface ChunkObject {

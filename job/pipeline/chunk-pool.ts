@@ -1,10 +1,10 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import type { Period } from '../core/period';
+import type { ServiceCode } from '../core/schema';
+import type { SnapshotVersion } from '../prices/snapshot-format';
+import { workerScript } from '../threads/worker-script';
 import { type ChunkContext, type ChunkResult, type ChunkTask, processChunk } from './chunk';
-import type { Period } from './period';
-import type { SnapshotVersion } from './prices/snapshot-format';
-import type { ServiceCode } from './schema';
-import { workerScript } from './worker-script';
 
 /** Runs chunks, in this thread or on worker threads. */
 export interface ChunkProcessor {

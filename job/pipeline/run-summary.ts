@@ -1,21 +1,21 @@
 import type { Logger } from 'pino';
+import { outputKeys, partialKeys, type ShardSpec } from '../core/layout/summary-keys';
+import { formatDate, type Period } from '../core/period';
+import type { ServiceSchema } from '../core/schema';
+import type { RateTable } from '../prices/rate-table';
+import { Rater } from '../prices/rater';
+import type { SnapshotVersion } from '../prices/snapshot-format';
+import { RunTotals } from '../report/run-totals';
+import { CsvReportWriter } from '../sinks/csv';
+import { buildManifest, type Manifest, type PartialManifest, serializeManifest } from '../sinks/manifest';
+import { PartitionedParquetSink } from '../sinks/parquet';
+import { RejectsWriter } from '../sinks/rejects';
+import { removeStaleOutputs } from '../sinks/retention';
+import type { ObjectStore } from '../store/object-store';
 import { dayBatches } from './chunk';
 import { type ChunkProcessor, inProcessProcessor, workerProcessor } from './chunk-pool';
-import { orderedMap } from './concurrency';
 import { type CrawlPlan, chunkTasks, crawl, planCrawl, shardPlan } from './crawl';
-import { formatDate, type Period } from './period';
-import type { RateTable } from './prices/rate-table';
-import type { SnapshotVersion } from './prices/snapshot-format';
-import { Rater } from './rate';
-import type { ServiceSchema } from './schema';
-import { CsvReportWriter } from './sinks/csv';
-import { buildManifest, type Manifest, type PartialManifest, serializeManifest } from './sinks/manifest';
-import { outputKeys, partialKeys, type ShardSpec } from './sinks/output-keys';
-import { PartitionedParquetSink } from './sinks/parquet';
-import { RejectsWriter } from './sinks/rejects';
-import { removeStaleOutputs } from './sinks/retention';
-import type { ObjectStore } from './store/object-store';
-import { RunTotals } from './totals';
+import { orderedMap } from './ordered-map';
 
 /** Everything one summary run needs. */
 export interface SummaryRunOptions {

@@ -1,6 +1,6 @@
-import type { CdrRecord } from './cdr/record';
-import type { CallHints, RateTable, RatingStatus, UnitPrice } from './prices/rate-table';
-import type { ServiceSchema } from './schema';
+import type { CdrRecord } from '../cdr/record';
+import type { ServiceSchema } from '../core/schema';
+import type { CallHints, RateTable, RatingStatus, UnitPrice } from './rate-table';
 
 /** The rating of one call: the price applied and its exact cost, or why there is none. */
 export interface Rating {

@@ -11,8 +11,7 @@ import {
   TimestampMillisecond,
   Utf8,
 } from 'apache-arrow';
-import type { CdrRecord, CdrValue } from './cdr/record';
-import type { Rating } from './rate';
+import type { CdrRecord, CdrValue } from '../cdr/record';
 import {
   COST_SCALE,
   type ColumnDefinition,
@@ -21,7 +20,8 @@ import {
   MONEY_PRECISION,
   PRICE_SCALE,
   type ServiceSchema,
-} from './schema';
+} from '../core/schema';
+import type { Rating } from '../prices/rater';
 
 /** Arrow type of a column kind: signed integers, UTF-8, Decimal128, timestamps in UTC milliseconds. */
 export function arrowType(kind: ColumnKind): DataType {

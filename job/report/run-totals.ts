@@ -1,7 +1,26 @@
-import type { ChunkResult } from './chunk';
-import { formatDecimal } from './money';
-import { COST_SCALE } from './schema';
-import type { UsageTypeTotal } from './sinks/manifest';
+import { formatDecimal } from '../core/decimal';
+import { COST_SCALE } from '../core/schema';
+
+/** Calls and cost of one usage type (or rating status, for unrated calls). */
+export interface UsageTypeTotal {
+  readonly usageType: string;
+  readonly calls: number;
+  /** Decimal string, USD; "0" for unrated calls. */
+  readonly cost: string;
+}
+
+/** What RunTotals takes from one processed chunk (a pipeline ChunkResult has this shape). */
+export interface ChunkCounts {
+  readonly objectsRead: number;
+  readonly rated: number;
+  readonly unrated: number;
+  readonly outside: number;
+  readonly rejectsOutside: number;
+  readonly rejects: { readonly length: number };
+  readonly costs: readonly (readonly [usageType: string, calls: number, cost: bigint])[];
+  readonly unratedByStatus: readonly (readonly [status: string, calls: number])[];
+  readonly callsByVersion: readonly (readonly [version: string, calls: number])[];
+}
 
 /** RunTotals as plain JSON (costs as integer text scaled by 10^COST_SCALE), for shard partial manifests. */
 export interface TotalsJson {
@@ -33,7 +52,7 @@ export class RunTotals {
   private readonly versions = new Map<string, number>();
 
   /** Adds a processed chunk. */
-  addChunk(result: ChunkResult): void {
+  addChunk(result: ChunkCounts): void {
     this.objectsRead += result.objectsRead;
     this.rated += result.rated;
     this.unrated += result.unrated;

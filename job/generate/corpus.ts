@@ -6,13 +6,13 @@
  * prices), calls.ts (the object stream), price-file.ts (the offer file), object-sink.ts (writes).
  */
 
-import { generateObjects, partitionIds } from './generate/calls';
-import { pricedUsage } from './generate/catalog';
-import { ObjectSink } from './generate/object-sink';
-import { buildOfferFile, defaultPricesKey } from './generate/price-file';
-import { addDays, type CalendarDate } from './period';
-import type { ServiceCode } from './schema';
-import type { ObjectStore } from './store/object-store';
+import { addDays, type CalendarDate } from '../core/period';
+import type { ServiceCode } from '../core/schema';
+import type { ObjectStore } from '../store/object-store';
+import { generateObjects, partitionIds } from './calls';
+import { pricedUsage } from './catalog';
+import { ObjectSink } from './object-sink';
+import { buildOfferFile, defaultPricesKey } from './price-file';
 
 /** What to generate. */
 export interface GenerateCorpusOptions {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { formatDate, type Period } from './period';
-import { ObjectNotFoundError, type ObjectStore } from './store/object-store';
+import { formatDate, type Period } from '../core/period';
+import { ObjectNotFoundError, type ObjectStore } from '../store/object-store';
 
 /** How long a lease lasts unless renewed or released: longer than the Batch attempt timeout (4 h). */
 export const DEFAULT_LEASE_TTL_MS = 6 * 3_600_000;

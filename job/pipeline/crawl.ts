@@ -1,8 +1,8 @@
-import { dayFolderPrefix } from './cdr/keys';
+import { dayFolderPrefix } from '../core/layout/cdr-keys';
+import { type CalendarDate, folderDays, type Period } from '../core/period';
+import type { ServiceSchema } from '../core/schema';
+import type { ObjectEntry, ObjectStore } from '../store/object-store';
 import type { ChunkTask } from './chunk';
-import { type CalendarDate, folderDays, type Period } from './period';
-import type { ServiceSchema } from './schema';
-import type { ObjectEntry, ObjectStore } from './store/object-store';
 
 /** One CDR object found by the crawl, with the folder it sits in. */
 export interface CrawledObject extends ObjectEntry {

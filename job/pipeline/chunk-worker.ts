@@ -1,11 +1,11 @@
 /** Worker-thread entry: builds its own store, rate table and rater, then processes chunks on request. */
 import { parentPort, workerData } from 'node:worker_threads';
+import { schemaFor } from '../core/schema';
+import { createRateTable } from '../prices/rate-table-impl';
+import { Rater } from '../prices/rater';
+import { openStore } from '../store/open';
 import { type ChunkContext, type ChunkTask, processChunk, toTransferable } from './chunk';
 import type { WorkerSetup } from './chunk-pool';
-import { createRateTable } from './prices/rate-table-impl';
-import { Rater } from './rate';
-import { schemaFor } from './schema';
-import { openStore } from './store/open';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 

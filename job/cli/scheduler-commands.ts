@@ -6,13 +6,9 @@
 
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
-import { UsageError } from '../cli/errors';
-import { createLogger } from '../cli/logger';
-import { compareDates, formatDate, type Period, PeriodError, parseDate, periodEndingOn } from '../period';
+import { compareDates, formatDate, type Period, PeriodError, parseDate, periodEndingOn } from '../core/period';
+import { SERVICES, type ServiceCode } from '../core/schema';
 import { PriceSourceError } from '../prices/errors';
-import { SERVICES, type ServiceCode } from '../schema';
-import { StoreLocationError } from '../store/object-store';
-import { openStore } from '../store/open';
 import {
   ConfigError,
   DEFAULT_JOB_NAME_PREFIX,
@@ -21,9 +17,13 @@ import {
   parseConfigFrequency,
   parseService,
   type SchedulerConfig,
-} from './config';
-import { assertEndDateOver, EventError, manualEvent, utcDate } from './event';
-import type { SchedulerResult } from './handler';
+} from '../scheduler/config';
+import { assertEndDateOver, EventError, manualEvent, utcDate } from '../scheduler/event';
+import type { SchedulerResult } from '../scheduler/handler';
+import { StoreLocationError } from '../store/object-store';
+import { openStore } from '../store/open';
+import { UsageError } from './errors';
+import { createLogger } from './logger';
 
 /** Where the commands print (tests capture it). */
 export interface SchedulerCommandsIo {
@@ -113,9 +113,9 @@ function isSchedulerResult(value: unknown): value is SchedulerResult {
 function aws() {
   return {
     lambda: require('@aws-sdk/client-lambda') as typeof import('@aws-sdk/client-lambda'),
-    handler: require('./handler') as typeof import('./handler'),
-    pricesRefresh: require('./prices-refresh') as typeof import('./prices-refresh'),
-    submit: require('./submit') as typeof import('./submit'),
+    handler: require('../scheduler/handler') as typeof import('../scheduler/handler'),
+    pricesRefresh: require('../prices/refresh') as typeof import('../prices/refresh'),
+    submit: require('../scheduler/submit') as typeof import('../scheduler/submit'),
   };
 }
 
