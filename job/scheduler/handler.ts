@@ -9,7 +9,7 @@ import pino, { type Logger } from 'pino';
 import { type Frequency, formatDate } from '../core/period';
 import { createPricingClient, refreshPrices, snapshotKeyFor } from '../prices/refresh';
 import type { ObjectStore } from '../store/object-store';
-import { openStore } from '../store/open';
+import { S3Store } from '../store/s3';
 import { configFromEnv, type SchedulerConfig } from './config';
 import { parseSchedulerEvent } from './event';
 import { createBatchClient, findActiveJob, jobNameFor, type SubmittedJob, submitJob } from './submit';
@@ -35,7 +35,7 @@ export interface SchedulerDeps {
   readonly logger?: Logger;
   readonly pricing?: PricingClient;
   readonly batch?: BatchClient;
-  /** Store over the CDR bucket (default: `openStore('s3://<bucket>')`). */
+  /** Store over the CDR bucket (default: an S3Store over `s3://<bucket>`). */
   readonly store?: ObjectStore;
   readonly fetch?: typeof fetch;
 }
@@ -74,7 +74,7 @@ export async function runScheduler(event: unknown, deps: SchedulerDeps): Promise
     return out;
   }
 
-  const store = deps.store ?? (await openStore(`s3://${config.bucket}`));
+  const store = deps.store ?? (await S3Store.open(config.bucket));
   try {
     const prices = await refreshPrices({
       pricing: deps.pricing ?? createPricingClient(),
