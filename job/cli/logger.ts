@@ -1,13 +1,19 @@
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
+import { createJsonLogger } from '../core/logger';
+import { writeAboveProgress } from './progress';
+import { isInteractiveTerminal } from './terminal';
 
 /**
- * The CLI's logger: structured JSON (pino) on stderr when stderr is not a terminal (CloudWatch,
- * CI); on a terminal only warnings and errors, since a progress bar and a summary table show the rest.
+ * The CLI's logger: JSON lines (level names, ISO times) on stderr. When stderr is not an
+ * interactive terminal (CloudWatch, CI, a pipe) it logs from `info`; on a terminal only warnings and
+ * errors by default, printed above the progress line, since the progress line and the summary table
+ * show the rest.
  */
 export function createLogger(level?: string): Logger {
-  const interactive = process.stderr.isTTY === true;
-  return pino(
-    { level: level ?? (interactive ? 'warn' : 'info'), base: { app: 'cdr-summary' } },
-    pino.destination({ fd: 2, sync: true }),
-  );
+  const interactive = isInteractiveTerminal();
+  return createJsonLogger({
+    app: 'cdr-summary',
+    level: level ?? (interactive ? 'warn' : 'info'),
+    destination: interactive ? { write: writeAboveProgress } : undefined,
+  });
 }

@@ -8,6 +8,7 @@ import { EXIT, UsageError } from './errors';
 import { registerFinalizeCommand } from './finalize-command';
 import { registerGenerateCommand } from './generate-command';
 import { registerLeaseCommand } from './lease-command';
+import { stopProgress } from './progress';
 import { registerRunCommand } from './run-command';
 import { registerSchedulerCommands } from './scheduler-commands';
 
@@ -48,6 +49,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     const message = error instanceof Error ? error.message : String(error);
+    stopProgress();
     process.stderr.write(`cdr-summary: ${message.split('\n')[0]}\n`);
     if (error instanceof LeaseHeldError) return EXIT.locked;
     return error instanceof UsageError ? EXIT.usage : EXIT.failure;

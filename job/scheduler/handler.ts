@@ -6,6 +6,7 @@
 import type { BatchClient } from '@aws-sdk/client-batch';
 import type { PricingClient } from '@aws-sdk/client-pricing';
 import pino, { type Logger } from 'pino';
+import { createJsonLogger } from '../core/logger';
 import { type Frequency, formatDate } from '../core/period';
 import { createPricingClient, refreshPrices, snapshotKeyFor } from '../prices/refresh';
 import type { ObjectStore } from '../store/object-store';
@@ -123,7 +124,11 @@ let sharedClients: { pricing: PricingClient; batch: BatchClient } | undefined;
  * event or configuration, with nothing submitted.
  */
 export async function handler(event: unknown): Promise<SchedulerResult> {
-  const logger = pino({ name: 'cdr-summary-scheduler', level: process.env.LOG_LEVEL || 'info' });
+  const logger = createJsonLogger({
+    app: 'cdr-summary-scheduler',
+    level: process.env.LOG_LEVEL || 'info',
+    destination: pino.destination({ fd: 1, sync: true }),
+  });
   try {
     const config = configFromEnv(process.env);
     sharedClients ??= { pricing: createPricingClient(), batch: createBatchClient() };

@@ -97,7 +97,7 @@ for (const backend of backends) {
 
     async function run(name: keyof typeof EXPECTED): Promise<Manifest> {
       const result = await runCli(['run', '--source', source, '--prices', prices, ...EXPECTED[name].args], env);
-      expect(result.stderr.split('\n').filter((l) => l.includes('"level":50'))).to.deep.equal([]);
+      expect(result.stderr.split('\n').filter((l) => l.includes('"level":"error"'))).to.deep.equal([]);
       expect(result.code, result.stderr).to.equal(0);
       const folders = { daily: 'Daily/2025/02/28', weekly: 'Weekly/2025/03/02', monthly: 'Monthly/2025/02/28' };
       const folder = folders[name];

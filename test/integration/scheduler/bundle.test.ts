@@ -170,6 +170,8 @@ describe('scheduler bundle as a black box (child node process, Lambda environmen
     expect(snapshot.versions.map((v) => v.id)).to.deep.equal([FIRST_VERSION, SECOND_VERSION]);
     const submitted = logLines(out.stdout).find((line) => line.msg === 'job submitted');
     expect(submitted, out.stdout).to.include({ jobId: NEW_JOB_ID, priceSnapshot: `s3://${BUCKET}/${snapshotKey}` });
+    expect(submitted?.level, 'level by name').to.equal('info');
+    expect(String(submitted?.time), 'ISO 8601 UTC time').to.match(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
   });
 
   it('a scheduled event {} → the period ending yesterday at JOB_FREQUENCY', async () => {
@@ -209,7 +211,7 @@ describe('scheduler bundle as a black box (child node process, Lambda environmen
       expect(out.error?.message).to.match(message);
       expect(endpoint.requests).to.deep.equal([]);
       expect(await bucketKeys(s3.client, BUCKET)).to.deep.equal([]);
-      const logged = logLines(out.stdout).find((line) => line.level === 50);
+      const logged = logLines(out.stdout).find((line) => line.level === 'error');
       expect(logged?.msg).to.match(message);
     });
   }
