@@ -14,7 +14,7 @@ import { expect } from 'chai';
 import { parseSnapshot } from '../../../job/prices/snapshot';
 import { AwsEndpoint } from '../../support/aws-endpoint';
 import { type S3rver, startS3rver } from '../../support/s3rver';
-import { bucketKeys, emptyBucket } from './env';
+import { bucketKeys, emptyBucket } from '../../support/scheduler-env';
 import {
   batchIdle,
   batchRunning,
@@ -23,7 +23,7 @@ import {
   NEW_JOB_ID,
   RUNNING_JOB_ID,
   SECOND_VERSION,
-} from './scenario';
+} from '../../support/scheduler-scenario';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const BUCKET = 'cdr-bucket-blackbox';

@@ -15,8 +15,15 @@ import { registerSchedulerCommands } from '../../../job/cli/scheduler-commands';
 import { parseSnapshot } from '../../../job/prices/snapshot';
 import { AwsEndpoint, fixtureText } from '../../support/aws-endpoint';
 import { type S3rver, startS3rver } from '../../support/s3rver';
-import { bucketKeys, emptyBucket, rejection, setEnv } from './env';
-import { batchIdle, currentPricing, FIRST_VERSION, historicPricing, NEW_JOB_ID, SECOND_VERSION } from './scenario';
+import { bucketKeys, emptyBucket, rejection, setEnv } from '../../support/scheduler-env';
+import {
+  batchIdle,
+  currentPricing,
+  FIRST_VERSION,
+  historicPricing,
+  NEW_JOB_ID,
+  SECOND_VERSION,
+} from '../../support/scheduler-scenario';
 
 const BUCKET = 'cdr-bucket-cli';
 const NOW = new Date('2026-11-26T04:00:00Z');

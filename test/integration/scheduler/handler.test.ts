@@ -14,7 +14,7 @@ import { EventError } from '../../../job/scheduler/event';
 import { handler, runScheduler } from '../../../job/scheduler/handler';
 import { AwsEndpoint, type RecordedRequest } from '../../support/aws-endpoint';
 import { type S3rver, startS3rver } from '../../support/s3rver';
-import { bucketKeys, emptyBucket, rejection, setEnv } from './env';
+import { bucketKeys, emptyBucket, rejection, setEnv } from '../../support/scheduler-env';
 import {
   askedDates,
   batchFinished,
@@ -27,7 +27,7 @@ import {
   NEW_JOB_ID,
   RUNNING_JOB_ID,
   SECOND_VERSION,
-} from './scenario';
+} from '../../support/scheduler-scenario';
 
 const BUCKET = 'cdr-bucket';
 const PRICING = 'Amazon-Chime-Voice-Connector-Pricing/';

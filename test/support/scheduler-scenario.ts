@@ -7,13 +7,7 @@
  */
 
 import path from 'node:path';
-import {
-  AWS_FIXTURES,
-  type AwsEndpoint,
-  fixtureJson,
-  pricingError,
-  type RecordedRequest,
-} from '../../support/aws-endpoint';
+import { AWS_FIXTURES, type AwsEndpoint, fixtureJson, pricingError, type RecordedRequest } from './aws-endpoint';
 
 /** The version boundary in the recorded price lists. */
 export const SECOND_VERSION_FROM = Date.UTC(2020, 0, 15) / 1000;

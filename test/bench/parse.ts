@@ -1,10 +1,10 @@
 /**
  * Throughput of parseCdr on realistic VC and BC objects, single-threaded.
- * Run: npx tsx test/unit/cdr/parse.bench.ts [objects]
+ * Run: npx tsx test/bench/parse.ts [objects]
  */
-import { parseCdr } from '../../../job/cdr/parse';
-import { schemaFor } from '../../../job/core/schema';
-import { BC_DOC_EXAMPLE, jsonBytes, textBytes, VC_DOC_EXAMPLE, VC_SAMPLE_2_TEXT } from '../../fixtures/cdr-examples';
+import { parseCdr } from '../../job/cdr/parse';
+import { schemaFor } from '../../job/core/schema';
+import { BC_DOC_EXAMPLE, jsonBytes, textBytes, VC_DOC_EXAMPLE, VC_SAMPLE_2_TEXT } from '../fixtures/cdr-examples';
 
 const count = Number(process.argv[2] ?? 1_000_000);
 const options = { nowEpochSeconds: 1_700_000_000 };
