@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import { stringify } from 'csv-stringify/sync';
-import type { CdrValue } from '../../job/cdr/record';
-import { isoTimestamp } from '../../job/core/iso-timestamp';
-import { schemaFor } from '../../job/core/schema';
-import { ReportBatch } from '../../job/report/report-batch';
-import { csvCell, csvField, csvRows } from '../../job/sinks/csv';
+import type { CdrValue } from '../../../job/cdr/record';
+import { isoTimestamp } from '../../../job/core/iso-timestamp';
+import { schemaFor } from '../../../job/core/schema';
+import { ReportBatch } from '../../../job/report/report-batch';
+import { csvCell, csvField, csvRows } from '../../../job/sinks/csv';
 
 // csv-stringify quotes a field holding the record delimiter (CRLF here) but not a bare CR or LF;
 // we also quote those, since most readers end a row on either. `quoted_match` makes the reference do so.

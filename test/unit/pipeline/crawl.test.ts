@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import type { CalendarDate } from '../../job/core/period';
-import { schemaFor } from '../../job/core/schema';
-import { type CrawlPlan, crawl, LIST_AHEAD_OBJECTS } from '../../job/pipeline/crawl';
-import type { FolderListing, ObjectStore } from '../../job/store/object-store';
+import type { CalendarDate } from '../../../job/core/period';
+import { schemaFor } from '../../../job/core/schema';
+import { type CrawlPlan, crawl, LIST_AHEAD_OBJECTS } from '../../../job/pipeline/crawl';
+import type { FolderListing, ObjectStore } from '../../../job/store/object-store';
 
 const schema = schemaFor('AmazonChimeVoiceConnector');
 

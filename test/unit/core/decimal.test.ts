@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { DecimalFormatError, decimalFromNumber, formatDecimal, parseDecimal, rescale } from '../../job/core/decimal';
+import { DecimalFormatError, decimalFromNumber, formatDecimal, parseDecimal, rescale } from '../../../job/core/decimal';
 
 describe('money', () => {
   it('parses decimal text exactly at a scale', () => {

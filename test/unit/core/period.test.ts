@@ -11,7 +11,7 @@ import {
   periodDays,
   periodEndingOn,
   scheduledPeriod,
-} from '../../job/core/period';
+} from '../../../job/core/period';
 
 const d = (text: string) => parseDate(text);
 

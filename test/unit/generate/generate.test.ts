@@ -2,16 +2,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { parseCdr } from '../../job/cdr/parse';
-import type { CdrRecord } from '../../job/cdr/record';
-import { parseCdrKey, parseVoiceConnectorObjectName } from '../../job/core/layout/cdr-keys';
-import { addDays, type CalendarDate, dateOfEpochSeconds, formatDate } from '../../job/core/period';
-import { type ServiceCode, schemaFor } from '../../job/core/schema';
-import { businessCallingMinutes, generateObjects } from '../../job/generate/calls';
-import { type GenerateCorpusOptions, type GenerateCorpusResult, generateCorpus } from '../../job/generate/corpus';
-import { Random } from '../../job/generate/random';
-import { LocalStore } from '../../job/store/local';
-import type { ObjectStore } from '../../job/store/object-store';
+import { parseCdr } from '../../../job/cdr/parse';
+import type { CdrRecord } from '../../../job/cdr/record';
+import { parseCdrKey, parseVoiceConnectorObjectName } from '../../../job/core/layout/cdr-keys';
+import { addDays, type CalendarDate, dateOfEpochSeconds, formatDate } from '../../../job/core/period';
+import { type ServiceCode, schemaFor } from '../../../job/core/schema';
+import { businessCallingMinutes, generateObjects } from '../../../job/generate/calls';
+import { type GenerateCorpusOptions, type GenerateCorpusResult, generateCorpus } from '../../../job/generate/corpus';
+import { Random } from '../../../job/generate/random';
+import { LocalStore } from '../../../job/store/local';
+import type { ObjectStore } from '../../../job/store/object-store';
 
 const END: CalendarDate = { year: 2025, month: 3, day: 4 };
 /** "now" for parsing: a week after END. */
