@@ -48,15 +48,18 @@ describe('prices/load', () => {
     return store;
   }
 
-  it('loads a GetProducts response as one version in effect for every call', async () => {
+  it('loads a GetProducts response as one version in effect for every call, published when it says', async () => {
     const snapshot = await loadPriceSnapshot(fixtures, 'get-products-2-pages.json', VC, NOW);
     expect(snapshot.createdAt).to.equal('2025-03-02T01:00:00.000Z');
-    expect(snapshot.sources).to.deep.equal([`${FIXTURES}/get-products-2-pages.json (GetProducts response)`]);
+    expect(snapshot.sources).to.deep.equal([
+      `${FIXTURES}/get-products-2-pages.json (GetProducts response; published 2025-02-14T20:15:33Z: calls before it are counted as rated with later prices)`,
+    ]);
     expect(snapshot.versions).to.have.length(1);
     expect(snapshot.versions[0]).to.include({
       id: '20250214201533',
       effectiveFrom: '1970-01-01T00:00:00Z',
       effectiveUntil: null,
+      publishedAt: '2025-02-14T20:15:33Z',
     });
     expect(snapshot.versions[0]?.prices).to.have.length(5);
   });
@@ -213,7 +216,7 @@ describe('prices/load', () => {
       [
         'offer-file-11-decimals.json',
         VC,
-        `${FIXTURES}/offer-file-11-decimals.json: price of usage type USE1-US-DE-outbound-minutes is unusable: "0.00480000001" has more than 10 decimal places`,
+        `${FIXTURES}/offer-file-11-decimals.json: price of usage type USE1-US-DE-outbound-minutes (SKU P2AAAAAAAAAAAAAA) is unusable: "0.00480000001" has more than 10 decimal places`,
       ],
       [
         'offer-file.json',
