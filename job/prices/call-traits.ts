@@ -79,10 +79,7 @@ export function priceTraits(usageType: string, attributes: Readonly<Record<strin
   const usagePrefix = tokens.length > 1 && isRegionPrefix(first) ? first : undefined;
   const countries = tokens.slice(usagePrefix === undefined ? 0 : 1).filter((t) => /^[A-Z]{2}$/.test(t));
   const operation = attribute(attributes, 'operation');
-  const direction =
-    directionOf(attribute(attributes, 'direction')) ??
-    directionOf(tokens.find((t) => /^(outbound|inbound)$/i.test(t))) ??
-    directionOf(operation);
+  const direction = directionOf(attribute(attributes, 'direction')) ?? directionOf(usageType) ?? directionOf(operation);
 
   let sourceCountry = countryCode(attribute(attributes, 'fromCountry'));
   let destinationCountry = countryCode(attribute(attributes, 'toCountry'));
