@@ -6,8 +6,8 @@ import { StoreLocationError } from '../store/object-store';
 import { openStore } from '../store/open';
 import { UsageError } from './errors';
 import { createLogger } from './logger';
-import { warnAboutRatings } from './price-warnings';
 import { addPeriodOptions, type PeriodArguments, periodFromArguments } from './period-options';
+import { warnAboutRatings } from './price-warnings';
 import { shardFromArguments } from './shard-options';
 import { formatSummary } from './summary-table';
 
