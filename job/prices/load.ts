@@ -3,10 +3,11 @@ import type { ObjectStore } from '../store/object-store';
 import { type DetectedPrices, detectPrices } from './detect';
 import { PriceSourceError, withSource } from './errors';
 import { getProductsPagesToPrices } from './get-products';
-import { formatInstant, parseInstant } from './instant';
+import { formatInstant } from './instant';
 import { parseJsonDocuments } from './json-text';
 import { offerFileToPrices } from './offer-file';
 import { type OpenS3Store, openPricesArgument } from './prices-argument';
+import { publicationOf } from './publication';
 import type { RateTable } from './rate-table';
 import { createRateTable } from './rate-table-impl';
 import { buildSnapshot, type SnapshotVersionInput, validateSnapshot } from './snapshot';
@@ -33,14 +34,6 @@ async function readText(store: ObjectStore, key: string): Promise<string> {
 
 function requirePrices(prices: readonly SnapshotPrice[], service: ServiceCode): void {
   if (prices.length === 0) throw new PriceSourceError(`contains no USD OnDemand prices for ${service}`);
-}
-
-/** Publication instant of a price list: its `publicationDate`, else its `YYYYMMDDhhmmss` version id. */
-function publicationOf(publicationDate: string | undefined, versionId: string | undefined): number | undefined {
-  const published = publicationDate === undefined ? undefined : parseInstant(publicationDate);
-  if (published !== undefined) return published;
-  const id = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(versionId ?? '');
-  return id ? parseInstant(`${id[1]}-${id[2]}-${id[3]}T${id[4]}:${id[5]}:${id[6]}Z`) : undefined;
 }
 
 /**
