@@ -2,8 +2,8 @@ import { type RecordBatch, Table, tableFromIPC, tableToIPC } from 'apache-arrow'
 import { MAX_CDR_BYTES, parseCdr } from './cdr/parse';
 import type { ParseResult, Rejection } from './cdr/record';
 import { type CalendarDate, folderInPeriod, inPeriod, type Period } from './period';
+import { RatingNotes, type RatingNotesJson } from './prices/rating-notes';
 import type { Rater } from './rate';
-import { RatingNotes, type RatingNotesJson } from './rating-notes';
 import type { ServiceSchema } from './schema';
 import { csvRows } from './sinks/csv';
 import type { ObjectStore } from './store/object-store';

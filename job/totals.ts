@@ -1,6 +1,6 @@
 import type { ChunkResult } from './chunk';
 import { formatDecimal } from './money';
-import { RatingNotes, type RatingNotesJson } from './rating-notes';
+import { RatingNotes, type RatingNotesJson } from './prices/rating-notes';
 import { COST_SCALE } from './schema';
 import type { UsageTypeTotal } from './sinks/manifest';
 

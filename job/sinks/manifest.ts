@@ -1,7 +1,7 @@
 import { formatDecimal } from '../money';
 import { type Frequency, formatDate, type Period } from '../period';
 import type { PriceVersionWindow } from '../prices/rate-table';
-import type { AmbiguousPrices } from '../rating-notes';
+import type { AmbiguousPrices } from '../prices/rating-notes';
 import type { ServiceCode } from '../schema';
 import { COST_SCALE, type ServiceSchema } from '../schema';
 import type { RunTotals, TotalsJson } from '../totals';

@@ -1,6 +1,6 @@
-import { formatDecimal } from './money';
-import type { Rating } from './rate';
-import { PRICE_SCALE } from './schema';
+import { formatDecimal } from '../money';
+import type { Rating } from '../rate';
+import { PRICE_SCALE } from '../schema';
 
 /** Calls left unrated because the products matching them disagree on the price (manifest `ambiguousPrices`). */
 export interface AmbiguousPrices {
