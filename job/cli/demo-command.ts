@@ -3,9 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { formatDate, parseDate } from '../core/period';
+import { isServiceCode, SERVICES } from '../core/schema';
 import { generateCorpus } from '../generate/corpus';
 import { bundledPricesPath } from '../prices/bundled';
 import { LocalStore } from '../store/local';
+import { UsageError } from './errors';
 import { executeRun } from './run-command';
 
 /** End date of the demo week: it spans a price change in the bundled price lists (2025-03-01). */
@@ -20,13 +22,18 @@ export function registerDemoCommand(program: Command): void {
     )
     .option('--calls <n>', 'number of CDR objects to generate', '5000')
     .option('--out <dir>', 'folder for the sample and outputs (default: a new temporary folder)')
-    .action(async (options: { calls: string; out?: string }) => {
+    .option('--service <code>', `service to demonstrate (${SERVICES.join(' | ')})`, SERVICES[0])
+    .action(async (options: { calls: string; out?: string; service: string }) => {
+      if (!isServiceCode(options.service)) {
+        throw new UsageError(`unknown service ${JSON.stringify(options.service)} (expected ${SERVICES.join(' or ')})`);
+      }
+      const service = options.service;
       const root = options.out ?? mkdtempSync(path.join(os.tmpdir(), 'cdr-summary-demo-'));
       const store = await LocalStore.open(root, { create: true });
       const end = parseDate(DEMO_END);
       const generated = await generateCorpus({
         store,
-        service: 'AmazonChimeVoiceConnector',
+        service,
         calls: Number(options.calls),
         days: 7,
         connectors: 3,
@@ -37,10 +44,10 @@ export function registerDemoCommand(program: Command): void {
       process.stdout.write(`generated ${generated.objects} CDRs in ${root} (week ending ${formatDate(end)})\n\n`);
       await executeRun({
         source: root,
-        prices: bundledPricesPath('AmazonChimeVoiceConnector'),
+        prices: bundledPricesPath(service),
         frequency: 'Weekly',
         end: DEMO_END,
-        service: 'AmazonChimeVoiceConnector',
+        service,
         concurrency: '64',
       });
     });

@@ -7,6 +7,7 @@ import { openStore } from '../store/open';
 import { UsageError } from './errors';
 import { createLogger } from './logger';
 import { addPeriodOptions, type PeriodArguments, periodFromArguments } from './period-options';
+import { warnAboutRatings } from './price-warnings';
 import { shardFromArguments } from './shard-options';
 import { formatSummary } from './summary-table';
 
@@ -45,13 +46,9 @@ export function registerFinalizeCommand(program: Command): void {
         throw error;
       }
       try {
-        const manifest = await finalizeSummary({
-          schema,
-          period,
-          dest,
-          shards: count,
-          logger: createLogger(options.logLevel),
-        });
+        const logger = createLogger(options.logLevel);
+        const manifest = await finalizeSummary({ schema, period, dest, shards: count, logger });
+        warnAboutRatings(logger, manifest);
         if (!options.quiet) process.stdout.write(formatSummary(manifest, dest.location));
         // The shards kept the period's lease for this step (shared owner: the array job's id).
         await releaseLeaseOf(dest, schema.summaryPrefix, period, defaultLeaseOwner());

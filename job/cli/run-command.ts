@@ -13,6 +13,7 @@ import { openS3Bucket, openStore } from '../store/open';
 import { UsageError } from './errors';
 import { createLogger } from './logger';
 import { addPeriodOptions, type PeriodArguments, periodFromArguments } from './period-options';
+import { warnAboutPrices, warnAboutRatings } from './price-warnings';
 import { ProgressLine } from './progress';
 import { shardFromArguments } from './shard-options';
 import { formatSummary } from './summary-table';
@@ -164,6 +165,7 @@ export async function executeRun(
       }
       throw error;
     }
+    warnAboutPrices(logger, prices.table, prices.location);
     const dest = options.dest === undefined ? source : await openStoreForOutput(options.dest, schema.summaryPrefix);
     if (dest !== source) opened.push(dest);
     // One run per service/frequency/period at a time (exit 3 otherwise); released in `finally`. The
@@ -221,6 +223,7 @@ export async function executeRun(
     if (!options.quiet) process.stdout.write(formatSummary(manifest, dest.location));
     outcome = 'completed';
     logRunStatistics(logger, { service, period, outcome }, manifest, opened, startedAt);
+    warnAboutRatings(logger, manifest);
     checkRejectRatio(manifest, maxRejectRatio);
     return { manifest, period };
   } finally {

@@ -15,6 +15,7 @@ import {
   parseArraySize,
   parseBucket,
   parseConfigFrequency,
+  parseFlag,
   parseService,
   type SchedulerConfig,
 } from '../scheduler/config';
@@ -60,6 +61,7 @@ interface PricesFetchOptions {
   readonly date: string;
   readonly frequency: string;
   readonly out: string;
+  readonly allowCurrentPrices?: boolean;
   readonly logLevel?: string;
 }
 
@@ -73,6 +75,7 @@ interface SubmitOptions {
   readonly bucket?: string;
   readonly arraySize?: string;
   readonly jobNamePrefix?: string;
+  readonly allowCurrentPrices?: boolean;
   readonly json?: boolean;
   readonly logLevel?: string;
 }
@@ -204,6 +207,10 @@ export function registerSchedulerCommands(program: Command, io: SchedulerCommand
       '--out <dir|s3://bucket[/prefix]>',
       'where to store <Service-With-Dashes>-Pricing/snapshots/… and …/raw/… (a folder is created if missing)',
     )
+    .option(
+      '--allow-current-prices',
+      'when ListPriceLists cannot serve the period, accept current prices published after it began (refused otherwise)',
+    )
     .option('--log-level <level>', 'pino log level (default: warn on a terminal, info otherwise)')
     .addHelpText(
       'after',
@@ -234,6 +241,7 @@ export function registerSchedulerCommands(program: Command, io: SchedulerCommand
           period,
           now: now(),
           logger: loggerFor(options.logLevel),
+          allowCurrentPrices: options.allowCurrentPrices === true,
         });
         const versions = result.document.versions
           .map((v) => `${v.id} from ${v.effectiveFrom} (${v.prices.length} prices)`)
@@ -265,6 +273,10 @@ export function registerSchedulerCommands(program: Command, io: SchedulerCommand
     .option('--bucket <name>', 'CDR bucket (default: CDR_BUCKET)')
     .option('--array-size <n>', 'shards of an array job (default: ARRAY_SIZE or 1)')
     .option('--job-name-prefix <prefix>', `job name prefix (default: JOB_NAME_PREFIX or ${DEFAULT_JOB_NAME_PREFIX})`)
+    .option(
+      '--allow-current-prices',
+      'accept current prices for a past period (ALLOW_CURRENT_PRICES; not with --invoke)',
+    )
     .option('--json', 'print the result as JSON')
     .option('--log-level <level>', 'pino log level (default: warn on a terminal, info otherwise)')
     .addHelpText(
@@ -284,19 +296,25 @@ export function registerSchedulerCommands(program: Command, io: SchedulerCommand
       const serviceText = options.service ?? env.SERVICE_NAME;
       let outcome: { result: SchedulerResult; region: string | undefined };
       if (options.invoke !== undefined) {
-        const direct = (['queue', 'definition', 'bucket', 'arraySize', 'jobNamePrefix'] as const).filter(
-          (k) => options[k] !== undefined,
-        );
+        const direct = (
+          ['queue', 'definition', 'bucket', 'arraySize', 'jobNamePrefix', 'allowCurrentPrices'] as const
+        ).filter((k) => options[k] !== undefined);
         if (direct.length > 0) {
           throw new UsageError(
-            '--queue/--definition/--bucket/--array-size/--job-name-prefix do not apply with --invoke',
+            '--queue/--definition/--bucket/--array-size/--job-name-prefix/--allow-current-prices do not apply with --invoke (the function uses its own settings)',
           );
         }
         const service = serviceText ? guard(() => parseService(serviceText, '--service')) : undefined;
         outcome = await invokeFunction(options.invoke, manualEvent(end, frequency, service));
       } else {
         const service = guard(() => parseService(serviceText ?? SERVICES[0], '--service'));
-        const config = { ...directConfig(options, service, env), frequency };
+        const config = {
+          ...directConfig(options, service, env),
+          frequency,
+          allowCurrentPrices:
+            options.allowCurrentPrices === true ||
+            guard(() => parseFlag(env.ALLOW_CURRENT_PRICES, 'ALLOW_CURRENT_PRICES')),
+        };
         const { handler, pricesRefresh, submit } = aws();
         const batch = submit.createBatchClient();
         const pricing = pricesRefresh.createPricingClient();

@@ -12,6 +12,8 @@ export type ServiceCode = (typeof SERVICES)[number];
 export const MINUTES_SCALE = 6;
 /** Fractional digits kept for prices (the Price List API publishes 10). */
 export const PRICE_SCALE = 10;
+/** Decimal precision of the `PricePerUnit` column (Parquet/Athena `decimal(PRICE_PRECISION, PRICE_SCALE)`). */
+export const PRICE_PRECISION = 20;
 /** Fractional digits of `Cost`: exact product of minutes and price. */
 export const COST_SCALE = MINUTES_SCALE + PRICE_SCALE;
 /** Decimal precision of money columns in Parquet/Athena (Decimal128 maximum). */

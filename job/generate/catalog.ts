@@ -94,13 +94,35 @@ export interface PricedUsage {
   readonly usageType: string;
   readonly region: ConnectorRegion;
   readonly direction: 'Outbound' | 'Inbound';
-  /** USD per minute, 10 decimals. */
+  /** USD per `unit`, 10 decimals. */
   readonly price: string;
+  /** Price unit as the price list writes it (`minutes`; `Message` for text messages). */
+  readonly unit: string;
+  /** Country of the calling party, when the price depends on it (outbound). */
+  readonly fromCountry?: string;
+  /** Country of the called party (inbound: the country of the number called). */
+  readonly toCountry: string;
+  /** `NumberType` of the number called (`Local`, `Toll Free`), when the price depends on it. */
+  readonly numberType?: string;
+  /** `messagetype` of a text-message price (`SMS`); calls never match it. */
+  readonly messageType?: string;
 }
 
-/** Every usage type the generator can produce for a service with a price, in a stable order. */
+/** Illustrative price of a text message (Business Calling's SMS rows, which calls must never match). */
+export const SMS_PRICE = '0.0064500000';
+
+/** Text-message usage type: `<PREFIX>-<from>-<to>-outbound-sms` / `<PREFIX>-<country>-inbound-sms`. */
+export function smsUsageType(prefix: string, direction: 'outbound' | 'inbound', from: string, to: string): string {
+  return direction === 'outbound' ? `${prefix}-${from}-${to}-outbound-sms` : `${prefix}-${to}-inbound-sms`;
+}
+
+/**
+ * Every usage type the generator can produce for a service with a price, in a stable order. Business
+ * Calling adds text-message prices (per `Message`) that no call may match.
+ */
 export function pricedUsage(service: ServiceCode): PricedUsage[] {
   const out: PricedUsage[] = [];
+  const minutes = 'minutes';
   for (const region of regionsOf(service)) {
     for (const home of HOME_COUNTRIES) {
       for (const to of COUNTRIES) {
@@ -109,6 +131,9 @@ export function pricedUsage(service: ServiceCode): PricedUsage[] {
           region,
           direction: 'Outbound',
           price: to.outboundPrice,
+          unit: minutes,
+          fromCountry: home.code,
+          toCountry: to.code,
         });
       }
       out.push({
@@ -116,13 +141,33 @@ export function pricedUsage(service: ServiceCode): PricedUsage[] {
         region,
         direction: 'Inbound',
         price: home.inboundPrice,
+        unit: minutes,
+        toCountry: home.code,
+        numberType: 'Local',
       });
+      if (service === 'AmazonChimeBusinessCalling') {
+        for (const direction of ['outbound', 'inbound'] as const) {
+          out.push({
+            usageType: smsUsageType(region.prefix, direction, home.code, home.code),
+            region,
+            direction: direction === 'outbound' ? 'Outbound' : 'Inbound',
+            price: SMS_PRICE,
+            unit: 'Message',
+            ...(direction === 'outbound' ? { fromCountry: home.code } : {}),
+            toCountry: home.code,
+            messageType: 'SMS',
+          });
+        }
+      }
     }
     out.push({
       usageType: inboundUsageType(region.prefix, 'US', true),
       region,
       direction: 'Inbound',
       price: TOLL_FREE_INBOUND_PRICE,
+      unit: minutes,
+      toCountry: 'US',
+      numberType: 'Toll Free',
     });
   }
   return out;

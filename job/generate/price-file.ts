@@ -6,7 +6,7 @@
 
 import { addDays, type CalendarDate, formatDate } from '../core/period';
 import type { ServiceCode } from '../core/schema';
-import { pricedUsage } from './catalog';
+import { type PricedUsage, pricedUsage } from './catalog';
 import { Random } from './random';
 
 /** OnDemand offer term code used throughout the public price lists. */
@@ -30,32 +30,51 @@ export function defaultPricesKey(service: ServiceCode): string {
 }
 
 /**
- * Builds the offer file as JSON text. `firstCallDay` dates the version (published and effective
- * the day before the first call), so the text depends only on the inputs.
+ * Product attributes of a usage type. Voice Connector products keep the generator's historic shape
+ * (`callingType`); Business Calling products have the attributes of the real AmazonChimeBusinessCalling
+ * price list (`fromCountry`, `toCountry`, `numberType`, `messagetype`, `regionCode`; no call type:
+ * the direction is only in the usage type), see docs/reference/chime-formats.md.
  */
-export function buildOfferFile(service: ServiceCode, firstCallDay: CalendarDate): string {
-  const effective = `${formatDate(addDays(firstCallDay, -1))}T00:00:00Z`;
-  const version = `${formatDate(addDays(firstCallDay, -1)).replaceAll('-', '')}000000`;
+function attributesOf(service: ServiceCode, usage: PricedUsage): Record<string, string> {
+  const common = {
+    servicecode: service,
+    location: usage.region.location,
+    locationType: 'AWS Region',
+    regionCode: usage.region.region,
+    usagetype: usage.usageType,
+    operation: '',
+  };
+  if (service === 'AmazonChimeVoiceConnector') {
+    return { ...common, callingType: usage.direction, servicename: SERVICE_NAMES[service] };
+  }
+  return {
+    ...common,
+    fromCountry: usage.fromCountry ?? '',
+    toCountry: usage.toCountry,
+    numberType: usage.numberType ?? '',
+    messagetype: usage.messageType ?? '',
+    servicename: SERVICE_NAMES[service],
+  };
+}
+
+/** The `products` and `terms.OnDemand` maps of an offer file for `usages`, effective from `effective`. */
+export function offerProducts(
+  service: ServiceCode,
+  usages: readonly PricedUsage[],
+  effective: string,
+): { products: Record<string, unknown>; onDemand: Record<string, unknown> } {
   const products: Record<string, unknown> = {};
   const onDemand: Record<string, unknown> = {};
-  for (const usage of pricedUsage(service)) {
+  for (const usage of usages) {
     const sku = skuOf(service, usage.usageType);
     products[sku] = {
       sku,
-      productFamily: 'Voice Calling',
-      attributes: {
-        servicecode: service,
-        location: usage.region.location,
-        locationType: 'AWS Region',
-        regionCode: usage.region.region,
-        usagetype: usage.usageType,
-        operation: '',
-        callingType: usage.direction,
-        servicename: SERVICE_NAMES[service],
-      },
+      productFamily: usage.messageType ? 'Messaging' : 'Voice Calling',
+      attributes: attributesOf(service, usage),
     };
     const term = `${sku}.${OFFER_TERM_CODE}`;
     const rate = `${term}.${RATE_CODE}`;
+    const per = usage.unit === 'minutes' ? 'minute' : usage.unit.toLowerCase();
     onDemand[sku] = {
       [term]: {
         offerTermCode: OFFER_TERM_CODE,
@@ -64,10 +83,10 @@ export function buildOfferFile(service: ServiceCode, firstCallDay: CalendarDate)
         priceDimensions: {
           [rate]: {
             rateCode: rate,
-            description: `$${usage.price.replace(/0+$/, '')} per minute for ${usage.usageType}`,
+            description: `$${usage.price.replace(/0+$/, '')} per ${per} for ${usage.usageType}`,
             beginRange: '0',
             endRange: 'Inf',
-            unit: 'minutes',
+            unit: usage.unit,
             pricePerUnit: { USD: usage.price },
             appliesTo: [],
           },
@@ -76,6 +95,17 @@ export function buildOfferFile(service: ServiceCode, firstCallDay: CalendarDate)
       },
     };
   }
+  return { products, onDemand };
+}
+
+/**
+ * Builds the offer file as JSON text. `firstCallDay` dates the version (published and effective
+ * the day before the first call), so the text depends only on the inputs.
+ */
+export function buildOfferFile(service: ServiceCode, firstCallDay: CalendarDate): string {
+  const effective = `${formatDate(addDays(firstCallDay, -1))}T00:00:00Z`;
+  const version = `${formatDate(addDays(firstCallDay, -1)).replaceAll('-', '')}000000`;
+  const { products, onDemand } = offerProducts(service, pricedUsage(service), effective);
   const doc = {
     formatVersion: 'v1.0',
     disclaimer:

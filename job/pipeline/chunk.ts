@@ -4,6 +4,7 @@ import type { ParseResult, Rejection } from '../cdr/record';
 import { type CalendarDate, folderInPeriod, inPeriod, type Period } from '../core/period';
 import type { ServiceSchema } from '../core/schema';
 import type { Rater } from '../prices/rater';
+import { RatingNotes, type RatingNotesJson } from '../prices/rating-notes';
 import { type ReportBatch, ReportBatchBuilder } from '../report/report-batch';
 import { csvRows } from '../sinks/csv';
 import type { ObjectStore } from '../store/object-store';
@@ -51,6 +52,8 @@ export interface ChunkResult {
   readonly costs: readonly UsageTypeCost[];
   readonly unratedByStatus: readonly (readonly [status: string, calls: number])[];
   readonly callsByVersion: readonly (readonly [version: string, calls: number])[];
+  /** Calls rated with later prices, ambiguous prices. */
+  readonly notes: RatingNotesJson;
 }
 
 /** What a chunk needs besides its objects. */
@@ -127,6 +130,7 @@ export async function processChunk(task: ChunkTask, context: ChunkContext): Prom
   const costs = new Map<string, { calls: number; cost: bigint }>();
   const unratedByStatus = new Map<string, number>();
   const callsByVersion = new Map<string, number>();
+  const notes = new RatingNotes();
   let rated = 0;
   let unrated = 0;
   let outside = 0;
@@ -149,6 +153,7 @@ export async function processChunk(task: ChunkTask, context: ChunkContext): Prom
     }
     const rating = rater.rate(result.record);
     builder.append(result.record, rating);
+    notes.add(rating);
     if (rating.version) callsByVersion.set(rating.version, (callsByVersion.get(rating.version) ?? 0) + 1);
     if (rating.status === 'RATED' && rating.price && rating.cost !== null) {
       rated++;
@@ -177,6 +182,7 @@ export async function processChunk(task: ChunkTask, context: ChunkContext): Prom
     costs: [...costs].map(([usageType, t]) => [usageType, t.calls, t.cost] as const),
     unratedByStatus: [...unratedByStatus],
     callsByVersion: [...callsByVersion],
+    notes: notes.toJSON(),
   };
 }
 

@@ -1,31 +1,49 @@
+import { countryCode } from './country-code';
+import type { NumberKind } from './number-kind';
+import {
+  ATTRIBUTE_NAMES,
+  attributeKey,
+  MESSAGE_PRODUCT,
+  NUMBER_TYPE_VALUES,
+  type ProductNumberType,
+  TOLL_FREE_TEXT,
+} from './price-attributes';
 import type { CallHints } from './rate-table';
 import { isRegionPrefix, regionPrefixes } from './region-prefix';
 
 /**
  * What a price says about the calls it applies to, read from its product attributes or, failing
  * those, its usage type (`USE1-US-GB-outbound-minutes`, `USE1-US-inbound-minutes`,
- * `USE1-US-tollfree-inbound-minutes`).
+ * `USE1-US-tollfree-inbound-minutes`) and operation.
  */
 export interface PriceTraits {
   /** `outbound` / `inbound`; undefined when the price is not a per-call price (phone numbers, …). */
   readonly direction: 'outbound' | 'inbound' | undefined;
-  /** Country the call comes from (ISO 3166 alpha-2, upper case), when the price names one. */
+  /** Country of the calling party (ISO 3166 alpha-2, upper case), when the price names one. */
   readonly sourceCountry: string | undefined;
-  /** Country the call goes to (for inbound: the country of the number called). */
+  /** Country of the called party (for inbound: the country of the number called). */
   readonly destinationCountry: string | undefined;
   /** Region usage-type prefix (`USE1`) or Region code (`us-east-1`), when the price names one. */
   readonly regionPrefix: string | undefined;
   readonly regionCode: string | undefined;
   /** Whether the price is for toll-free numbers. */
   readonly tollFree: boolean;
+  /**
+   * Kind of number called the price is for; undefined when any; `unrecognized` for a `NumberType`
+   * value not understood (the price then matches no call).
+   */
+  readonly numberType: ProductNumberType | 'unrecognized' | undefined;
+  /** A text-message (SMS/MMS) price: never the price of a call. */
+  readonly message: boolean;
 }
 
-const COUNTRY = /^[A-Z]{2}$/;
+type Meaning = keyof typeof ATTRIBUTE_NAMES;
 
-function attribute(attributes: Readonly<Record<string, string>>, names: readonly string[]): string | undefined {
+function attribute(attributes: Readonly<Record<string, string>>, meaning: Meaning): string | undefined {
+  const names: readonly string[] = ATTRIBUTE_NAMES[meaning];
   for (const name of names) {
     for (const [key, value] of Object.entries(attributes)) {
-      if (key.toLowerCase() === name && value.trim() !== '') return value.trim();
+      if (attributeKey(key) === name && value.trim() !== '') return value.trim();
     }
   }
   return undefined;
@@ -40,56 +58,78 @@ function directionOf(text: string | undefined): 'outbound' | 'inbound' | undefin
   return outbound ? 'outbound' : 'inbound';
 }
 
-function countryOf(text: string | undefined): string | undefined {
+function numberTypeOf(text: string | undefined): PriceTraits['numberType'] {
   if (text === undefined) return undefined;
-  const upper = text.trim().toUpperCase();
-  return COUNTRY.test(upper) ? upper : undefined;
-}
-
-function isTollFreeText(text: string): boolean {
-  return /toll[\s_-]?free/i.test(text);
+  return NUMBER_TYPE_VALUES[text.toLowerCase().replace(/[^a-z]+/g, '')] ?? 'unrecognized';
 }
 
 /**
- * Reads the traits of a price. Attribute names are matched case-insensitively:
- * direction from `direction`/`callingType`/`callType`; countries from
- * `sourceCountry`/`originCountry`/`fromCountry` and `destinationCountry`/`toCountry`, or a single
- * `country` (the destination for outbound and for inbound: the country of the number called);
- * Region from `regionCode`. Whatever the attributes leave open is read from the usage type:
- * `<PREFIX>-<CC>-<CC>-outbound-…` (source, destination) or `<PREFIX>-<CC>-[tollfree-]inbound-…`.
- * Toll-free when the usage type or any attribute value says "toll-free"/"tollfree".
+ * Reads the traits of a price. Attribute names are those of `ATTRIBUTE_NAMES` (case, spaces and
+ * `_` ignored). Direction: the call-type attribute, else an `outbound`/`inbound` token of the usage
+ * type, else the operation. Countries: `FromCountry`/`ToCountry` (ISO codes or English names), or a
+ * single `country` (the country of the number called); whatever the attributes leave open is read
+ * from the usage type: `<PREFIX>-<CC>-<CC>-outbound-…` (from, to) or `<PREFIX>-<CC>-[tollfree-]inbound-…`
+ * (the number called). Number type: `NumberType`, else toll-free when the usage type or an
+ * attribute value says "toll-free"/"tollfree". A message type, or "sms"/"mms"/"message" in the usage
+ * type or operation, marks a text-message price.
  */
 export function priceTraits(usageType: string, attributes: Readonly<Record<string, string>>): PriceTraits {
   const tokens = usageType.split('-');
   const first = tokens[0] ?? '';
   const usagePrefix = tokens.length > 1 && isRegionPrefix(first) ? first : undefined;
-  const countries = tokens.slice(usagePrefix === undefined ? 0 : 1).filter((t) => COUNTRY.test(t));
-  const direction =
-    directionOf(attribute(attributes, ['direction', 'callingtype', 'calltype'])) ??
-    directionOf(tokens.find((t) => /^(outbound|inbound)$/i.test(t)));
+  const countries = tokens.slice(usagePrefix === undefined ? 0 : 1).filter((t) => /^[A-Z]{2}$/.test(t));
+  const operation = attribute(attributes, 'operation');
+  const direction = directionOf(attribute(attributes, 'direction')) ?? directionOf(usageType) ?? directionOf(operation);
 
-  let sourceCountry = countryOf(attribute(attributes, ['sourcecountry', 'origincountry', 'fromcountry']));
-  let destinationCountry = countryOf(attribute(attributes, ['destinationcountry', 'tocountry']));
-  const single = countryOf(attribute(attributes, ['country']));
+  let sourceCountry = countryCode(attribute(attributes, 'fromCountry'));
+  let destinationCountry = countryCode(attribute(attributes, 'toCountry'));
+  const single = countryCode(attribute(attributes, 'country'));
   if (destinationCountry === undefined && single !== undefined) destinationCountry = single;
   if (sourceCountry === undefined && destinationCountry === undefined) {
     if (countries.length === 2) [sourceCountry, destinationCountry] = countries;
     else if (countries.length === 1) destinationCountry = countries[0];
   }
-  const tollFree = isTollFreeText(usageType) || Object.values(attributes).some(isTollFreeText);
-  const regionCode = attribute(attributes, ['regioncode'])?.toLowerCase();
-  return { direction, sourceCountry, destinationCountry, regionPrefix: usagePrefix, regionCode, tollFree };
+  const tollFree = TOLL_FREE_TEXT.test(usageType) || Object.values(attributes).some((v) => TOLL_FREE_TEXT.test(v));
+  const numberType = numberTypeOf(attribute(attributes, 'numberType')) ?? (tollFree ? 'toll-free' : undefined);
+  const message =
+    attribute(attributes, 'messageType') !== undefined ||
+    MESSAGE_PRODUCT.test(usageType) ||
+    (operation !== undefined && MESSAGE_PRODUCT.test(operation));
+  const regionCode = attribute(attributes, 'regionCode')?.toLowerCase();
+  return {
+    direction,
+    sourceCountry,
+    destinationCountry,
+    regionPrefix: usagePrefix,
+    regionCode,
+    tollFree: numberType === 'toll-free',
+    numberType,
+    message,
+  };
 }
 
-/** NANP toll-free area codes (+1 800, 833, 844, 855, 866, 877, 888). */
-const NANP_TOLL_FREE = /^\+1(800|833|844|855|866|877|888)\d{7}$/;
-
-/** Whether a call is to a toll-free number: the explicit hint, else a NANP toll-free destination. */
-export function isTollFreeCall(hints: CallHints): boolean {
-  if (hints.tollFree !== undefined) return hints.tollFree;
+/**
+ * The kind of number a call is to: toll-free when the explicit hint says so; otherwise what
+ * libphonenumber makes of the called number (`classify`); `unknown` without a number.
+ */
+export function callNumberKind(hints: CallHints, classify: (number: string) => NumberKind): NumberKind {
+  if (hints.tollFree === true) return 'toll-free';
   const number = hints.destinationPhoneNumber;
-  if (number === undefined || !number.startsWith('+1')) return false;
-  return NANP_TOLL_FREE.test(number.replace(/[\s()-]/g, ''));
+  const kind = number === undefined || number.trim() === '' ? 'unknown' : classify(number.trim());
+  return hints.tollFree === false && kind === 'toll-free' ? 'unknown' : kind;
+}
+
+/**
+ * How a price's number type fits the kind of number called: `exact` (same kind), `possible` (the
+ * price is for any number, the number may be fixed or mobile, or its kind is unknown), or `no`.
+ */
+export function numberTypeFit(price: PriceTraits['numberType'], call: NumberKind): 'exact' | 'possible' | 'no' {
+  if (price === undefined) return 'possible';
+  if (price === 'unrecognized') return 'no';
+  if (price === call) return 'exact';
+  if (call === 'unknown') return 'possible';
+  if (call === 'fixed-or-mobile' && (price === 'fixed' || price === 'mobile')) return 'possible';
+  return 'no';
 }
 
 function sameCountry(price: string | undefined, hint: string | undefined): boolean {
@@ -105,12 +145,14 @@ function sameRegion(traits: PriceTraits, region: string | undefined): boolean {
 }
 
 /**
- * Whether a price may apply to a call, ignoring toll-free status. The call's direction must be
- * known and equal the price's; every country the price names must equal the call's (an unknown
- * call country never matches a price that names one); the Region, when the call has one and the
- * price names one, must agree.
+ * Whether a price may apply to a call, ignoring the number type. Never for a text-message price.
+ * The call's direction must be known and equal the price's; the price's from-country must be the
+ * caller's country and its to-country the called party's, in either direction (an unknown call
+ * country never matches a price that names one); the Region, when the call has one and the price
+ * names one, must agree.
  */
 export function traitsMatch(traits: PriceTraits, hints: CallHints): boolean {
+  if (traits.message) return false;
   const direction = directionOf(hints.direction);
   if (direction === undefined || traits.direction !== direction) return false;
   return (

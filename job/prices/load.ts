@@ -3,9 +3,11 @@ import type { ObjectStore } from '../store/object-store';
 import { type DetectedPrices, detectPrices } from './detect';
 import { PriceSourceError, withSource } from './errors';
 import { getProductsPagesToPrices } from './get-products';
+import { formatInstant } from './instant';
 import { parseJsonDocuments } from './json-text';
 import { offerFileToPrices } from './offer-file';
 import { type OpenS3Store, openPricesArgument } from './prices-argument';
+import { publicationOf } from './publication';
 import type { RateTable } from './rate-table';
 import { createRateTable } from './rate-table-impl';
 import { buildSnapshot, type SnapshotVersionInput, validateSnapshot } from './snapshot';
@@ -38,10 +40,31 @@ function requirePrices(prices: readonly SnapshotPrice[], service: ServiceCode): 
  * A single current price list (GetProducts response or one offer file) applies to every call: its
  * version is in effect from epoch 0 with no end. Neither format says from when its prices apply
  * (the term `effectiveDate` is when the SKU's term began, not a version window), and rating past
- * calls with the current prices is what a user handing us one file asks for.
+ * calls with the current prices is what a user handing us one file asks for; but calls before the
+ * list's publication (`now` when it names none) are then rated with later prices, so the version
+ * records `publishedAt` and those calls are counted.
  */
-function singleVersion(id: string, prices: SnapshotPrice[]): SnapshotVersionInput {
-  return { id, effectiveFrom: 0, effectiveUntil: null, prices };
+function singleVersion(
+  id: string,
+  prices: SnapshotPrice[],
+  published: number | undefined,
+  now: Date,
+  illustrative = false,
+): SnapshotVersionInput {
+  return {
+    id,
+    effectiveFrom: 0,
+    effectiveUntil: null,
+    publishedAt: published ?? Math.floor(now.getTime() / 1000),
+    ...(illustrative ? { illustrative } : {}),
+    prices,
+  };
+}
+
+function publishedNote(published: number | undefined): string {
+  return published === undefined
+    ? '; publication date unknown: treated as current, calls before now are counted as rated with later prices'
+    : `; published ${formatInstant(published)}: calls before it are counted as rated with later prices`;
 }
 
 async function fromDetected(
@@ -65,10 +88,11 @@ async function fromDetected(
         const result = getProductsPagesToPrices(detected.pages, service);
         requirePrices(result.prices, service);
         const note = result.incomplete ? ' (last page has a NextToken: the listing may be incomplete)' : '';
+        const published = publicationOf(result.publicationDate, result.versionId);
         return buildSnapshot(
           service,
-          [singleVersion(result.versionId ?? 'current', result.prices)],
-          [`${source} (GetProducts response)${note}`],
+          [singleVersion(result.versionId ?? 'current', result.prices, published, now)],
+          [`${source} (GetProducts response${publishedNote(published)})${note}`],
           now,
         );
       });
@@ -77,10 +101,11 @@ async function fromDetected(
       return at(source, () => {
         const result = offerFileToPrices(detected.doc, service);
         requirePrices(result.prices, service);
+        const published = publicationOf(result.publicationDate, result.versionId);
         return buildSnapshot(
           service,
-          [singleVersion(result.versionId, result.prices)],
-          [`${source} (offer file)`],
+          [singleVersion(result.versionId, result.prices, published, now, result.illustrative)],
+          [`${source} (offer file${publishedNote(published)})`],
           now,
         );
       });
@@ -129,7 +154,7 @@ async function loadBulkFolder(
   }
   const listing = await at(sourceOf(store, folder), () => store.listFolder(folder));
   const folders = new Set(listing.folders);
-  const loaded = new Map<string, { prices: SnapshotPrice[]; key: string }>();
+  const loaded = new Map<string, { prices: SnapshotPrice[]; key: string; illustrative: boolean }>();
 
   const readOffer = async (key: string) => {
     const text = await readText(store, key);
@@ -147,13 +172,13 @@ async function loadBulkFolder(
         `${sourceOf(store, key)}: offer file is version ${offer.versionId}, expected ${version.id}`,
       );
     }
-    loaded.set(version.id, { prices: offer.prices, key });
+    loaded.set(version.id, { prices: offer.prices, key, illustrative: offer.illustrative });
   }
   const currentKey = `${folder}current/index.json`;
   if (loaded.size < index.versions.length && folders.has(`${folder}current/`) && (await store.exists(currentKey))) {
     const offer = await readOffer(currentKey);
     if (index.versions.some((v) => v.id === offer.versionId) && !loaded.has(offer.versionId)) {
-      loaded.set(offer.versionId, { prices: offer.prices, key: currentKey });
+      loaded.set(offer.versionId, { prices: offer.prices, key: currentKey, illustrative: offer.illustrative });
     }
   }
   if (loaded.size === 0) {
@@ -170,6 +195,7 @@ async function loadBulkFolder(
       id: version.id,
       effectiveFrom: version.effectiveFrom,
       effectiveUntil: version.effectiveUntil,
+      ...(offer.illustrative ? { illustrative: true } : {}),
       prices: offer.prices,
     });
     sources.push(`${sourceOf(store, offer.key)} (offer file, version ${version.id})`);

@@ -4,6 +4,12 @@ import { isObject, objectField, stringField } from './json-value';
 import { type ProductOffer, productOffer, productsToPrices } from './product-prices';
 import type { SnapshotPrice } from './snapshot-format';
 
+/**
+ * A disclaimer saying the prices are illustrative: what the bundled price files and the generator's
+ * offer files say ("ILLUSTRATIVE PRICES …"), never AWS's own disclaimer.
+ */
+const ILLUSTRATIVE = /\billustrative\b/i;
+
 /** Whether a parsed JSON document looks like a bulk offer file (one version's `index.json`). */
 export function isOfferFile(doc: unknown): boolean {
   return isObject(doc) && isObject(doc.products) && isObject(doc.terms);
@@ -13,13 +19,14 @@ export function isOfferFile(doc: unknown): boolean {
  * Converts a bulk JSON offer file (`{formatVersion, offerCode, version, publicationDate, products,
  * terms: {OnDemand}}`) into the prices of its version: for each product with a `usagetype` (or
  * `usageType`) attribute, its OnDemand USD price dimension, chosen as described for
- * `productsToPrices`. Product attributes are kept. Throws PriceSourceError when the document is not
+ * `productsToPrices`. Product attributes are kept; `illustrative` when the disclaimer says the
+ * prices are illustrative. Throws PriceSourceError when the document is not
  * an offer file of `service`.
  */
 export function offerFileToPrices(
   doc: unknown,
   service: ServiceCode,
-): { versionId: string; publicationDate?: string; prices: SnapshotPrice[] } {
+): { versionId: string; publicationDate?: string; illustrative: boolean; prices: SnapshotPrice[] } {
   if (!isObject(doc)) throw new PriceSourceError('offer file is not a JSON object');
   const products = objectField(doc, 'products');
   const terms = objectField(doc, 'terms');
@@ -45,6 +52,7 @@ export function offerFileToPrices(
   return {
     versionId,
     ...(publicationDate === undefined ? {} : { publicationDate }),
+    illustrative: ILLUSTRATIVE.test(stringField(doc, 'disclaimer') ?? ''),
     prices: productsToPrices(offers),
   };
 }

@@ -1,5 +1,5 @@
 import { DecimalFormatError, formatDecimal, parseDecimal } from '../core/decimal';
-import { PRICE_SCALE } from '../core/schema';
+import { PRICE_PRECISION, PRICE_SCALE } from '../core/schema';
 import { PriceSourceError } from './errors';
 import { isObject, type JsonObject, objectField, stringEntries, stringField } from './json-value';
 import type { SnapshotPrice } from './snapshot-format';
@@ -32,16 +32,29 @@ interface Candidate {
 
 const UNKNOWN_RANGE = 10n ** 40n;
 
-/** Parses a published USD price exactly; more than PRICE_SCALE decimals is an error naming the usage type. */
-export function canonicalPrice(text: string, usageType: string): string {
+/** Largest price the report columns hold: decimal(PRICE_PRECISION, PRICE_SCALE), scaled. */
+const MAX_PRICE = 10n ** BigInt(PRICE_PRECISION) - 1n;
+
+/**
+ * Parses a published USD price exactly. More than PRICE_SCALE decimals, a negative price, or one
+ * beyond what the PricePerUnit column holds (PRICE_PRECISION digits) is an error naming the
+ * product (`usage type X`, with its SKU when known).
+ */
+export function canonicalPrice(text: string, usageType: string, sku?: string): string {
+  const product = `usage type ${usageType}${sku === undefined ? '' : ` (SKU ${sku})`}`;
   let value: bigint;
   try {
     value = parseDecimal(text, PRICE_SCALE);
   } catch (error) {
     const reason = error instanceof DecimalFormatError ? error.message : String(error);
-    throw new PriceSourceError(`price of usage type ${usageType} is unusable: ${reason}`);
+    throw new PriceSourceError(`price of ${product} is unusable: ${reason}`);
   }
-  if (value < 0n) throw new PriceSourceError(`price of usage type ${usageType} is negative: ${JSON.stringify(text)}`);
+  if (value < 0n) throw new PriceSourceError(`price of ${product} is negative: ${JSON.stringify(text)}`);
+  if (value > MAX_PRICE) {
+    throw new PriceSourceError(
+      `price of ${product} is out of range: ${JSON.stringify(text)} USD does not fit decimal(${PRICE_PRECISION},${PRICE_SCALE})`,
+    );
+  }
   return formatDecimal(value, PRICE_SCALE);
 }
 
@@ -68,7 +81,7 @@ function candidatesOf(offer: ProductOffer, usageType: string): Candidate[] {
       if (usd === undefined) continue; // Non-USD (e.g. CNY) price lists are skipped.
       result.push({
         usageType,
-        pricePerUnit: canonicalPrice(usd, usageType),
+        pricePerUnit: canonicalPrice(usd, usageType, offer.sku),
         unit: stringField(dimension, 'unit') ?? '',
         description: stringField(dimension, 'description'),
         attributes: offer.attributes,

@@ -1,20 +1,47 @@
 import { DecimalFormatError, parseDecimal } from '../core/decimal';
 import { PRICE_SCALE, type ServiceCode } from '../core/schema';
-import { isTollFreeCall, type PriceTraits, priceTraits, traitsMatch } from './call-traits';
+import { callNumberKind, numberTypeFit, type PriceTraits, priceTraits, traitsMatch } from './call-traits';
 import { PriceSourceError } from './errors';
+import { type NumberKind, numberKind } from './number-kind';
+import { perMinutePrice } from './price-unit';
 import type { CallHints, PriceLookup, PriceVersionWindow, RateTable, UnitPrice } from './rate-table';
 import { snapshotWindows } from './snapshot';
 import type { SnapshotVersion } from './snapshot-format';
 import { assertWindows } from './windows';
 
+/** One price of a version as the identification of Business Calling prices sees it. */
+interface PriceEntry {
+  /** The price per minute; null when its unit cannot price minutes. */
+  readonly perMinute: UnitPrice | null;
+  /** The price as published (named in the manifest when ambiguous). */
+  readonly published: UnitPrice;
+  readonly traits: PriceTraits;
+}
+
+/** What identification decided for one set of call hints. */
+type Decision =
+  | { readonly status: 'RATED'; readonly price: UnitPrice }
+  | { readonly status: 'UNRATED_AMBIGUOUS_PRICE'; readonly candidates: readonly UnitPrice[] }
+  | { readonly status: 'UNRATED_NO_USAGE_TYPE' | 'UNRATED_UNSUPPORTED_UNIT' };
+
 interface VersionPrices {
   readonly window: PriceVersionWindow;
   readonly byUsageType: ReadonlyMap<string, UnitPrice>;
-  readonly attributes: ReadonlyMap<string, Readonly<Record<string, string>>>;
-  /** Built on the first lookup without a usage type. */
-  traits?: { readonly price: UnitPrice; readonly traits: PriceTraits }[];
-  /** Hint key → identified price (null: none or ambiguous). */
-  readonly hintCache: Map<string, UnitPrice | null>;
+  /** Usage types whose unit cannot price minutes. */
+  readonly unsupported: ReadonlySet<string>;
+  readonly entries: readonly PriceEntry[];
+  /** Direction/countries/Region → the prices they match, and whether the number type matters. */
+  readonly matchCache: Map<string, { readonly entries: readonly PriceEntry[]; readonly typed: boolean }>;
+  /** Match key + number kind → decision. */
+  readonly decisionCache: Map<string, Decision>;
+}
+
+const CACHE_LIMIT = 10_000;
+
+function remember<K, V>(cache: Map<K, V>, key: K, value: V): V {
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(key, value);
+  return value;
 }
 
 function unitPrice(version: string, usageType: string, text: string, unit: string): UnitPrice {
@@ -28,35 +55,51 @@ function unitPrice(version: string, usageType: string, text: string, unit: strin
   return { usageType, pricePerUnit, unit, version };
 }
 
-/** Cache key of the hints that decide a price (raw text: normalizing would cost more than it saves). */
-function hintKey(hints: CallHints, tollFree: boolean): string {
-  return `${hints.direction ?? ''}\u0000${hints.sourceCountry ?? ''}\u0000${hints.destinationCountry ?? ''}\u0000${hints.region ?? ''}\u0000${tollFree ? 'T' : ''}`;
+/** Cache key of the hints that select the matching prices (raw text: normalizing would cost more). */
+function matchKey(hints: CallHints): string {
+  return `${hints.direction ?? ''}\u0000${hints.sourceCountry ?? ''}\u0000${hints.destinationCountry ?? ''}\u0000${hints.region ?? ''}`;
+}
+
+function decide(entries: readonly PriceEntry[], kind: NumberKind): Decision {
+  const fits = entries.map((entry) => numberTypeFit(entry.traits.numberType, kind));
+  const exact = entries.filter((_, i) => fits[i] === 'exact');
+  const chosen = (exact.length > 0 ? exact : entries.filter((_, i) => fits[i] === 'possible'))
+    .slice()
+    .sort((a, b) => (a.published.usageType < b.published.usageType ? -1 : 1));
+  const first = chosen[0];
+  if (first === undefined) return { status: 'UNRATED_NO_USAGE_TYPE' };
+  if (chosen.every((entry) => entry.perMinute === null)) return { status: 'UNRATED_UNSUPPORTED_UNIT' };
+  const price = first.perMinute;
+  if (price !== null && chosen.every((entry) => entry.perMinute?.pricePerUnit === price.pricePerUnit)) {
+    return { status: 'RATED', price };
+  }
+  return { status: 'UNRATED_AMBIGUOUS_PRICE', candidates: chosen.map((entry) => entry.perMinute ?? entry.published) };
 }
 
 /**
- * Identifies the one price a call without a usage type (Business Calling) can have. Conservative:
- * candidates are the prices whose traits match the hints (see `traitsMatch`); when the call is to
- * a toll-free number only toll-free prices are kept if any match, otherwise toll-free prices are
- * dropped. Exactly one candidate left → that price; none or several → null (not rated).
+ * Identifies the price of a call without a usage type (Business Calling). The candidates are the
+ * prices whose traits match the hints (`traitsMatch`: direction, caller and called countries,
+ * Region; never text-message prices). When their number types differ, the called number is
+ * classified (libphonenumber): prices for exactly that kind of number win over prices for any
+ * number; prices for another kind drop out. One price left, or several agreeing on the price per
+ * minute → that price (the first usage type in sort order); several disagreeing → ambiguous, with
+ * the candidates; none → not identified.
  */
-function identify(version: VersionPrices, hints: CallHints): UnitPrice | null {
-  const tollFree = isTollFreeCall(hints);
-  const key = hintKey(hints, tollFree);
-  const cached = version.hintCache.get(key);
-  if (cached !== undefined) return cached;
-  if (!version.traits) {
-    version.traits = [...version.byUsageType.values()].map((price) => ({
-      price,
-      traits: priceTraits(price.usageType, version.attributes.get(price.usageType) ?? {}),
-    }));
+function identify(version: VersionPrices, hints: CallHints): Decision {
+  const key = matchKey(hints);
+  let match = version.matchCache.get(key);
+  if (!match) {
+    const entries = version.entries.filter((entry) => traitsMatch(entry.traits, hints));
+    match = remember(version.matchCache, key, {
+      entries,
+      typed: entries.some((entry) => entry.traits.numberType !== undefined),
+    });
   }
-  const matching = version.traits.filter((entry) => traitsMatch(entry.traits, hints));
-  const tollFreeMatches = matching.filter((entry) => entry.traits.tollFree);
-  const candidates =
-    tollFree && tollFreeMatches.length > 0 ? tollFreeMatches : matching.filter((entry) => !entry.traits.tollFree);
-  const result = candidates.length === 1 && candidates[0] ? candidates[0].price : null;
-  if (version.hintCache.size < 10_000) version.hintCache.set(key, result);
-  return result;
+  const kind: NumberKind = match.typed ? callNumberKind(hints, numberKind) : 'unknown';
+  const decisionKey = `${key}\u0000${kind}`;
+  return (
+    version.decisionCache.get(decisionKey) ?? remember(version.decisionCache, decisionKey, decide(match.entries, kind))
+  );
 }
 
 /**
@@ -65,30 +108,49 @@ function identify(version: VersionPrices, hints: CallHints): UnitPrice | null {
  * version. Status semantics:
  * - no version with effectiveFrom ≤ start, or start ≥ effectiveUntil of that version →
  *   UNRATED_NO_PRICE_VERSION (version null);
- * - a usage type the version does not price → UNRATED_UNKNOWN_USAGE_TYPE;
+ * - a usage type the version does not price → UNRATED_UNKNOWN_USAGE_TYPE; one whose unit cannot
+ *   price minutes (per message, per month) → UNRATED_UNSUPPORTED_UNIT; prices per second (or per
+ *   hour, when exact) are converted to per minute (`perMinutePrice`);
  * - no usage type (undefined or empty) → the price identified from the hints (`identify`), else
- *   UNRATED_NO_USAGE_TYPE.
+ *   UNRATED_NO_USAGE_TYPE, or UNRATED_AMBIGUOUS_PRICE with the candidates.
+ * A RATED call that starts before its version's `publishedAt` is flagged `laterPrices`.
  * Throws PriceSourceError when windows overlap or a price is not exact at PRICE_SCALE decimals.
  */
 export function createRateTable(service: ServiceCode, versions: readonly SnapshotVersion[]): RateTable {
   const windows = snapshotWindows(versions);
   for (const window of windows) {
-    if (Number.isNaN(window.effectiveFrom) || Number.isNaN(window.effectiveUntil ?? 0)) {
+    if ([window.effectiveFrom, window.effectiveUntil ?? 0, window.publishedAt ?? 0].some(Number.isNaN)) {
       throw new PriceSourceError(`price version ${window.id} has an invalid effective date`);
     }
   }
   assertWindows(windows);
   const table: VersionPrices[] = versions.map((version, i) => {
     const byUsageType = new Map<string, UnitPrice>();
-    const attributes = new Map<string, Readonly<Record<string, string>>>();
+    const unsupported = new Set<string>();
+    const entries: PriceEntry[] = [];
+    const seen = new Set<string>();
     for (const price of version.prices) {
-      if (byUsageType.has(price.usageType)) {
+      if (seen.has(price.usageType)) {
         throw new PriceSourceError(`usage type ${price.usageType} has two prices in version ${version.id}`);
       }
-      byUsageType.set(price.usageType, unitPrice(version.id, price.usageType, price.pricePerUnit, price.unit));
-      if (price.attributes) attributes.set(price.usageType, price.attributes);
+      seen.add(price.usageType);
+      const published = unitPrice(version.id, price.usageType, price.pricePerUnit, price.unit);
+      const converted = perMinutePrice(published.pricePerUnit, published.unit);
+      const perMinute = converted.ok
+        ? { ...published, pricePerUnit: converted.pricePerMinute, unit: converted.unit }
+        : null;
+      if (perMinute) byUsageType.set(price.usageType, perMinute);
+      else unsupported.add(price.usageType);
+      entries.push({ perMinute, published, traits: priceTraits(price.usageType, price.attributes ?? {}) });
     }
-    return { window: windows[i] as PriceVersionWindow, byUsageType, attributes, hintCache: new Map() };
+    return {
+      window: windows[i] as PriceVersionWindow,
+      byUsageType,
+      unsupported,
+      entries,
+      matchCache: new Map(),
+      decisionCache: new Map(),
+    };
   });
   const starts = windows.map((w) => w.effectiveFrom);
 
@@ -115,14 +177,23 @@ export function createRateTable(service: ServiceCode, versions: readonly Snapsho
     priceFor(usageType: string | undefined, startEpochSeconds: number, hints: CallHints): PriceLookup {
       const version = table[versionAt(startEpochSeconds)];
       if (!version) return { status: 'UNRATED_NO_PRICE_VERSION', version: null };
-      const until = version.window.effectiveUntil;
-      if (until !== null && startEpochSeconds >= until) return { status: 'UNRATED_NO_PRICE_VERSION', version: null };
+      const window = version.window;
+      if (window.effectiveUntil !== null && startEpochSeconds >= window.effectiveUntil) {
+        return { status: 'UNRATED_NO_PRICE_VERSION', version: null };
+      }
+      const later = window.publishedAt !== undefined && startEpochSeconds < window.publishedAt;
+      const rated = (price: UnitPrice): PriceLookup =>
+        later ? { status: 'RATED', price, laterPrices: true } : { status: 'RATED', price };
       if (usageType === undefined || usageType === '') {
-        const price = identify(version, hints);
-        return price ? { status: 'RATED', price } : { status: 'UNRATED_NO_USAGE_TYPE', version: version.window.id };
+        const decision = identify(version, hints);
+        if (decision.status === 'RATED') return rated(decision.price);
+        if (decision.status === 'UNRATED_AMBIGUOUS_PRICE') return { ...decision, version: window.id };
+        return { status: decision.status, version: window.id };
       }
       const price = version.byUsageType.get(usageType);
-      return price ? { status: 'RATED', price } : { status: 'UNRATED_UNKNOWN_USAGE_TYPE', version: version.window.id };
+      if (price) return rated(price);
+      const status = version.unsupported.has(usageType) ? 'UNRATED_UNSUPPORTED_UNIT' : 'UNRATED_UNKNOWN_USAGE_TYPE';
+      return { status, version: window.id };
     },
   };
 }

@@ -8,6 +8,14 @@ export interface PriceVersionWindow {
   readonly effectiveFrom: number;
   /** Epoch seconds, exclusive; `null` for the current version. */
   readonly effectiveUntil: number | null;
+  /**
+   * Epoch seconds the version was published, set only when its window reaches back before that
+   * (a single current price list stretched over older calls): calls starting earlier are rated
+   * with prices published after them, and are counted as such.
+   */
+  readonly publishedAt?: number;
+  /** Set when the prices are illustrative (bundled demo prices), not AWS's. */
+  readonly illustrative?: boolean;
 }
 
 /** The OnDemand USD price of one usage type in one version. */
@@ -15,7 +23,10 @@ export interface UnitPrice {
   readonly usageType: string;
   /** USD per unit, scaled by 10^PRICE_SCALE. */
   readonly pricePerUnit: bigint;
-  /** Price unit as published (`minutes`, `Mins`, …). */
+  /**
+   * Price unit as published (`minutes`, `Mins`, …); a converted price says so
+   * (`Minutes (converted from Seconds)`), since `pricePerUnit` is then per minute.
+   */
   readonly unit: string;
   readonly version: string;
 }
@@ -37,12 +48,30 @@ export type RatingStatus =
   | 'RATED'
   | 'UNRATED_NO_PRICE_VERSION'
   | 'UNRATED_UNKNOWN_USAGE_TYPE'
-  | 'UNRATED_NO_USAGE_TYPE';
+  | 'UNRATED_NO_USAGE_TYPE'
+  /** Several products match a call without a usage type and their prices differ. */
+  | 'UNRATED_AMBIGUOUS_PRICE'
+  /** The price's unit is not a time unit convertible to minutes exactly (per message, per month, …). */
+  | 'UNRATED_UNSUPPORTED_UNIT';
 
 /** Result of a price lookup. */
 export type PriceLookup =
-  | { readonly status: 'RATED'; readonly price: UnitPrice }
-  | { readonly status: Exclude<RatingStatus, 'RATED'>; readonly version: string | null };
+  | {
+      readonly status: 'RATED';
+      readonly price: UnitPrice;
+      /** Set when the call started before the version was published (see PriceVersionWindow). */
+      readonly laterPrices?: true;
+    }
+  | {
+      readonly status: 'UNRATED_AMBIGUOUS_PRICE';
+      readonly version: string;
+      /** The matching products, sorted by usage type; at least two prices differ. */
+      readonly candidates: readonly UnitPrice[];
+    }
+  | {
+      readonly status: Exclude<RatingStatus, 'RATED' | 'UNRATED_AMBIGUOUS_PRICE'>;
+      readonly version: string | null;
+    };
 
 /** Price versions of one service with non-overlapping windows, ready for per-call lookups. */
 export interface RateTable {

@@ -11,6 +11,10 @@ export interface Rating {
   readonly version: string | null;
   /** BillableDurationMinutes × PricePerUnit, scaled by 10^COST_SCALE (RATED only). */
   readonly cost: bigint | null;
+  /** RATED with a price version published after the call started (a current list applied to it). */
+  readonly laterPrices?: true;
+  /** UNRATED_AMBIGUOUS_PRICE: the products that matched, sorted by usage type. */
+  readonly candidates?: readonly UnitPrice[];
 }
 
 /** Rates calls of one service against one rate table. Pure: no I/O. */
@@ -46,12 +50,16 @@ export class Rater {
     const lookup = this.table.priceFor(record.usageType, record.startEpochSeconds, hints);
     if (lookup.status === 'RATED') {
       // Scales add up: MINUTES_SCALE + PRICE_SCALE = COST_SCALE, so the product is exact.
-      return {
+      const rating: Rating = {
         status: 'RATED',
         price: lookup.price,
         version: lookup.price.version,
         cost: record.billableMinutes * lookup.price.pricePerUnit,
       };
+      return lookup.laterPrices ? { ...rating, laterPrices: true } : rating;
+    }
+    if (lookup.status === 'UNRATED_AMBIGUOUS_PRICE') {
+      return { status: lookup.status, price: null, version: lookup.version, cost: null, candidates: lookup.candidates };
     }
     return { status: lookup.status, price: null, version: lookup.version, cost: null };
   }

@@ -6,7 +6,10 @@
  * Historic prices come from `ListPriceLists` (EffectiveDate = a day's 00:00:00Z) +
  * `GetPriceListFileUrl` (json) + an HTTPS download per region. When ListPriceLists fails or lists
  * nothing, current prices from `GetProducts` (all pages) are used instead, and the snapshot's
- * `sources` say so.
+ * `sources` say so — but only when they were published no later than the period's start (so they
+ * were the prices in effect all period), or when the caller allows current prices for a past
+ * period (`allowCurrentPrices`); the version then carries `publishedAt` and the job counts the
+ * calls rated with prices published after them.
  */
 
 import {
@@ -25,6 +28,7 @@ import { PriceSourceError } from './errors';
 import { getProductsToPrices } from './get-products';
 import { offerFileToPrices } from './offer-file';
 import { canonicalPrice } from './product-prices';
+import { publicationOf } from './publication';
 import { buildSnapshot, serializeSnapshot } from './snapshot';
 import type { PriceSnapshotDocument, SnapshotPrice } from './snapshot-format';
 
@@ -57,6 +61,11 @@ export interface PriceRefreshOptions {
   readonly logger?: Logger;
   /** HTTP download function (default: the global `fetch`). */
   readonly fetch?: typeof fetch;
+  /**
+   * Accept current prices (GetProducts) published after the period started when ListPriceLists
+   * cannot serve the period (default false: refused, since those may not be the prices then).
+   */
+  readonly allowCurrentPrices?: boolean;
 }
 
 /** What was stored. */
@@ -77,6 +86,9 @@ export class ListPriceListsFailure extends Error {
   override readonly name = 'ListPriceListsFailure';
 }
 
+/** Raised when only current prices are to be had and they are newer than the period (past periods). */
+export class CurrentPricesRefused extends PriceSourceError {}
+
 /** A window of consecutive days served by the same set of price lists. */
 interface Segment {
   readonly from: CalendarDate;
@@ -89,6 +101,7 @@ interface VersionInput {
   readonly id: string;
   readonly effectiveFrom: string;
   readonly effectiveUntil: string | null;
+  readonly publishedAt?: string;
   readonly prices: SnapshotPrice[];
 }
 
@@ -299,11 +312,16 @@ function timestampName(now: Date): string {
     .replace(/\.\d+Z$/, 'Z');
 }
 
-/** Current prices through GetProducts (every page), applied to the whole period. */
+/**
+ * Current prices through GetProducts (every page), applied to the whole period. Refused
+ * (CurrentPricesRefused) when they were published after the period started (or say no date) and
+ * `allowCurrentPrices` is not set: they may not be the prices in effect then.
+ */
 async function currentVersion(
   options: PriceRefreshOptions,
   sources: string[],
   rawKeys: string[],
+  reason: string,
 ): Promise<VersionInput> {
   const { pricing, service, period, store, now } = options;
   const folder = `${schemaFor(service).pricingPrefix}raw/get-products/${timestampName(now)}/`;
@@ -337,11 +355,24 @@ async function currentVersion(
   } while (nextToken);
   if (items.length === 0) throw new PriceSourceError(`GetProducts returned no prices for ${service}`);
   const result = getProductsToPrices(items, service);
-  sources.push(`GetProducts ServiceCode=${service} (current prices, ${page} page(s), kept under ${folder})`);
+  const id = result.versionId ?? `current-${formatDate(period.end)}`;
+  const published = publicationOf(result.publicationDate, result.versionId);
+  const inEffectAllPeriod = published !== undefined && published <= period.startEpochSeconds;
+  const when = published === undefined ? 'of unknown publication date' : `published ${isoOfEpochSeconds(published)}`;
+  if (!inEffectAllPeriod && options.allowCurrentPrices !== true) {
+    throw new CurrentPricesRefused(
+      `ListPriceLists unusable (${reason}); the current prices (version ${id}, ${when}) are not known to be the prices of ${formatDate(period.start)} … ${formatDate(period.end)}: refusing them for a past period (allow them with --allow-current-prices, or ALLOW_CURRENT_PRICES=true for the scheduler)`,
+    );
+  }
+  sources.push(
+    `GetProducts ServiceCode=${service} (current prices, version ${id} ${when}${inEffectAllPeriod ? '' : ', allowed for a period that began earlier'}; ${page} page(s), kept under ${folder})`,
+  );
   return {
-    id: result.versionId ?? `current-${formatDate(period.end)}`,
+    id,
     effectiveFrom: isoOfEpochSeconds(period.startEpochSeconds),
     effectiveUntil: isoOfEpochSeconds(period.endEpochSecondsExclusive),
+    // Calls before the publication are rated with later prices: the job counts them.
+    ...(inEffectAllPeriod ? {} : { publishedAt: isoOfEpochSeconds(published ?? Math.floor(now.getTime() / 1000)) }),
     prices: result.prices,
   };
 }
@@ -350,7 +381,7 @@ async function currentVersion(
  * Finds the prices in effect over `period`, stores the raw API files under
  * `<pricingPrefix>raw/…` and the normalized snapshot at `snapshotKeyFor(service, period)`, and
  * returns what was stored. Falls back to GetProducts (current prices) only when ListPriceLists
- * fails or lists nothing; failures after that (an offer file that cannot be downloaded or read) are
+ * fails or lists nothing, and only as `currentVersion` allows; failures after that (an offer file that cannot be downloaded or read) are
  * errors, since silently rating a past period with other prices would be wrong.
  */
 export async function refreshPrices(options: PriceRefreshOptions): Promise<PriceRefreshResult> {
@@ -367,7 +398,7 @@ export async function refreshPrices(options: PriceRefreshOptions): Promise<Price
     const reason = error instanceof Error ? error.message : String(error);
     logger?.warn({ reason }, 'ListPriceLists unusable; falling back to GetProducts (current prices)');
     sources.push(`ListPriceLists unusable (${reason}); current prices used for the whole period`);
-    versions = [await currentVersion(options, sources, rawKeys)];
+    versions = [await currentVersion(options, sources, rawKeys, reason)];
     method = 'GetProducts';
   }
   const document = buildSnapshot(service, versions, sources, now.toISOString());

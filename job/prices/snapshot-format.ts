@@ -26,6 +26,13 @@ export interface SnapshotVersion {
   readonly effectiveFrom: string;
   /** ISO 8601 UTC, exclusive; null for the current version. */
   readonly effectiveUntil: string | null;
+  /**
+   * ISO 8601 UTC publication of the prices, present only when the window starts before it (a
+   * single current price list applied to older calls): calls before it get later prices.
+   */
+  readonly publishedAt?: string;
+  /** True when the prices are illustrative (bundled demo prices), not AWS's. */
+  readonly illustrative?: boolean;
   readonly prices: readonly SnapshotPrice[];
 }
 

@@ -22,7 +22,22 @@ export interface SnapshotVersionInput {
   readonly effectiveFrom: InstantInput;
   /** Exclusive; null for open-ended. */
   readonly effectiveUntil: InstantInput | null;
+  /** Publication of the prices, when the window reaches back before it (see SnapshotVersion). */
+  readonly publishedAt?: InstantInput;
+  /** The prices are illustrative, not AWS's. */
+  readonly illustrative?: boolean;
   readonly prices: readonly SnapshotPrice[];
+}
+
+/** The optional fields of a version, as written in a snapshot (absent when not set). */
+function versionNotes(version: {
+  readonly publishedAt?: string | undefined;
+  readonly illustrative?: boolean | undefined;
+}): { publishedAt?: string; illustrative?: true } {
+  return {
+    ...(version.publishedAt === undefined ? {} : { publishedAt: version.publishedAt }),
+    ...(version.illustrative === true ? { illustrative: true as const } : {}),
+  };
 }
 
 function toEpochSeconds(value: InstantInput, what: string): number {
@@ -93,12 +108,23 @@ export function buildSnapshot(
     currency: 'USD',
     createdAt: created.toISOString(),
     sources: [...sources],
-    versions: windows.map((w) => ({
-      id: w.version.id,
-      effectiveFrom: formatInstant(w.from),
-      effectiveUntil: w.until === null ? null : formatInstant(w.until),
-      prices: canonicalPrices(w.version.prices, w.version.id),
-    })),
+    versions: windows.map((w) => {
+      const published =
+        w.version.publishedAt === undefined
+          ? undefined
+          : toEpochSeconds(w.version.publishedAt, `publishedAt of version ${w.version.id}`);
+      return {
+        id: w.version.id,
+        effectiveFrom: formatInstant(w.from),
+        effectiveUntil: w.until === null ? null : formatInstant(w.until),
+        ...versionNotes({
+          // Only a publication after the window's start says anything about the calls rated.
+          publishedAt: published !== undefined && published > w.from ? formatInstant(published) : undefined,
+          illustrative: w.version.illustrative,
+        }),
+        prices: canonicalPrices(w.version.prices, w.version.id),
+      };
+    }),
   };
 }
 
@@ -114,6 +140,7 @@ export function serializeSnapshot(doc: PriceSnapshotDocument): string {
       id: version.id,
       effectiveFrom: version.effectiveFrom,
       effectiveUntil: version.effectiveUntil,
+      ...versionNotes(version),
       prices: version.prices.map((price) => ({
         usageType: price.usageType,
         pricePerUnit: price.pricePerUnit,
@@ -184,6 +211,10 @@ function validateVersion(value: unknown, path: string): SnapshotVersion {
   const id = requireString(value, 'id', path);
   const effectiveFrom = requireInstant(value, 'effectiveFrom', path);
   const effectiveUntil = value.effectiveUntil === null ? null : requireInstant(value, 'effectiveUntil', path);
+  const publishedAt = value.publishedAt === undefined ? undefined : requireInstant(value, 'publishedAt', path);
+  if (value.illustrative !== undefined && typeof value.illustrative !== 'boolean') {
+    fail(`${path}.illustrative`, 'must be a boolean');
+  }
   if (!Array.isArray(value.prices)) fail(`${path}.prices`, 'must be an array');
   const seen = new Set<string>();
   const prices = value.prices.map((price: unknown, i: number) => {
@@ -192,7 +223,13 @@ function validateVersion(value: unknown, path: string): SnapshotVersion {
     seen.add(parsed.usageType);
     return parsed;
   });
-  return { id, effectiveFrom, effectiveUntil, prices };
+  return {
+    id,
+    effectiveFrom,
+    effectiveUntil,
+    ...versionNotes({ publishedAt, illustrative: value.illustrative === true }),
+    prices,
+  };
 }
 
 /** The windows of snapshot versions in epoch seconds. */
@@ -201,6 +238,8 @@ export function snapshotWindows(versions: readonly SnapshotVersion[]): PriceVers
     id: version.id,
     effectiveFrom: parseInstant(version.effectiveFrom) ?? Number.NaN,
     effectiveUntil: version.effectiveUntil === null ? null : (parseInstant(version.effectiveUntil) ?? Number.NaN),
+    ...(version.publishedAt === undefined ? {} : { publishedAt: parseInstant(version.publishedAt) ?? Number.NaN }),
+    ...(version.illustrative === true ? { illustrative: true } : {}),
   }));
 }
 

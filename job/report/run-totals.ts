@@ -1,5 +1,6 @@
 import { formatDecimal } from '../core/decimal';
 import { COST_SCALE } from '../core/schema';
+import { RatingNotes, type RatingNotesJson } from '../prices/rating-notes';
 
 /** Calls and cost of one usage type (or rating status, for unrated calls). */
 export interface UsageTypeTotal {
@@ -20,6 +21,8 @@ export interface ChunkCounts {
   readonly costs: readonly (readonly [usageType: string, calls: number, cost: bigint])[];
   readonly unratedByStatus: readonly (readonly [status: string, calls: number])[];
   readonly callsByVersion: readonly (readonly [version: string, calls: number])[];
+  /** Rating observations (ambiguous prices, later prices); absent where nothing was rated. */
+  readonly notes?: RatingNotesJson;
 }
 
 /** RunTotals as plain JSON (costs as integer text scaled by 10^COST_SCALE), for shard partial manifests. */
@@ -33,6 +36,8 @@ export interface TotalsJson {
   readonly costByUsageType: readonly (readonly [usageType: string, calls: number, scaledCost: string])[];
   readonly unratedByStatus: readonly (readonly [status: string, calls: number])[];
   readonly callsByVersion: readonly (readonly [version: string, calls: number])[];
+  /** Absent in partial manifests written before it existed. */
+  readonly notes?: RatingNotesJson;
 }
 
 function bump(map: Map<string, number>, key: string, by: number): void {
@@ -50,6 +55,8 @@ export class RunTotals {
   private readonly byUsageType = new Map<string, { calls: number; cost: bigint }>();
   private readonly unrated_ = new Map<string, number>();
   private readonly versions = new Map<string, number>();
+  /** Calls rated with later prices and ambiguous prices. */
+  readonly notes = new RatingNotes();
 
   /** Adds a processed chunk. */
   addChunk(result: ChunkCounts): void {
@@ -62,6 +69,7 @@ export class RunTotals {
     for (const [usageType, calls, cost] of result.costs) this.addCost(usageType, calls, cost);
     for (const [status, calls] of result.unratedByStatus) bump(this.unrated_, status, calls);
     for (const [version, calls] of result.callsByVersion) bump(this.versions, version, calls);
+    this.notes.merge(result.notes);
   }
 
   private addCost(usageType: string, calls: number, cost: bigint): void {
@@ -83,6 +91,7 @@ export class RunTotals {
     for (const [usageType, calls, cost] of other.costByUsageType) this.addCost(usageType, calls, BigInt(cost));
     for (const [status, calls] of other.unratedByStatus) bump(this.unrated_, status, calls);
     for (const [version, calls] of other.callsByVersion) bump(this.versions, version, calls);
+    this.notes.merge(other.notes);
   }
 
   /** Sum of the cost of every rated call, scaled by 10^COST_SCALE. */
@@ -121,6 +130,7 @@ export class RunTotals {
       costByUsageType: [...this.byUsageType].map(([u, t]) => [u, t.calls, t.cost.toString()] as const),
       unratedByStatus: [...this.unrated_],
       callsByVersion: [...this.versions],
+      notes: this.notes.toJSON(),
     };
   }
 }

@@ -27,6 +27,11 @@ export interface SchedulerConfig {
   readonly arraySize: number;
   /** First part of the job name (`JOB_NAME_PREFIX`, default `cdr-summary`). */
   readonly jobNamePrefix: string;
+  /**
+   * Whether current prices may rate a period that began before they were published, when
+   * ListPriceLists cannot serve it (`ALLOW_CURRENT_PRICES`, default false: the run is refused).
+   */
+  readonly allowCurrentPrices?: boolean;
 }
 
 /** Default first part of the job names. */
@@ -81,9 +86,18 @@ function required(env: NodeJS.ProcessEnv, name: string): string {
   return value;
 }
 
+/** Parses a boolean setting: `true`/`false`/`1`/`0`/`yes`/`no` (any case), empty = false. */
+export function parseFlag(value: string | undefined, source: string): boolean {
+  const text = (value ?? '').trim().toLowerCase();
+  if (text === '' || text === 'false' || text === '0' || text === 'no') return false;
+  if (text === 'true' || text === '1' || text === 'yes') return true;
+  throw new ConfigError(`${source} ${JSON.stringify(value)} must be true or false`);
+}
+
 /**
  * Reads the configuration: `CDR_BUCKET`, `SERVICE_NAME`, `JOB_FREQUENCY`, `JOB_QUEUE`,
- * `JOB_DEFINITION` (required), `ARRAY_SIZE`, `JOB_NAME_PREFIX` (optional). Throws ConfigError.
+ * `JOB_DEFINITION` (required), `ARRAY_SIZE`, `JOB_NAME_PREFIX`, `ALLOW_CURRENT_PRICES` (optional).
+ * Throws ConfigError.
  */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SchedulerConfig {
   const prefix = env.JOB_NAME_PREFIX?.trim() || DEFAULT_JOB_NAME_PREFIX;
@@ -95,5 +109,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SchedulerCo
     jobDefinition: required(env, 'JOB_DEFINITION').trim(),
     arraySize: env.ARRAY_SIZE?.trim() ? parseArraySize(env.ARRAY_SIZE) : 1,
     jobNamePrefix: prefix,
+    allowCurrentPrices: parseFlag(env.ALLOW_CURRENT_PRICES, 'ALLOW_CURRENT_PRICES'),
   };
 }

@@ -84,6 +84,7 @@ export async function runScheduler(event: unknown, deps: SchedulerDeps): Promise
       period,
       now,
       logger,
+      allowCurrentPrices: config.allowCurrentPrices === true,
       ...(deps.fetch ? { fetch: deps.fetch } : {}),
     });
     // submitJob asks ListJobs again right before submitting, narrowing the window for a concurrent run.

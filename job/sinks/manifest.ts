@@ -3,6 +3,7 @@ import { type Frequency, formatDate, type Period } from '../core/period';
 import type { ServiceCode } from '../core/schema';
 import { COST_SCALE, type ServiceSchema } from '../core/schema';
 import type { PriceVersionWindow } from '../prices/rate-table';
+import type { AmbiguousPrices } from '../prices/rating-notes';
 import type { RunTotals, TotalsJson, UsageTypeTotal } from '../report/run-totals';
 
 /** A price version as the manifest lists it. */
@@ -11,6 +12,8 @@ export interface ManifestPriceVersion {
   readonly effectiveFrom: string;
   /** Exclusive; null for the current version. */
   readonly effectiveUntil: string | null;
+  /** When the prices were published, if after effectiveFrom (calls before it got later prices). */
+  readonly publishedAt?: string;
   readonly calls: number;
 }
 
@@ -48,6 +51,12 @@ export interface Manifest {
   readonly rejectsKey: string;
   /** Price versions loaded, with their windows (ISO 8601 UTC) and how many of the period's calls each rated. */
   readonly priceVersions: readonly ManifestPriceVersion[];
+  /** True when any price version used is illustrative (bundled demo prices), not AWS's. */
+  readonly illustrativePrices: boolean;
+  /** Calls rated with a price version published after the call started (current prices on older calls). */
+  readonly callsRatedWithLaterPrices: number;
+  /** Calls left UNRATED_AMBIGUOUS_PRICE, per set of matching products that disagree on the price. */
+  readonly ambiguousPrices: readonly AmbiguousPrices[];
   readonly connectors: number;
   readonly foldersListed: number;
   /** Shards the period was read by (1 for a single-process run). */
@@ -135,8 +144,12 @@ export function buildManifest(input: ManifestInputs): Manifest {
       id: v.id,
       effectiveFrom: iso(v.effectiveFrom),
       effectiveUntil: v.effectiveUntil === null ? null : iso(v.effectiveUntil),
+      ...(v.publishedAt === undefined ? {} : { publishedAt: iso(v.publishedAt) }),
       calls: t.callsByVersion(v.id),
     })),
+    illustrativePrices: input.priceVersions.some((v) => v.illustrative === true),
+    callsRatedWithLaterPrices: t.notes.callsRatedWithLaterPrices,
+    ambiguousPrices: t.notes.ambiguousPrices(),
     connectors: input.connectors,
     foldersListed: input.foldersListed,
     shards: input.shards,

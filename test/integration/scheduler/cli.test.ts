@@ -3,7 +3,7 @@
  * the real SDK clients against the local AWS endpoint and s3rver.
  */
 
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -275,6 +275,20 @@ describe('scheduler CLI commands: prices fetch, submit', function () {
     expect(text).to.include('source: GetProducts');
     expect(await bucketKeys(s3.client, BUCKET)).to.include(key);
     expect(endpoint.ops()).to.deep.equal(['ListPriceLists', 'GetProducts', 'GetProducts']);
+  });
+
+  it('prices fetch for a past period fails rather than take newer current prices, unless --allow-current-prices', async () => {
+    endpoint.on('ListPriceLists', { body: { PriceLists: [] } });
+    currentPricing(endpoint);
+    const args = ['prices', 'fetch', '--service', 'AmazonChimeVoiceConnector', '--date', '2020-01-31', '--out', tmp];
+    const error = await rejection(run(...args));
+    expect(error.message).to.match(/^prices fetch: ListPriceLists unusable .* refusing them for a past period/);
+    const key = 'Amazon-Chime-Voice-Connector-Pricing/snapshots/2020-01-31_2020-01-31.json';
+    expect(existsSync(path.join(tmp, key))).to.equal(false);
+    const text = await run(...args, '--allow-current-prices');
+    expect(text).to.include('source: GetProducts');
+    const snapshot = JSON.parse(readFileSync(path.join(tmp, key), 'utf8')) as { versions: { publishedAt?: string }[] };
+    expect(snapshot.versions[0]?.publishedAt).to.equal('2020-11-01T00:00:00Z');
   });
 
   it('prices fetch refuses a future date and an unknown service', async () => {

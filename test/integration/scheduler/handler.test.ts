@@ -380,11 +380,30 @@ describe('scheduler handler (local Pricing/Batch endpoint + s3rver)', function (
     expect(snapshot.sources.join('\n')).to.match(/ListPriceLists unusable \(.*AccessDenied/);
   });
 
-  it('falls back to GetProducts when ListPriceLists lists nothing', async () => {
+  it('refuses current prices newer than a past period when ListPriceLists lists nothing; nothing submitted', async () => {
     endpoint.on('ListPriceLists', { body: { PriceLists: [] } });
     currentPricing(endpoint);
     batchIdle(endpoint);
-    await runScheduler({ year: '2020', month: '1', day: '31' }, { config: CONFIG, now, logger: SILENT });
+    // The current prices (published 2020-11-01) may not be those of January 2020.
+    const error = await rejection(
+      runScheduler({ year: '2020', month: '1', day: '31' }, { config: CONFIG, now, logger: SILENT }),
+    );
+    expect(error.message).to.match(
+      /^ListPriceLists unusable \(ListPriceLists lists nothing for 2020-01-31\); the current prices \(version 20201101000000, published 2020-11-01T00:00:00Z\) are not known to be the prices of 2020-01-31 … 2020-01-31: refusing them for a past period/,
+    );
+    expect(error.message).to.not.include('\n');
+    expect(endpoint.ops()).to.deep.equal(['ListJobs', 'ListPriceLists', 'GetProducts', 'GetProducts']);
+    expect(endpoint.calls('SubmitJob')).to.have.length(0);
+  });
+
+  it('uses them when ALLOW_CURRENT_PRICES is set, recording their publication for the job to count', async () => {
+    endpoint.on('ListPriceLists', { body: { PriceLists: [] } });
+    currentPricing(endpoint);
+    batchIdle(endpoint);
+    const result = await runScheduler(
+      { year: '2020', month: '1', day: '31' },
+      { config: { ...CONFIG, allowCurrentPrices: true }, now, logger: SILENT },
+    );
     expect(endpoint.ops()).to.deep.equal([
       'ListJobs',
       'ListPriceLists',
@@ -393,6 +412,14 @@ describe('scheduler handler (local Pricing/Batch endpoint + s3rver)', function (
       'ListJobs',
       'SubmitJob',
     ]);
+    const snapshot = await readSnapshot(`${PRICING}snapshots/2020-01-31_2020-01-31.json`);
+    expect(result.priceSnapshot).to.match(/2020-01-31_2020-01-31\.json$/);
+    expect(snapshot.versions[0]).to.deep.include({
+      id: '20201101000000',
+      effectiveFrom: '2020-01-31T00:00:00Z',
+      publishedAt: '2020-11-01T00:00:00Z',
+    });
+    expect(snapshot.sources.join('\n')).to.include('allowed for a period that began earlier');
   });
 
   it('does not submit when a listed offer file cannot be downloaded', async () => {

@@ -48,15 +48,18 @@ describe('prices/load', () => {
     return store;
   }
 
-  it('loads a GetProducts response as one version in effect for every call', async () => {
+  it('loads a GetProducts response as one version in effect for every call, published when it says', async () => {
     const snapshot = await loadPriceSnapshot(fixtures, 'get-products-2-pages.json', VC, NOW);
     expect(snapshot.createdAt).to.equal('2025-03-02T01:00:00.000Z');
-    expect(snapshot.sources).to.deep.equal([`${FIXTURES}/get-products-2-pages.json (GetProducts response)`]);
+    expect(snapshot.sources).to.deep.equal([
+      `${FIXTURES}/get-products-2-pages.json (GetProducts response; published 2025-02-14T20:15:33Z: calls before it are counted as rated with later prices)`,
+    ]);
     expect(snapshot.versions).to.have.length(1);
     expect(snapshot.versions[0]).to.include({
       id: '20250214201533',
       effectiveFrom: '1970-01-01T00:00:00Z',
       effectiveUntil: null,
+      publishedAt: '2025-02-14T20:15:33Z',
     });
     expect(snapshot.versions[0]?.prices).to.have.length(5);
   });
@@ -185,23 +188,54 @@ describe('prices/load', () => {
       expect(table.priceFor('USE1-US-US-outbound-minutes', 1565399625, {}).status).to.equal('RATED');
     });
 
-    it('Business Calling: prices identifiable from CDR hints alone', async () => {
-      const { table } = await loadPricesArgument(bundledPricesPath(BC), BC);
+    it('Business Calling: prices identifiable from CDR hints alone, in the real attribute shape', async () => {
+      const { table, snapshot } = await loadPricesArgument(bundledPricesPath(BC), BC);
       const usage = (start: number, hints: Parameters<typeof table.priceFor>[2]) => {
         const lookup = table.priceFor(undefined, start, hints);
         return lookup.status === 'RATED' ? [lookup.price.usageType, lookup.price.pricePerUnit] : lookup.status;
       };
+      // Real attribute names; no call-type column.
+      const attributes = snapshot.versions[1]?.prices.find((p) => p.usageType === 'USE1-US-GB-outbound-minutes');
+      expect(Object.keys(attributes?.attributes ?? {})).to.include.members([
+        'fromCountry',
+        'toCountry',
+        'numberType',
+        'messagetype',
+        'regionCode',
+        'operation',
+      ]);
+      expect(attributes?.attributes).to.not.have.property('callingType');
       const toGb = { direction: 'Outbound', sourceCountry: 'US', destinationCountry: 'GB' };
-      expect(usage(CHANGE - 1, toGb)).to.deep.equal(['USE1-US-GB-outbound-minutes', 131_000_000n]);
-      expect(usage(CHANGE, toGb)).to.deep.equal(['USE1-US-GB-outbound-minutes', 124_000_000n]);
-      expect(usage(CHANGE, { direction: 'Inbound', sourceCountry: 'GB', destinationCountry: 'US' })).to.deep.equal([
+      const gbFixed = { ...toGb, destinationPhoneNumber: '+442079460018' };
+      expect(usage(CHANGE - 1, gbFixed)).to.deep.equal(['USE1-US-GB-outbound-minutes', 131_000_000n]);
+      expect(usage(CHANGE, gbFixed)).to.deep.equal(['USE1-US-GB-outbound-minutes', 124_000_000n]);
+      expect(usage(CHANGE, { ...toGb, destinationPhoneNumber: '+447911123456' })).to.deep.equal([
+        'USE1-US-GB-outbound-mobile-minutes',
+        400_000_000n,
+      ]);
+      // Without the number, fixed and mobile prices both fit and differ.
+      expect(usage(CHANGE, toGb)).to.equal('UNRATED_AMBIGUOUS_PRICE');
+      const inbound = { direction: 'Inbound', sourceCountry: 'GB', destinationCountry: 'US' };
+      expect(usage(CHANGE, { ...inbound, destinationPhoneNumber: '+12065550100' })).to.deep.equal([
         'USE1-US-inbound-minutes',
         22_000_000n,
       ]);
-      expect(usage(1556009611, { direction: 'Outbound', sourceCountry: 'US', destinationCountry: 'US' })).to.deep.equal(
-        ['USE1-US-US-outbound-minutes', 48_000_000n],
-      );
+      expect(usage(CHANGE, { ...inbound, destinationPhoneNumber: '+18885550100' })).to.deep.equal([
+        'USE1-US-tollfree-inbound-minutes',
+        130_000_000n,
+      ]);
+      // USE1 and USW2 both price US→US at 0.0048: they agree, so the call is rated (first usage type).
+      const usUs = { direction: 'Outbound', sourceCountry: 'US', destinationCountry: 'US' };
+      expect(usage(1556009611, { ...usUs, destinationPhoneNumber: '+12065550101' })).to.deep.equal([
+        'USE1-US-US-outbound-minutes',
+        48_000_000n,
+      ]);
       expect(usage(CHANGE, { direction: 'Outbound', destinationCountry: 'US' })).to.equal('UNRATED_NO_USAGE_TYPE');
+      // The SMS rows (per Message) never price a call, the phone-number rows (per Mo) neither.
+      expect(snapshot.versions[1]?.prices.some((p) => p.unit === 'Message')).to.equal(true);
+      expect(snapshot.versions[1]?.prices.some((p) => p.unit === 'Mo')).to.equal(true);
+      expect(table.priceFor('USE1-US-US-outbound-sms', CHANGE, {}).status).to.equal('UNRATED_UNSUPPORTED_UNIT');
+      expect(snapshot.versions.every((v) => v.illustrative === true)).to.equal(true);
     });
   });
 
@@ -213,7 +247,7 @@ describe('prices/load', () => {
       [
         'offer-file-11-decimals.json',
         VC,
-        `${FIXTURES}/offer-file-11-decimals.json: price of usage type USE1-US-DE-outbound-minutes is unusable: "0.00480000001" has more than 10 decimal places`,
+        `${FIXTURES}/offer-file-11-decimals.json: price of usage type USE1-US-DE-outbound-minutes (SKU P2AAAAAAAAAAAAAA) is unusable: "0.00480000001" has more than 10 decimal places`,
       ],
       [
         'offer-file.json',

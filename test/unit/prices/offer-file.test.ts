@@ -50,7 +50,7 @@ describe('prices/offer-file', () => {
     const doc = JSON.parse(fixtureText('offer-file-11-decimals.json')) as unknown;
     expect(() => offerFileToPrices(doc, VC)).to.throw(
       PriceSourceError,
-      'price of usage type USE1-US-DE-outbound-minutes is unusable: "0.00480000001" has more than 10 decimal places',
+      'price of usage type USE1-US-DE-outbound-minutes (SKU P2AAAAAAAAAAAAAA) is unusable: "0.00480000001" has more than 10 decimal places',
     );
   });
 });

@@ -161,9 +161,14 @@ describe('prices/rate-table-impl', () => {
       expect(identified({ direction: 'outbound', sourceCountry: 'us', destinationCountry: 'us' })).to.equal(
         'USE1-US-US-outbound-minutes',
       );
-      expect(identified({ direction: 'Inbound', sourceCountry: 'DE', destinationCountry: 'US' })).to.equal(
-        'USE1-US-inbound-minutes',
-      );
+      expect(
+        identified({
+          direction: 'Inbound',
+          sourceCountry: 'DE',
+          destinationCountry: 'US',
+          destinationPhoneNumber: '+12065550100',
+        }),
+      ).to.equal('USE1-US-inbound-minutes');
     });
 
     it('returns the identified price with its value and version', () => {
@@ -220,7 +225,8 @@ describe('prices/rate-table-impl', () => {
       const hints = { direction: 'Outbound', sourceCountry: 'US', destinationCountry: 'US' };
       const west = vc.priceFor(undefined, at, { ...hints, region: 'us-west-2' });
       expect(west.status === 'RATED' && west.price.usageType).to.equal('USW2-US-US-outbound-minutes');
-      expect(vc.priceFor(undefined, at, hints).status).to.equal('UNRATED_NO_USAGE_TYPE');
+      // Without a Region both match and disagree: ambiguous, never one picked silently.
+      expect(vc.priceFor(undefined, at, hints).status).to.equal('UNRATED_AMBIGUOUS_PRICE');
       expect(vc.priceFor(undefined, at, { ...hints, region: 'eu-central-1' }).status).to.equal('UNRATED_NO_USAGE_TYPE');
     });
   });

@@ -19,10 +19,14 @@ describe('scheduler configuration from the environment', () => {
       jobDefinition: 'cdr-summary:4',
       arraySize: 1,
       jobNamePrefix: 'cdr-summary',
+      allowCurrentPrices: false,
     });
-    expect(configFromEnv({ ...ENV, ARRAY_SIZE: '8', JOB_NAME_PREFIX: 'stack2' })).to.include({
+    expect(
+      configFromEnv({ ...ENV, ARRAY_SIZE: '8', JOB_NAME_PREFIX: 'stack2', ALLOW_CURRENT_PRICES: 'true' }),
+    ).to.include({
       arraySize: 8,
       jobNamePrefix: 'stack2',
+      allowCurrentPrices: true,
     });
   });
 
@@ -36,6 +40,7 @@ describe('scheduler configuration from the environment', () => {
       [{ ARRAY_SIZE: '0' }, /ARRAY_SIZE "0" must be a whole number from 1 to 10000/],
       [{ ARRAY_SIZE: '2.5' }, /ARRAY_SIZE/],
       [{ ARRAY_SIZE: '10001' }, /ARRAY_SIZE/],
+      [{ ALLOW_CURRENT_PRICES: 'maybe' }, /^ALLOW_CURRENT_PRICES "maybe" must be true or false$/],
     ];
     for (const [change, message] of cases) {
       const env: Record<string, string | undefined> = { ...ENV, ...change };
