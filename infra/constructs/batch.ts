@@ -7,7 +7,14 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Construct } from 'constructs';
 import { type ServiceCode, schemaFor } from '../../job/schema';
 import { isValidFargateSize } from '../fargate';
-import { assumeRolePolicy, kmsStatement, listBucketStatement, objectArns, policyDocument } from '../iam';
+import {
+  assumeRolePolicy,
+  createOnlyStatement,
+  kmsStatement,
+  listBucketStatement,
+  objectArns,
+  policyDocument,
+} from '../iam';
 
 /** Numeric `uid:gid` the container runs as: the `node` user of the official Node.js images. */
 export const CONTAINER_USER = '1000:1000';
@@ -195,7 +202,11 @@ export class SummaryBatchJob extends Construct {
           actions: ['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
           resources: objectArns(props.bucketArn, [schema.summaryPrefix]),
         },
+        // Lets the store tell a missing key from a denied one: S3 answers 403 for a missing key to a
+        // role that may not list it, and the job then lists exactly that key (see S3Store).
         listBucketStatement('ListOwnPrefixes', props.bucketArn, readPrefixes),
+        // Leases are mutual exclusion: only a create-if-absent (If-None-Match: *) may write one.
+        createOnlyStatement('LeasesCreateOnly', props.bucketArn, [`${schema.summaryPrefix}leases/`]),
         ...kmsStatement(props.kmsKeyArn, true),
       ]),
     });

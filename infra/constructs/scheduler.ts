@@ -9,7 +9,7 @@ import { App, AssetType, TerraformAsset, TerraformLocal } from 'cdktf';
 import { Construct } from 'constructs';
 import { type ServiceCode, schemaFor } from '../../job/schema';
 import type { Frequency } from '../config';
-import { assumeRolePolicy, kmsStatement, listBucketStatement, objectArns, policyDocument } from '../iam';
+import { assumeRolePolicy, kmsStatement, objectArns, policyDocument } from '../iam';
 import { MISSING_BUNDLE_MESSAGE, resolveSchedulerBundle } from '../scheduler-bundle';
 
 /** When each frequency runs: 01:00 UTC daily, on Mondays, on the 1st of the month. */
@@ -134,12 +134,12 @@ export class SummaryScheduler extends Construct {
           ],
           resources: ['*'],
         },
+        // The Lambda only writes (snapshot, raw price files): it never reads or lists the bucket.
         {
-          sid: 'ReadWritePriceSnapshots',
-          actions: ['s3:GetObject', 's3:PutObject'],
+          sid: 'WritePriceSnapshots',
+          actions: ['s3:PutObject'],
           resources: objectArns(props.bucketArn, [schema.pricingPrefix]),
         },
-        listBucketStatement('ListPriceSnapshots', props.bucketArn, [schema.pricingPrefix]),
         {
           sid: 'SubmitSummaryJob',
           actions: ['batch:SubmitJob'],

@@ -363,7 +363,9 @@ describe('infra: Voice Connector / Daily stack', () => {
       expect(all.length).to.equal(8);
       for (const p of all) {
         for (const st of p.statements) {
-          expect(st.effect).to.equal('Allow');
+          // The only Deny narrows a grant: leases are create-only (If-None-Match required).
+          if (st.effect === 'Deny') expect(st.sid, p.address).to.equal('LeasesCreateOnly');
+          else expect(st.effect).to.equal('Allow');
           for (const action of st.actions) expect(action, `${p.address} ${st.sid}`).to.not.include('*');
         }
       }
@@ -391,7 +393,8 @@ describe('infra: Voice Connector / Daily stack', () => {
       const inPrefixes = (resource: string, prefixes: string[]) =>
         prefixes.some((prefix) => resource === `${bucket}/${prefix}*`);
       for (const p of policies(s.json)) {
-        for (const st of p.statements.filter((x) => x.actions.some((a) => a.startsWith('s3:')))) {
+        const grants = p.statements.filter((x) => x.effect === 'Allow' && x.actions.some((a) => a.startsWith('s3:')));
+        for (const st of grants) {
           if (st.actions.includes('s3:ListBucket')) {
             expect(st.actions).to.deep.equal(['s3:ListBucket']);
             expect(st.resources).to.deep.equal([bucket]);
@@ -416,11 +419,19 @@ describe('infra: Voice Connector / Daily stack', () => {
       expect(reads.sort()).to.deep.equal(
         [VC.cdrPrefix, VC.pricingPrefix, VC.summaryPrefix].map((p) => `${bucket}/${p}*`).sort(),
       );
+      const allows = job.filter((st) => st.effect === 'Allow');
       for (const action of ['s3:PutObject', 's3:DeleteObject']) {
-        expect(statementsWith(job, action).flatMap((st) => st.resources)).to.deep.equal([
+        expect(statementsWith(allows, action).flatMap((st) => st.resources)).to.deep.equal([
           `${bucket}/${VC.summaryPrefix}*`,
         ]);
       }
+      const createOnly = job.find((st) => st.sid === 'LeasesCreateOnly');
+      expect(createOnly).to.deep.include({
+        effect: 'Deny',
+        actions: ['s3:PutObject'],
+        resources: [`${bucket}/${VC.summaryPrefix}leases/*`],
+        condition: { Null: { 's3:if-none-match': 'true' } },
+      });
       const listing = statementsWith(job, 's3:ListBucket')[0];
       expect(listPrefixes(listing)).to.have.members([
         `${VC.cdrPrefix}*`,
@@ -429,15 +440,14 @@ describe('infra: Voice Connector / Daily stack', () => {
       ]);
     });
 
-    it('lets the scheduler read and write price snapshots, call Pricing and submit to its queue', () => {
+    it('lets the scheduler write (never read or list) price snapshots, call Pricing and submit to its queue', () => {
       const bucket = bucketArnRef(s.json);
       const fn = roleStatements(s.json, 'scheduler_function-role');
       expect(statementsWith(fn, 's3:PutObject').flatMap((st) => st.resources)).to.deep.equal([
         `${bucket}/${VC.pricingPrefix}*`,
       ]);
-      expect(statementsWith(fn, 's3:GetObject').flatMap((st) => st.resources)).to.deep.equal([
-        `${bucket}/${VC.pricingPrefix}*`,
-      ]);
+      expect(statementsWith(fn, 's3:GetObject')).to.deep.equal([]);
+      expect(statementsWith(fn, 's3:ListBucket')).to.deep.equal([]);
       const submit = statementsWith(fn, 'batch:SubmitJob');
       expect(submit).to.have.lengthOf(1);
       expect(submit[0]?.actions).to.deep.equal(['batch:SubmitJob']);
