@@ -19,6 +19,19 @@ export const SCHEDULE_EXPRESSIONS: Readonly<Record<Frequency, string>> = {
   Monthly: 'cron(0 1 1 * ? *)',
 };
 
+/**
+ * What the schedule sends the Lambda: an EventBridge-style "Scheduled Event" whose `time` and
+ * `resources` EventBridge Scheduler fills in at each invocation (context attributes). The handler
+ * takes the period from the scheduled time (a retry after midnight still summarizes the same
+ * period) and trusts only events naming its own schedule.
+ */
+export const SCHEDULE_INPUT = JSON.stringify({
+  source: 'aws.scheduler',
+  'detail-type': 'Scheduled Event',
+  time: '<aws.scheduler.scheduled-time>',
+  resources: ['<aws.scheduler.schedule-arn>'],
+});
+
 /** Node.js runtime of the scheduler Lambda. */
 export const SCHEDULER_RUNTIME = 'nodejs22.x';
 
@@ -90,6 +103,7 @@ export class SummaryScheduler extends Construct {
     const reserved = 'reservedConcurrency' in props ? props.reservedConcurrency : 1;
     const prefix = props.namePrefix;
     const functionName = `${prefix}-scheduler`;
+    const scheduleName = `${prefix}-schedule`;
     const schema = schemaFor(props.service);
 
     const bundle = resolveSchedulerBundle(props.bundleDir, App.of(this).outdir);
@@ -178,6 +192,7 @@ export class SummaryScheduler extends Construct {
           JOB_DEFINITION: props.jobDefinitionName,
           ARRAY_SIZE: String(arraySize),
           JOB_NAME_PREFIX: prefix,
+          SCHEDULE_NAME: scheduleName,
         },
       },
       loggingConfig: { logFormat: 'Text', logGroup: this.logGroup.name },
@@ -214,7 +229,7 @@ export class SummaryScheduler extends Construct {
     });
 
     this.schedule = new SchedulerSchedule(this, 'schedule', {
-      name: `${prefix}-schedule`,
+      name: scheduleName,
       description: `${props.frequency} CDR summary of ${props.service} at 01:00 UTC`,
       scheduleExpression: SCHEDULE_EXPRESSIONS[props.frequency],
       scheduleExpressionTimezone: 'UTC',
@@ -223,8 +238,8 @@ export class SummaryScheduler extends Construct {
       target: {
         arn: this.function.arn,
         roleArn: this.scheduleRole.arn,
-        // A scheduled event: the handler summarizes the period ending yesterday (UTC).
-        input: '{}',
+        // The schedule's own event: the handler summarizes the period ending the day before it.
+        input: SCHEDULE_INPUT,
         retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
         deadLetterConfig: { arn: this.deadLetterQueue.arn },
       },

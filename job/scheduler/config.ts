@@ -27,6 +27,11 @@ export interface SchedulerConfig {
   readonly arraySize: number;
   /** First part of the job name (`JOB_NAME_PREFIX`, default `cdr-summary`). */
   readonly jobNamePrefix: string;
+  /**
+   * Name of the EventBridge schedule that invokes the function (`SCHEDULE_NAME`): only its events
+   * count as scheduled; other EventBridge-looking events are validated like manual ones.
+   */
+  readonly scheduleName?: string;
 }
 
 /** Default first part of the job names. */
@@ -95,5 +100,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SchedulerCo
     jobDefinition: required(env, 'JOB_DEFINITION').trim(),
     arraySize: env.ARRAY_SIZE?.trim() ? parseArraySize(env.ARRAY_SIZE) : 1,
     jobNamePrefix: prefix,
+    ...(env.SCHEDULE_NAME?.trim() ? { scheduleName: env.SCHEDULE_NAME.trim() } : {}),
   };
 }

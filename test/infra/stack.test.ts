@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { namedQueries } from '../../infra/athena-queries';
 import { ATHENA_ENGINE_VERSION } from '../../infra/constructs/analytics';
 import { CONTAINER_USER, JOB_COMMAND, SCRATCH_PATH } from '../../infra/constructs/batch';
+import { SCHEDULE_INPUT } from '../../infra/constructs/scheduler';
 import { isValidFargateSize } from '../../infra/fargate';
 import { athenaColumns, schemaFor } from '../../job/schema';
 import {
@@ -235,7 +236,9 @@ describe('infra: Voice Connector / Daily stack', () => {
       expect(schedule.state).to.equal('ENABLED');
       const target = obj(schedule, 'target');
       expect(target.arn).to.equal(ref(s.json, 'aws_lambda_function', 'arn'));
-      expect(target.input).to.equal('{}');
+      expect(target.input).to.equal(SCHEDULE_INPUT);
+      const fn = onlyResource(s.json, 'aws_lambda_function');
+      expect(obj(obj(fn, 'environment'), 'variables').SCHEDULE_NAME).to.equal(schedule.name);
       expect(obj(target, 'retry_policy').maximum_retry_attempts).to.be.a('number').above(0);
       expect(obj(target, 'dead_letter_config').arn).to.equal(ref(s.json, 'aws_sqs_queue', 'arn'));
       const scheduleRole = roleId(s, 'scheduler_schedule-role');
