@@ -100,6 +100,7 @@ export class CdrSummaryStack extends TerraformStack {
       jobQueueArn: this.batch.jobQueue.arn,
       jobDefinitionName: this.batch.jobDefinition.name,
       jobDefinitionArnPrefix: this.batch.jobDefinition.arnPrefix,
+      repositoryArn: this.registry.repository.arn,
       bundleDir: config.schedulerBundleDir,
       arraySize: config.arraySize,
       logRetentionDays: config.logRetentionDays,

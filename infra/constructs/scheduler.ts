@@ -53,6 +53,8 @@ export interface SummarySchedulerProps {
   /** Job definition name (latest active revision is used) and its ARN without revision. */
   readonly jobDefinitionName: string;
   readonly jobDefinitionArnPrefix: string;
+  /** ARN of the ECR repository of the job image: the Lambda checks the image exists before submitting. */
+  readonly repositoryArn: string;
   /** Folder holding the built bundle (`index.js` exporting `handler`). */
   readonly bundleDir: string;
   /** Shards per run (> 1: array job). @default 1 */
@@ -162,6 +164,10 @@ export class SummaryScheduler extends Construct {
         // ListJobs and DescribeJobs support no resource-level permissions (IAM evaluates them
         // against "*" only); they are read-only and used to refuse a duplicate submission.
         { sid: 'FindActiveJobs', actions: ['batch:DescribeJobs', 'batch:ListJobs'], resources: ['*'] },
+        // Image before schedule: which image the job definition runs (DescribeJobDefinitions has no
+        // resource-level permissions), and whether the stack's repository holds it.
+        { sid: 'ReadJobDefinition', actions: ['batch:DescribeJobDefinitions'], resources: ['*'] },
+        { sid: 'CheckJobImage', actions: ['ecr:DescribeImages'], resources: [props.repositoryArn] },
         {
           sid: 'ReportFailedRuns',
           actions: ['sqs:SendMessage'],
@@ -193,6 +199,7 @@ export class SummaryScheduler extends Construct {
           ARRAY_SIZE: String(arraySize),
           JOB_NAME_PREFIX: prefix,
           SCHEDULE_NAME: scheduleName,
+          CHECK_JOB_IMAGE: 'true',
         },
       },
       loggingConfig: { logFormat: 'Text', logGroup: this.logGroup.name },

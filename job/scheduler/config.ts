@@ -32,6 +32,11 @@ export interface SchedulerConfig {
    * count as scheduled; other EventBridge-looking events are validated like manual ones.
    */
   readonly scheduleName?: string;
+  /**
+   * Check that the job definition's image exists in ECR before submitting (`CHECK_JOB_IMAGE`,
+   * default false; the stack's Lambda sets it): a missing image fails the invocation, nothing submitted.
+   */
+  readonly checkJobImage?: boolean;
 }
 
 /** Default first part of the job names. */
@@ -80,6 +85,15 @@ export function parseConfigFrequency(value: string, source = 'JOB_FREQUENCY'): F
   }
 }
 
+/** `true`/`false` (also 1/0, yes/no); unset is false. */
+function parseFlag(value: string | undefined, source: string): boolean {
+  const text = value?.trim().toLowerCase();
+  if (text === undefined || text === '') return false;
+  if (['true', '1', 'yes'].includes(text)) return true;
+  if (['false', '0', 'no'].includes(text)) return false;
+  throw new ConfigError(`${source} ${JSON.stringify(value)} must be true or false`);
+}
+
 function required(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name];
   if (value === undefined || value.trim() === '') throw new ConfigError(`environment variable ${name} is not set`);
@@ -101,5 +115,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SchedulerCo
     arraySize: env.ARRAY_SIZE?.trim() ? parseArraySize(env.ARRAY_SIZE) : 1,
     jobNamePrefix: prefix,
     ...(env.SCHEDULE_NAME?.trim() ? { scheduleName: env.SCHEDULE_NAME.trim() } : {}),
+    ...(parseFlag(env.CHECK_JOB_IMAGE, 'CHECK_JOB_IMAGE') ? { checkJobImage: true } : {}),
   };
 }

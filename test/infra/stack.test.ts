@@ -379,6 +379,7 @@ describe('infra: Voice Connector / Daily stack', () => {
         'ecr:GetAuthorizationToken',
         'batch:ListJobs',
         'batch:DescribeJobs',
+        'batch:DescribeJobDefinitions',
         'pricing:GetProducts',
         'pricing:ListPriceLists',
         'pricing:GetPriceListFileUrl',
@@ -468,6 +469,12 @@ describe('infra: Voice Connector / Daily stack', () => {
         expect(statementsWith(fn, action), action).to.have.lengthOf(1);
       }
       expect(statementsWith(fn, 'batch:ListJobs')[0]?.resources).to.deep.equal(['*']);
+      // Image before schedule: the Lambda may describe images of the stack's repository only.
+      expect(statementsWith(fn, 'ecr:DescribeImages')[0]?.resources).to.deep.equal([
+        ref(s.json, 'aws_ecr_repository', 'arn'),
+      ]);
+      const env = obj(obj(onlyResource(s.json, 'aws_lambda_function'), 'environment'), 'variables');
+      expect(env.CHECK_JOB_IMAGE).to.equal('true');
     });
 
     it('lets the execution role pull only the stack image and write only the job log group', () => {
