@@ -6,8 +6,8 @@
 
 import { expect } from 'chai';
 import pino from 'pino';
-import type { SchedulerConfig } from '../../../job/scheduler/config';
-import { handler, runScheduler } from '../../../job/scheduler/handler';
+import { ConfigError, configFromEnv, type SchedulerConfig } from '../../../job/scheduler/config';
+import { runScheduler } from '../../../job/scheduler/handler';
 import { ImageMissingError, parseEcrImage } from '../../../job/scheduler/image-check';
 import { AwsEndpoint, fixtureJson } from '../../support/aws-endpoint';
 import { type S3rver, startS3rver } from '../../support/s3rver';
@@ -115,28 +115,26 @@ describe('scheduler: the job image must exist before anything is submitted', fun
     expect(await bucketKeys(s3.client, BUCKET)).to.deep.equal([]);
   });
 
-  it('the Lambda entry point fails the invocation (so it is retried, then dead-lettered and alarmed)', async () => {
+  it('the Lambda configuration turns the check on (CHECK_JOB_IMAGE=true) and refuses a bad flag', async () => {
     batchIdle(aws);
     jobDefinitions();
     aws.on('DescribeImages', {
       status: 400,
       body: fixtureJson('ecr/error-image-not-found.json', { repository: REPOSITORY, tag: TAG }),
     });
-    const restore = setEnv({
+    const env = {
       CDR_BUCKET: BUCKET,
       SERVICE_NAME: 'AmazonChimeVoiceConnector',
       JOB_FREQUENCY: 'Daily',
       JOB_QUEUE: CONFIG.jobQueue,
       JOB_DEFINITION: CONFIG.jobDefinition,
-      CHECK_JOB_IMAGE: 'true',
-      LOG_LEVEL: 'silent',
-    });
-    try {
-      const error = await rejection(handler({}));
-      expect(error).to.be.instanceOf(ImageMissingError);
-    } finally {
-      restore();
-    }
+    };
+    const config = configFromEnv({ ...env, CHECK_JOB_IMAGE: 'true' });
+    expect(config.checkJobImage).to.equal(true);
+    expect(configFromEnv(env).checkJobImage).to.equal(undefined);
+    expect(() => configFromEnv({ ...env, CHECK_JOB_IMAGE: 'maybe' })).to.throw(ConfigError, /CHECK_JOB_IMAGE/);
+    const error = await rejection(runScheduler({}, { config, now: new Date('2020-02-01T01:00:07Z'), logger: SILENT }));
+    expect(error).to.be.instanceOf(ImageMissingError);
     expect(aws.calls('SubmitJob')).to.deep.equal([]);
   });
 
