@@ -104,6 +104,24 @@ describe('least privilege: the scheduler and the job under their synthesized IAM
       roles: [
         { name: 'job', accessKeyId: 'JOBROLEKEY', policies: jobPolicies },
         { name: 'scheduler', accessKeyId: 'SCHEDULERROLEKEY', policies: schedulerPolicies },
+        // May list the summary prefix but read nothing: an existing key must stay "denied", never "missing".
+        {
+          name: 'lister',
+          accessKeyId: 'LISTERROLEKEY',
+          policies: [
+            {
+              Version: '2012-10-17',
+              Statement: [
+                {
+                  Effect: 'Allow',
+                  Action: 's3:ListBucket',
+                  Resource: `arn:aws:s3:::${BUCKET}`,
+                  Condition: { StringLike: { 's3:prefix': `${SCHEMA.summaryPrefix}*` } },
+                },
+              ],
+            },
+          ],
+        },
       ],
     });
     aws = await AwsEndpoint.start();
@@ -219,6 +237,35 @@ describe('least privilege: the scheduler and the job under their synthesized IAM
     }
   });
 
+  it('never reports an existing key it may not read as missing (the listing shows it exists)', async () => {
+    const key = `${SCHEMA.summaryPrefix}csv/Daily/2019/12/30/manifest.json`;
+    await admin.write(key, '{}');
+    const lister = await storeAs('lister');
+    try {
+      const read = await lister.read(key).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(read).to.not.equal(undefined);
+      expect(read).to.not.be.instanceOf(ObjectNotFoundError);
+      expect(String(read)).to.match(/AccessDenied|Access Denied|denied/i);
+      expect(
+        await lister.exists(key).then(
+          () => 'answered',
+          () => 'denied',
+        ),
+      ).to.equal('denied');
+      const missing = await lister.read(`${key}.missing`).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(missing).to.be.instanceOf(ObjectNotFoundError);
+    } finally {
+      await lister.close();
+      await admin.delete([key]);
+    }
+  });
+
   it('a lease race under the job role: one owner wins, the other is refused as locked (not denied)', async () => {
     const a = await storeAs('job');
     const b = await storeAs('job');
@@ -312,11 +359,12 @@ describe('least privilege: the scheduler and the job under their synthesized IAM
       gate.env('job'),
     );
     expect(result.code, result.stderr).to.equal(2);
-    expect(result.stderr).to.not.match(/denied/i);
+    // S3 answered 403 (the job role may not list that key unconditioned); the store tells it is missing.
+    expect(result.stderr.trim()).to.equal(`cdr-summary: --prices: ${missing}: not found`);
   });
 
   it('every request the flows made was allowed, except reads of missing keys; every S3 grant was used', () => {
-    const denials = gate.denied().filter((d) => !d.operation.endsWith('of a missing key'));
+    const denials = gate.denied().filter((d) => d.role !== 'lister' && !d.operation.endsWith('of a missing key'));
     const expectedDenials = denials.filter(
       (d) =>
         d.role === 'job' &&
