@@ -27,12 +27,14 @@ export interface AttemptExit {
 }
 
 /**
- * Status reason of a Fargate Spot task reclaimed by AWS. Source: AWS Knowledge Center, "How do I
- * handle Spot termination notices in AWS Fargate Spot tasks?"
- * (https://repost.aws/knowledge-center/fargate-spot-termination-notice), whose sample ECS "Task
- * State Change" event for a Fargate Spot interruption carries `"stopCode": "SpotInterruption"` and
- * `"stoppedReason": "Your Spot Task was interrupted."`; AWS Batch reports that stopped reason as the
- * attempt's status reason.
+ * Status reason of a Fargate Spot task reclaimed by AWS. Source: Amazon ECS Developer Guide, "AWS
+ * Fargate capacity providers"
+ * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-capacity-providers.html):
+ * "The following is a snippet of a task state change event displaying the stopped reason and stop
+ * code for a Fargate Spot interruption" — `"stoppedReason": "Your Spot Task was interrupted."`,
+ * `"stopCode": "TerminationNotice"` (the AWS Knowledge Center article "How do I handle Spot
+ * termination notices in AWS Fargate Spot tasks?" shows the same text). AWS Batch reports the
+ * task's stopped reason as the attempt's status reason, which `onStatusReason` matches.
  */
 export const FARGATE_SPOT_INTERRUPTED_REASON = 'Your Spot Task was interrupted.';
 
