@@ -39,9 +39,10 @@ export interface AttemptExit {
 export const FARGATE_SPOT_INTERRUPTED_REASON = 'Your Spot Task was interrupted.';
 
 /**
- * Status reason when the EC2 host of an attempt is terminated, as AWS Batch reports it
- * (`Host EC2 (instance i-0123456789abcdef0) terminated.`), matched with `Host EC2*` in the retry
- * examples of the AWS Batch documentation.
+ * Prefix of the status reason AWS Batch gives an attempt whose EC2 host was lost
+ * (`Host EC2 (instance i-…) terminated.`), the `Host EC2*` rule in wide use with Batch retry
+ * strategies; not verified here against an AWS page, and irrelevant on Fargate, where the Spot
+ * rule below applies. Kept so an EC2 compute environment added later retries lost hosts too.
  */
 export const HOST_TERMINATED_REASON_PREFIX = 'Host EC2';
 
