@@ -28,6 +28,10 @@
  * | `SCHEDULER_RESERVED_CONCURRENCY` | `1` | reserved concurrency of the Lambda, or `none` |
  * | `KMS_KEY_ARN` | none | customer-managed KMS key of the bucket, if it uses SSE-KMS |
  * | `SCHEDULER_BUNDLE_DIR` | `dist/scheduler` | folder holding the built Lambda bundle (`index.js`) |
+ * | `VPC_ENDPOINTS` | `none` | `create` (S3 gateway + ECR API/Docker + Logs interface endpoints) or `existing` (require the VPC's own); needs VPC_ID |
+ * | `VPC_ENDPOINT_SUBNET_IDS` | `SUBNET_IDS` | subnets of created interface endpoints (one per Availability Zone) |
+ * | `ROUTE_TABLE_IDS` | each task subnet's route table | route tables of the created S3 gateway endpoint |
+ * | `ALARM_EMAIL` | none | e-mail address subscribed to the stack's alarm topic |
  */
 
 import * as path from 'node:path';
@@ -38,6 +42,10 @@ import { describeMemoryChoices, FARGATE_SIZES, fargateSize } from './fargate';
 /** How often the job runs, and the length of the period it summarizes. */
 export const FREQUENCIES = ['Daily', 'Weekly', 'Monthly'] as const;
 export type Frequency = (typeof FREQUENCIES)[number];
+
+/** How the stack provides the VPC endpoints a task in a private subnet (no NAT) needs. */
+export const VPC_ENDPOINTS_MODES = ['none', 'create', 'existing'] as const;
+export type VpcEndpointsMode = (typeof VPC_ENDPOINTS_MODES)[number];
 
 /** The bucket name used when `CDR_BUCKET` is not set (synth only; deploying it fails the lookup). */
 export const EXAMPLE_BUCKET = 'example-chime-cdr-bucket';
@@ -84,6 +92,14 @@ export interface InfraConfig {
   readonly schedulerReservedConcurrency?: number;
   readonly kmsKeyArn?: string;
   readonly schedulerBundleDir: string;
+  /** VPC endpoints for private subnets: none, created by the stack, or the VPC's existing ones. */
+  readonly vpcEndpoints: VpcEndpointsMode;
+  /** Subnets of created interface endpoints; undefined means the task subnets. */
+  readonly vpcEndpointSubnetIds?: readonly string[];
+  /** Route tables of the created S3 gateway endpoint; undefined means each task subnet's. */
+  readonly routeTableIds?: readonly string[];
+  /** Address subscribed to the alarm topic. */
+  readonly alarmEmail?: string;
 }
 
 /** Thrown by loadConfig; `problems` holds one line per bad variable. */
@@ -245,6 +261,35 @@ function readSecurityGroups(r: Reader): readonly string[] | undefined {
   return ids;
 }
 
+function readEndpoints(r: Reader, network: InfraConfig['network']) {
+  const mode = r.oneOf('VPC_ENDPOINTS', VPC_ENDPOINTS_MODES, 'none');
+  const subnetIds = r.list('VPC_ENDPOINT_SUBNET_IDS');
+  const routeTableIds = r.list('ROUTE_TABLE_IDS');
+  if (mode !== 'none' && network === undefined) {
+    r.fail('VPC_ENDPOINTS', `${mode} needs VPC_ID and SUBNET_IDS (the default VPC's subnets are public)`, 0);
+  }
+  if (mode !== 'create' && (subnetIds !== undefined || routeTableIds !== undefined)) {
+    r.fail('VPC_ENDPOINTS', 'VPC_ENDPOINT_SUBNET_IDS and ROUTE_TABLE_IDS apply only with VPC_ENDPOINTS=create', 0);
+  }
+  const badSubnets = (subnetIds ?? []).filter((id) => !/^subnet-[0-9a-f]+$/.test(id));
+  if (badSubnets.length > 0) r.fail('VPC_ENDPOINT_SUBNET_IDS', `not subnet IDs: ${badSubnets.join(', ')}`, 0);
+  const badTables = (routeTableIds ?? []).filter((id) => !/^rtb-[0-9a-f]+$/.test(id));
+  if (badTables.length > 0) r.fail('ROUTE_TABLE_IDS', `not route table IDs: ${badTables.join(', ')}`, 0);
+  return {
+    vpcEndpoints: mode,
+    ...(subnetIds && subnetIds.length > 0 ? { vpcEndpointSubnetIds: subnetIds } : {}),
+    ...(routeTableIds && routeTableIds.length > 0 ? { routeTableIds } : {}),
+  };
+}
+
+function readEmail(r: Reader): string | undefined {
+  const email = r.raw('ALARM_EMAIL');
+  if (email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
+    return r.fail('ALARM_EMAIL', `${JSON.stringify(email)} is not an e-mail address`, undefined);
+  }
+  return email;
+}
+
 /**
  * Reads and validates the configuration from `env` (default: `process.env`). Throws ConfigError
  * listing every bad variable, one line each.
@@ -296,6 +341,9 @@ export function loadConfig(env: Env = process.env, repoRoot = path.resolve(__dir
     );
   }
 
+  const endpoints = readEndpoints(r, network);
+  const alarmEmail = readEmail(r);
+
   const config: InfraConfig = {
     cdrBucket: bucket,
     exampleBucket: example,
@@ -327,6 +375,8 @@ export function loadConfig(env: Env = process.env, repoRoot = path.resolve(__dir
     ...(reserved !== undefined ? { schedulerReservedConcurrency: reserved } : {}),
     ...(kmsKeyArn !== undefined ? { kmsKeyArn } : {}),
     schedulerBundleDir: path.resolve(repoRoot, r.raw('SCHEDULER_BUNDLE_DIR') ?? path.join('dist', 'scheduler')),
+    ...endpoints,
+    ...(alarmEmail !== undefined ? { alarmEmail } : {}),
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;

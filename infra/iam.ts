@@ -7,10 +7,12 @@
 /** Condition block: operator → key → value(s). */
 export type PolicyCondition = Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
 
-/** One Allow statement. */
+/** One statement (an Allow unless `effect` says Deny). */
 export interface PolicyStatement {
   /** Statement ID (letters and digits): says why the grant exists. */
   readonly sid: string;
+  /** @default 'Allow' */
+  readonly effect?: 'Allow' | 'Deny';
   readonly actions: readonly string[];
   readonly resources: readonly string[];
   readonly condition?: PolicyCondition;
@@ -34,7 +36,7 @@ export function policyDocument(statements: readonly PolicyStatement[]): string {
     }
     return {
       Sid: s.sid,
-      Effect: 'Allow',
+      Effect: s.effect ?? 'Allow',
       Action: [...s.actions],
       Resource: [...s.resources],
       ...(s.condition ? { Condition: s.condition } : {}),
@@ -73,6 +75,20 @@ export function listBucketStatement(sid: string, bucketArn: string, prefixes: re
     actions: ['s3:ListBucket'],
     resources: [bucketArn],
     condition: { StringLike: { 's3:prefix': prefixes.map((prefix) => `${prefix}*`) } },
+  };
+}
+
+/**
+ * Denies `s3:PutObject` under `prefixes` unless the request carries `If-None-Match` (create-only):
+ * a lease can only be taken, never overwritten, whatever the code does.
+ */
+export function createOnlyStatement(sid: string, bucketArn: string, prefixes: readonly string[]): PolicyStatement {
+  return {
+    sid,
+    effect: 'Deny',
+    actions: ['s3:PutObject'],
+    resources: objectArns(bucketArn, prefixes),
+    condition: { Null: { 's3:if-none-match': 'true' } },
   };
 }
 

@@ -30,6 +30,12 @@ function main(): number {
       `synth: warning: CDR_BUCKET is not set; using the example bucket "${config.cdrBucket}" (set CDR_BUCKET before deploying)\n`,
     );
   }
+  if (!config.assignPublicIp && config.vpcEndpoints === 'none') {
+    process.stderr.write(
+      'synth: warning: tasks get no public IP: their subnets need a NAT gateway, or set VPC_ENDPOINTS=create|existing ' +
+        '(ECR, CloudWatch Logs and S3 must be reachable, or no job can start)\n',
+    );
+  }
   if (stack.scheduler.bundleIsPlaceholder) {
     process.stderr.write(
       `synth: warning: ${config.schedulerBundleDir}/index.js not found; packaged a placeholder Lambda. ` +

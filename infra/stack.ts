@@ -4,8 +4,10 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { InfraConfig } from './config';
+import { SummaryAlarms } from './constructs/alarms';
 import { SummaryAnalytics } from './constructs/analytics';
 import { SummaryBatchJob } from './constructs/batch';
+import { JobVpcEndpoints } from './constructs/endpoints';
 import { JobNetwork } from './constructs/network';
 import { JobImageRegistry } from './constructs/registry';
 import { SummaryScheduler } from './constructs/scheduler';
@@ -20,9 +22,13 @@ export class CdrSummaryStack extends TerraformStack {
   readonly bucket: DataAwsS3Bucket;
   readonly registry: JobImageRegistry;
   readonly network: JobNetwork;
+  /** VPC endpoints for private subnets (VPC_ENDPOINTS=create|existing). */
+  readonly endpoints?: JobVpcEndpoints;
   readonly batch: SummaryBatchJob;
   readonly scheduler: SummaryScheduler;
   readonly analytics: SummaryAnalytics;
+  /** Alarm topic, failed-job rule and dead-letter alarm. */
+  readonly alarms: SummaryAlarms;
 
   constructor(scope: Construct, id: string, config: InfraConfig) {
     super(scope, id);
@@ -46,6 +52,19 @@ export class CdrSummaryStack extends TerraformStack {
       ...(config.network ? { vpcId: config.network.vpcId, subnetIds: config.network.subnetIds } : {}),
       ...(config.securityGroupIds ? { securityGroupIds: config.securityGroupIds } : {}),
     });
+
+    if (config.vpcEndpoints !== 'none' && config.network) {
+      this.endpoints = new JobVpcEndpoints(this, 'endpoints', {
+        mode: config.vpcEndpoints,
+        namePrefix: prefix,
+        region: config.region,
+        vpcId: config.network.vpcId,
+        subnetIds: config.vpcEndpointSubnetIds ?? config.network.subnetIds,
+        taskSubnetIds: config.network.subnetIds,
+        ...(config.routeTableIds ? { routeTableIds: config.routeTableIds } : {}),
+        taskSecurityGroupIds: this.network.securityGroupIds,
+      });
+    }
 
     this.batch = new SummaryBatchJob(this, 'batch', {
       namePrefix: prefix,
@@ -81,6 +100,7 @@ export class CdrSummaryStack extends TerraformStack {
       jobQueueArn: this.batch.jobQueue.arn,
       jobDefinitionName: this.batch.jobDefinition.name,
       jobDefinitionArnPrefix: this.batch.jobDefinition.arnPrefix,
+      repositoryArn: this.registry.repository.arn,
       bundleDir: config.schedulerBundleDir,
       arraySize: config.arraySize,
       logRetentionDays: config.logRetentionDays,
@@ -96,6 +116,14 @@ export class CdrSummaryStack extends TerraformStack {
       bytesScannedCutoff: config.athenaBytesScannedCutoff,
     });
 
+    this.alarms = new SummaryAlarms(this, 'alarms', {
+      namePrefix: prefix,
+      accountId: account.accountId,
+      jobQueueArn: this.batch.jobQueue.arn,
+      deadLetterQueueName: this.scheduler.deadLetterQueue.name,
+      ...(config.alarmEmail ? { email: config.alarmEmail } : {}),
+    });
+
     const outputs: Record<string, { value: string; description: string }> = {
       repository_url: { value: this.registry.repository.repositoryUrl, description: 'Push the job image here' },
       image: {
@@ -109,6 +137,7 @@ export class CdrSummaryStack extends TerraformStack {
         description: 'Lambda to invoke for a past period',
       },
       dead_letter_queue: { value: this.scheduler.deadLetterQueue.url, description: 'Failed scheduled runs' },
+      alarm_topic: { value: this.alarms.topic.arn, description: 'SNS topic of failed runs (subscribe to it)' },
       athena_workgroup: { value: this.analytics.workgroup.name, description: 'Athena workgroup' },
       athena_table: {
         value: `${this.analytics.database.name}.${this.analytics.table.name}`,

@@ -6,8 +6,16 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Construct } from 'constructs';
 import { type ServiceCode, schemaFor } from '../../job/core/schema';
+import { RETRY_CONDITIONS, validateRetryConditions } from '../batch-retry';
 import { isValidFargateSize } from '../fargate';
-import { assumeRolePolicy, kmsStatement, listBucketStatement, objectArns, policyDocument } from '../iam';
+import {
+  assumeRolePolicy,
+  createOnlyStatement,
+  kmsStatement,
+  listBucketStatement,
+  objectArns,
+  policyDocument,
+} from '../iam';
 
 /** Numeric `uid:gid` the container runs as: the `node` user of the official Node.js images. */
 export const CONTAINER_USER = '1000:1000';
@@ -33,26 +41,6 @@ export const JOB_COMMAND: readonly string[] = [
   'Ref::end',
   '--service',
   'Ref::service',
-];
-
-/** One `evaluateOnExit` condition of the retry strategy. */
-export interface RetryCondition {
-  readonly action: 'RETRY' | 'EXIT';
-  readonly onStatusReason?: string;
-  readonly onReason?: string;
-}
-
-/**
- * Retry only what the infrastructure broke (an attempt lost with its host, an image pull or task
- * initialisation failure, a Fargate Spot reclamation); any other failure is the job's own verdict
- * on its input and is not retried. Batch evaluates these in order, 5 at most.
- */
-export const RETRY_CONDITIONS: readonly RetryCondition[] = [
-  { action: 'RETRY', onStatusReason: 'Host EC2*' },
-  { action: 'RETRY', onStatusReason: 'CannotPullContainerError*' },
-  { action: 'RETRY', onStatusReason: 'ResourceInitializationError*' },
-  { action: 'RETRY', onStatusReason: 'Your Spot Task was interrupted*' },
-  { action: 'EXIT', onReason: '*' },
 ];
 
 /** Properties of {@link SummaryBatchJob}. */
@@ -142,6 +130,7 @@ export class SummaryBatchJob extends Construct {
     if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 60) {
       throw new Error('SummaryBatchJob: timeoutSeconds must be ≥ 60');
     }
+    validateRetryConditions(RETRY_CONDITIONS);
     const prefix = props.namePrefix;
     const schema = schemaFor(props.service);
 
@@ -195,7 +184,11 @@ export class SummaryBatchJob extends Construct {
           actions: ['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
           resources: objectArns(props.bucketArn, [schema.summaryPrefix]),
         },
+        // Lets the store tell a missing key from a denied one: S3 answers 403 for a missing key to a
+        // role that may not list it, and the job then lists exactly that key (see S3Store).
         listBucketStatement('ListOwnPrefixes', props.bucketArn, readPrefixes),
+        // Leases are mutual exclusion: only a create-if-absent (If-None-Match: *) may write one.
+        createOnlyStatement('LeasesCreateOnly', props.bucketArn, [`${schema.summaryPrefix}leases/`]),
         ...kmsStatement(props.kmsKeyArn, true),
       ]),
     });

@@ -9,7 +9,7 @@ import { App, AssetType, TerraformAsset, TerraformLocal } from 'cdktf';
 import { Construct } from 'constructs';
 import { type ServiceCode, schemaFor } from '../../job/core/schema';
 import type { Frequency } from '../config';
-import { assumeRolePolicy, kmsStatement, listBucketStatement, objectArns, policyDocument } from '../iam';
+import { assumeRolePolicy, kmsStatement, objectArns, policyDocument } from '../iam';
 import { MISSING_BUNDLE_MESSAGE, resolveSchedulerBundle } from '../scheduler-bundle';
 
 /** When each frequency runs: 01:00 UTC daily, on Mondays, on the 1st of the month. */
@@ -18,6 +18,19 @@ export const SCHEDULE_EXPRESSIONS: Readonly<Record<Frequency, string>> = {
   Weekly: 'cron(0 1 ? * MON *)',
   Monthly: 'cron(0 1 1 * ? *)',
 };
+
+/**
+ * What the schedule sends the Lambda: an EventBridge-style "Scheduled Event" whose `time` and
+ * `resources` EventBridge Scheduler fills in at each invocation (context attributes). The handler
+ * takes the period from the scheduled time (a retry after midnight still summarizes the same
+ * period) and trusts only events naming its own schedule.
+ */
+export const SCHEDULE_INPUT = JSON.stringify({
+  source: 'aws.scheduler',
+  'detail-type': 'Scheduled Event',
+  time: '<aws.scheduler.scheduled-time>',
+  resources: ['<aws.scheduler.schedule-arn>'],
+});
 
 /** Node.js runtime of the scheduler Lambda. */
 export const SCHEDULER_RUNTIME = 'nodejs22.x';
@@ -40,6 +53,8 @@ export interface SummarySchedulerProps {
   /** Job definition name (latest active revision is used) and its ARN without revision. */
   readonly jobDefinitionName: string;
   readonly jobDefinitionArnPrefix: string;
+  /** ARN of the ECR repository of the job image: the Lambda checks the image exists before submitting. */
+  readonly repositoryArn: string;
   /** Folder holding the built bundle (`index.js` exporting `handler`). */
   readonly bundleDir: string;
   /** Shards per run (> 1: array job). @default 1 */
@@ -90,6 +105,7 @@ export class SummaryScheduler extends Construct {
     const reserved = 'reservedConcurrency' in props ? props.reservedConcurrency : 1;
     const prefix = props.namePrefix;
     const functionName = `${prefix}-scheduler`;
+    const scheduleName = `${prefix}-schedule`;
     const schema = schemaFor(props.service);
 
     const bundle = resolveSchedulerBundle(props.bundleDir, App.of(this).outdir);
@@ -134,12 +150,12 @@ export class SummaryScheduler extends Construct {
           ],
           resources: ['*'],
         },
+        // The Lambda only writes (snapshot, raw price files): it never reads or lists the bucket.
         {
-          sid: 'ReadWritePriceSnapshots',
-          actions: ['s3:GetObject', 's3:PutObject'],
+          sid: 'WritePriceSnapshots',
+          actions: ['s3:PutObject'],
           resources: objectArns(props.bucketArn, [schema.pricingPrefix]),
         },
-        listBucketStatement('ListPriceSnapshots', props.bucketArn, [schema.pricingPrefix]),
         {
           sid: 'SubmitSummaryJob',
           actions: ['batch:SubmitJob'],
@@ -148,6 +164,10 @@ export class SummaryScheduler extends Construct {
         // ListJobs and DescribeJobs support no resource-level permissions (IAM evaluates them
         // against "*" only); they are read-only and used to refuse a duplicate submission.
         { sid: 'FindActiveJobs', actions: ['batch:DescribeJobs', 'batch:ListJobs'], resources: ['*'] },
+        // Image before schedule: which image the job definition runs (DescribeJobDefinitions has no
+        // resource-level permissions), and whether the stack's repository holds it.
+        { sid: 'ReadJobDefinition', actions: ['batch:DescribeJobDefinitions'], resources: ['*'] },
+        { sid: 'CheckJobImage', actions: ['ecr:DescribeImages'], resources: [props.repositoryArn] },
         {
           sid: 'ReportFailedRuns',
           actions: ['sqs:SendMessage'],
@@ -178,6 +198,8 @@ export class SummaryScheduler extends Construct {
           JOB_DEFINITION: props.jobDefinitionName,
           ARRAY_SIZE: String(arraySize),
           JOB_NAME_PREFIX: prefix,
+          SCHEDULE_NAME: scheduleName,
+          CHECK_JOB_IMAGE: 'true',
         },
       },
       loggingConfig: { logFormat: 'Text', logGroup: this.logGroup.name },
@@ -214,7 +236,7 @@ export class SummaryScheduler extends Construct {
     });
 
     this.schedule = new SchedulerSchedule(this, 'schedule', {
-      name: `${prefix}-schedule`,
+      name: scheduleName,
       description: `${props.frequency} CDR summary of ${props.service} at 01:00 UTC`,
       scheduleExpression: SCHEDULE_EXPRESSIONS[props.frequency],
       scheduleExpressionTimezone: 'UTC',
@@ -223,8 +245,8 @@ export class SummaryScheduler extends Construct {
       target: {
         arn: this.function.arn,
         roleArn: this.scheduleRole.arn,
-        // A scheduled event: the handler summarizes the period ending yesterday (UTC).
-        input: '{}',
+        // The schedule's own event: the handler summarizes the period ending the day before it.
+        input: SCHEDULE_INPUT,
         retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
         deadLetterConfig: { arn: this.deadLetterQueue.arn },
       },

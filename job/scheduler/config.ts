@@ -32,6 +32,16 @@ export interface SchedulerConfig {
    * ListPriceLists cannot serve it (`ALLOW_CURRENT_PRICES`, default false: the run is refused).
    */
   readonly allowCurrentPrices?: boolean;
+  /**
+   * Name of the EventBridge schedule that invokes the function (`SCHEDULE_NAME`): only its events
+   * count as scheduled; other EventBridge-looking events are validated like manual ones.
+   */
+  readonly scheduleName?: string;
+  /**
+   * Check that the job definition's image exists in ECR before submitting (`CHECK_JOB_IMAGE`,
+   * default false; the stack's Lambda sets it): a missing image fails the invocation, nothing submitted.
+   */
+  readonly checkJobImage?: boolean;
 }
 
 /** Default first part of the job names. */
@@ -96,7 +106,8 @@ export function parseFlag(value: string | undefined, source: string): boolean {
 
 /**
  * Reads the configuration: `CDR_BUCKET`, `SERVICE_NAME`, `JOB_FREQUENCY`, `JOB_QUEUE`,
- * `JOB_DEFINITION` (required), `ARRAY_SIZE`, `JOB_NAME_PREFIX`, `ALLOW_CURRENT_PRICES` (optional).
+ * `JOB_DEFINITION` (required), `ARRAY_SIZE`, `JOB_NAME_PREFIX`, `ALLOW_CURRENT_PRICES`, `SCHEDULE_NAME`,
+ * `CHECK_JOB_IMAGE` (optional).
  * Throws ConfigError.
  */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SchedulerConfig {
@@ -110,5 +121,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SchedulerCo
     arraySize: env.ARRAY_SIZE?.trim() ? parseArraySize(env.ARRAY_SIZE) : 1,
     jobNamePrefix: prefix,
     allowCurrentPrices: parseFlag(env.ALLOW_CURRENT_PRICES, 'ALLOW_CURRENT_PRICES'),
+    ...(env.SCHEDULE_NAME?.trim() ? { scheduleName: env.SCHEDULE_NAME.trim() } : {}),
+    ...(parseFlag(env.CHECK_JOB_IMAGE, 'CHECK_JOB_IMAGE') ? { checkJobImage: true } : {}),
   };
 }

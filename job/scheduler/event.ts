@@ -39,12 +39,38 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/**
- * Whether an event comes from EventBridge (a rule's "Scheduled Event" or any event envelope with
- * `source` and `detail-type`) rather than from a person.
- */
+/** Top-level keys of an EventBridge event envelope (and of the envelope our schedule sends). */
+const ENVELOPE_FIELDS = ['version', 'id', 'detail-type', 'source', 'account', 'time', 'region', 'resources', 'detail'];
+
+/** Sources of scheduled invocations: EventBridge Scheduler (our schedule) and a classic scheduled rule. */
+const SCHEDULE_SOURCES = ['aws.scheduler', 'aws.events'];
+
+/** Whether an event looks like an EventBridge event (carries any envelope key) rather than a person's. */
 export function isEventBridgeEvent(event: unknown): event is Record<string, unknown> {
-  return isRecord(event) && typeof event.source === 'string' && 'detail-type' in event;
+  return isRecord(event) && ENVELOPE_FIELDS.some((field) => field in event);
+}
+
+/**
+ * Whether an EventBridge-looking event is the configured schedule's: a "Scheduled Event" from
+ * EventBridge Scheduler (or a scheduled rule) whose `resources` name the schedule
+ * (`…:schedule/<group>/<name>` or `…:rule/<name>`). Without a configured schedule name (the CLI's
+ * `submit`), any well-formed "Scheduled Event" counts. Anything else is not trusted as scheduled.
+ */
+export function isOwnScheduleEvent(event: Record<string, unknown>, scheduleName?: string): boolean {
+  if (typeof event.source !== 'string' || !SCHEDULE_SOURCES.includes(event.source)) return false;
+  if (event['detail-type'] !== 'Scheduled Event') return false;
+  const resources = event.resources;
+  const arns = Array.isArray(resources) && resources.every((r) => typeof r === 'string' && r.startsWith('arn:'));
+  if (resources !== undefined && !arns) return false;
+  if (scheduleName === undefined) return true;
+  if (!Array.isArray(resources)) return false;
+  return resources.some((arn: string) => {
+    const resource = arn.split(':').slice(5).join(':');
+    return (
+      resource === `rule/${scheduleName}` ||
+      (/^schedule\/[^/]+\/[^/]+$/.test(resource) && resource.split('/')[2] === scheduleName)
+    );
+  });
 }
 
 /** UTC calendar date of an instant. */
@@ -85,9 +111,10 @@ function frequencyOf(value: unknown, fallback: Frequency): Frequency {
 
 /**
  * Turns a Lambda event into the period to summarize.
- * - `{}`, `null`, or an EventBridge event → the period of `frequency` ending yesterday (UTC); for an
- *   EventBridge event, "yesterday" is relative to the event's `time`, so a retried delivery after
- *   midnight still summarizes the same period.
+ * - `{}`, `null`, or the schedule's own event (see isOwnScheduleEvent) → the period of `frequency`
+ *   ending yesterday (UTC); for the schedule's event, "yesterday" is relative to its `time` (the
+ *   scheduled time), so a retried delivery after midnight still summarizes the same period. Any
+ *   other EventBridge-looking event is validated like a manual one (and so refused).
  * - `{"year","month","day"[,"job_frequency"]}` (strings or numbers, zero-padding optional) → the
  *   period ending on that date; `job_frequency` overrides the configured frequency.
  * - `{"job_frequency"}` alone → the period of that frequency ending yesterday.
@@ -97,13 +124,14 @@ function frequencyOf(value: unknown, fallback: Frequency): Frequency {
  */
 export function parseSchedulerEvent(
   event: unknown,
-  defaults: { readonly frequency: Frequency; readonly service: ServiceCode },
+  defaults: { readonly frequency: Frequency; readonly service: ServiceCode; readonly scheduleName?: string },
   now: Date,
 ): PeriodRequest {
   if (event === undefined || event === null) {
     return { kind: 'scheduled', period: periodEndingOn(defaults.frequency, addDays(utcDate(now), -1)) };
   }
-  if (isEventBridgeEvent(event)) {
+  // An EventBridge-looking event that is not our schedule's falls through to the manual validation.
+  if (isEventBridgeEvent(event) && isOwnScheduleEvent(event, defaults.scheduleName)) {
     const time = typeof event.time === 'string' ? new Date(event.time) : now;
     const at = Number.isNaN(time.getTime()) || time.getTime() > now.getTime() ? now : time;
     return { kind: 'scheduled', period: periodEndingOn(defaults.frequency, addDays(utcDate(at), -1)) };

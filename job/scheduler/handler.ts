@@ -4,6 +4,7 @@
  */
 
 import type { BatchClient } from '@aws-sdk/client-batch';
+import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { PricingClient } from '@aws-sdk/client-pricing';
 import pino, { type Logger } from 'pino';
 import { createJsonLogger } from '../core/logger';
@@ -13,6 +14,7 @@ import type { ObjectStore } from '../store/object-store';
 import { S3Store } from '../store/s3';
 import { configFromEnv, type SchedulerConfig } from './config';
 import { parseSchedulerEvent } from './event';
+import { assertJobImageExists } from './image-check';
 import { createBatchClient, findActiveJob, jobNameFor, type SubmittedJob, submitJob } from './submit';
 
 /** What the handler returns (and logs). */
@@ -39,6 +41,8 @@ export interface SchedulerDeps {
   /** Store over the CDR bucket (default: an S3Store over `s3://<bucket>`). */
   readonly store?: ObjectStore;
   readonly fetch?: typeof fetch;
+  /** ECR client for a region (image check; default: one from the environment). */
+  readonly ecrFor?: (region: string) => ECRClient;
 }
 
 /**
@@ -73,6 +77,12 @@ export async function runScheduler(event: unknown, deps: SchedulerDeps): Promise
     const out = result(active);
     logger.info(out, 'job of that name still active; nothing submitted');
     return out;
+  }
+
+  // Image before schedule: a job whose image was never pushed is not submitted (nothing stored either).
+  if (config.checkJobImage) {
+    const image = await assertJobImageExists(batch, config.jobDefinition, deps.ecrFor);
+    logger.info({ image: image?.uri ?? 'not in private ECR (not checked)' }, 'job image present');
   }
 
   const store = deps.store ?? (await S3Store.open(config.bucket));
@@ -120,7 +130,7 @@ let sharedClients: { pricing: PricingClient; batch: BatchClient } | undefined;
 /**
  * The Lambda entry point. Configuration from the environment (`CDR_BUCKET`, `SERVICE_NAME`,
  * `JOB_FREQUENCY`, `JOB_QUEUE`, `JOB_DEFINITION`, optional `ARRAY_SIZE`, `JOB_NAME_PREFIX`,
- * `LOG_LEVEL`); endpoints from the SDK's `AWS_ENDPOINT_URL_<SERVICE>` variables. Returns
+ * `SCHEDULE_NAME`, `CHECK_JOB_IMAGE`, `LOG_LEVEL`); endpoints from the SDK's `AWS_ENDPOINT_URL_<SERVICE>` variables. Returns
  * `{jobId, jobName, period, priceSnapshot, existing, status}`; throws (one-line message) on a bad
  * event or configuration, with nothing submitted.
  */

@@ -204,6 +204,30 @@ export class S3Store implements ObjectStore {
     return key.slice(this.prefix.length);
   }
 
+  /**
+   * Whether a 403 on an object read means "no such key". S3 answers 403, not 404, for a missing key
+   * unless the caller may list the bucket, and a list grant scoped by `s3:prefix` (least privilege)
+   * never matches an object request, which carries no prefix. A listing of exactly that key, which
+   * the prefix-scoped grant allows, tells the two apart: missing when it is not listed; a 403 that
+   * stays a 403 when the key exists or the listing is denied too.
+   */
+  private async isMissingBehindDenial(error: unknown, fullKey: string): Promise<boolean> {
+    if (httpStatus(error) !== 403) return false;
+    try {
+      const page = await this.client.send(
+        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: fullKey, MaxKeys: 1 }),
+      );
+      return !(page.Contents ?? []).some((object) => object.Key === fullKey);
+    } catch {
+      return false;
+    }
+  }
+
+  /** isNotFound, or a 403 that hides a missing key (see isMissingBehindDenial). */
+  private async isMissing(error: unknown, fullKey: string): Promise<boolean> {
+    return isNotFound(error) || (await this.isMissingBehindDenial(error, fullKey));
+  }
+
   async listFolder(prefix: string): Promise<FolderListing> {
     const objects: ObjectEntry[] = [];
     // A Set: some S3-compatible servers (s3rver) repeat a common prefix on consecutive pages.
@@ -247,7 +271,7 @@ export class S3Store implements ObjectStore {
       this.counters.received(body.length);
       return body;
     } catch (error) {
-      if (isNotFound(error)) throw new ObjectNotFoundError(key, this.location);
+      if (await this.isMissing(error, this.fullKey(key))) throw new ObjectNotFoundError(key, this.location);
       throw readFailure(error, `s3://${this.bucket}/${this.fullKey(key)}`);
     }
   }
@@ -271,7 +295,7 @@ export class S3Store implements ObjectStore {
       this.counters.received(body.length);
       return body.length > maxBytes ? undefined : body;
     } catch (error) {
-      if (isNotFound(error)) throw new ObjectNotFoundError(key, this.location);
+      if (await this.isMissing(error, fullKey)) throw new ObjectNotFoundError(key, this.location);
       if ((error as { name?: string }).name === 'InvalidRange') return Buffer.alloc(0);
       throw readFailure(error, `s3://${this.bucket}/${fullKey}`);
     }
@@ -288,7 +312,7 @@ export class S3Store implements ObjectStore {
     try {
       first = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: fullKey }));
     } catch (error) {
-      if (isNotFound(error)) throw new ObjectNotFoundError(key, this.location);
+      if (await this.isMissing(error, fullKey)) throw new ObjectNotFoundError(key, this.location);
       throw error;
     }
     if (!(first.Body instanceof Readable)) throw new Error('unexpected S3 response body (not a Node.js stream)');
@@ -408,7 +432,7 @@ export class S3Store implements ObjectStore {
       await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.fullKey(key) }));
       return true;
     } catch (error) {
-      if (isNotFound(error)) return false;
+      if (await this.isMissing(error, this.fullKey(key))) return false;
       throw error;
     }
   }
@@ -447,7 +471,7 @@ export class S3Store implements ObjectStore {
       this.counters.received(result.body.length);
       return result;
     } catch (error) {
-      if (isNotFound(error)) throw new ObjectNotFoundError(key, this.location);
+      if (await this.isMissing(error, fullKey)) throw new ObjectNotFoundError(key, this.location);
       throw error;
     }
   }
@@ -459,7 +483,7 @@ export class S3Store implements ObjectStore {
       return true;
     } catch (error) {
       const status = httpStatus(error);
-      if (status === 412 || status === 409 || isNotFound(error)) return false;
+      if (status === 412 || status === 409 || (await this.isMissing(error, this.fullKey(key)))) return false;
       throw error;
     }
   }

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { namedQueries } from '../../infra/athena-queries';
 import { ATHENA_ENGINE_VERSION } from '../../infra/constructs/analytics';
 import { CONTAINER_USER, JOB_COMMAND, SCRATCH_PATH } from '../../infra/constructs/batch';
+import { SCHEDULE_INPUT } from '../../infra/constructs/scheduler';
 import { isValidFargateSize } from '../../infra/fargate';
 import { athenaColumns, schemaFor } from '../../job/core/schema';
 import {
@@ -235,7 +236,9 @@ describe('infra: Voice Connector / Daily stack', () => {
       expect(schedule.state).to.equal('ENABLED');
       const target = obj(schedule, 'target');
       expect(target.arn).to.equal(ref(s.json, 'aws_lambda_function', 'arn'));
-      expect(target.input).to.equal('{}');
+      expect(target.input).to.equal(SCHEDULE_INPUT);
+      const fn = onlyResource(s.json, 'aws_lambda_function');
+      expect(obj(obj(fn, 'environment'), 'variables').SCHEDULE_NAME).to.equal(schedule.name);
       expect(obj(target, 'retry_policy').maximum_retry_attempts).to.be.a('number').above(0);
       expect(obj(target, 'dead_letter_config').arn).to.equal(ref(s.json, 'aws_sqs_queue', 'arn'));
       const scheduleRole = roleId(s, 'scheduler_schedule-role');
@@ -363,7 +366,9 @@ describe('infra: Voice Connector / Daily stack', () => {
       expect(all.length).to.equal(8);
       for (const p of all) {
         for (const st of p.statements) {
-          expect(st.effect).to.equal('Allow');
+          // The only Deny narrows a grant: leases are create-only (If-None-Match required).
+          if (st.effect === 'Deny') expect(st.sid, p.address).to.equal('LeasesCreateOnly');
+          else expect(st.effect).to.equal('Allow');
           for (const action of st.actions) expect(action, `${p.address} ${st.sid}`).to.not.include('*');
         }
       }
@@ -374,6 +379,7 @@ describe('infra: Voice Connector / Daily stack', () => {
         'ecr:GetAuthorizationToken',
         'batch:ListJobs',
         'batch:DescribeJobs',
+        'batch:DescribeJobDefinitions',
         'pricing:GetProducts',
         'pricing:ListPriceLists',
         'pricing:GetPriceListFileUrl',
@@ -391,7 +397,8 @@ describe('infra: Voice Connector / Daily stack', () => {
       const inPrefixes = (resource: string, prefixes: string[]) =>
         prefixes.some((prefix) => resource === `${bucket}/${prefix}*`);
       for (const p of policies(s.json)) {
-        for (const st of p.statements.filter((x) => x.actions.some((a) => a.startsWith('s3:')))) {
+        const grants = p.statements.filter((x) => x.effect === 'Allow' && x.actions.some((a) => a.startsWith('s3:')));
+        for (const st of grants) {
           if (st.actions.includes('s3:ListBucket')) {
             expect(st.actions).to.deep.equal(['s3:ListBucket']);
             expect(st.resources).to.deep.equal([bucket]);
@@ -416,11 +423,19 @@ describe('infra: Voice Connector / Daily stack', () => {
       expect(reads.sort()).to.deep.equal(
         [VC.cdrPrefix, VC.pricingPrefix, VC.summaryPrefix].map((p) => `${bucket}/${p}*`).sort(),
       );
+      const allows = job.filter((st) => st.effect === 'Allow');
       for (const action of ['s3:PutObject', 's3:DeleteObject']) {
-        expect(statementsWith(job, action).flatMap((st) => st.resources)).to.deep.equal([
+        expect(statementsWith(allows, action).flatMap((st) => st.resources)).to.deep.equal([
           `${bucket}/${VC.summaryPrefix}*`,
         ]);
       }
+      const createOnly = job.find((st) => st.sid === 'LeasesCreateOnly');
+      expect(createOnly).to.deep.include({
+        effect: 'Deny',
+        actions: ['s3:PutObject'],
+        resources: [`${bucket}/${VC.summaryPrefix}leases/*`],
+        condition: { Null: { 's3:if-none-match': 'true' } },
+      });
       const listing = statementsWith(job, 's3:ListBucket')[0];
       expect(listPrefixes(listing)).to.have.members([
         `${VC.cdrPrefix}*`,
@@ -429,15 +444,14 @@ describe('infra: Voice Connector / Daily stack', () => {
       ]);
     });
 
-    it('lets the scheduler read and write price snapshots, call Pricing and submit to its queue', () => {
+    it('lets the scheduler write (never read or list) price snapshots, call Pricing and submit to its queue', () => {
       const bucket = bucketArnRef(s.json);
       const fn = roleStatements(s.json, 'scheduler_function-role');
       expect(statementsWith(fn, 's3:PutObject').flatMap((st) => st.resources)).to.deep.equal([
         `${bucket}/${VC.pricingPrefix}*`,
       ]);
-      expect(statementsWith(fn, 's3:GetObject').flatMap((st) => st.resources)).to.deep.equal([
-        `${bucket}/${VC.pricingPrefix}*`,
-      ]);
+      expect(statementsWith(fn, 's3:GetObject')).to.deep.equal([]);
+      expect(statementsWith(fn, 's3:ListBucket')).to.deep.equal([]);
       const submit = statementsWith(fn, 'batch:SubmitJob');
       expect(submit).to.have.lengthOf(1);
       expect(submit[0]?.actions).to.deep.equal(['batch:SubmitJob']);
@@ -455,6 +469,12 @@ describe('infra: Voice Connector / Daily stack', () => {
         expect(statementsWith(fn, action), action).to.have.lengthOf(1);
       }
       expect(statementsWith(fn, 'batch:ListJobs')[0]?.resources).to.deep.equal(['*']);
+      // Image before schedule: the Lambda may describe images of the stack's repository only.
+      expect(statementsWith(fn, 'ecr:DescribeImages')[0]?.resources).to.deep.equal([
+        ref(s.json, 'aws_ecr_repository', 'arn'),
+      ]);
+      const env = obj(obj(onlyResource(s.json, 'aws_lambda_function'), 'environment'), 'variables');
+      expect(env.CHECK_JOB_IMAGE).to.equal('true');
     });
 
     it('lets the execution role pull only the stack image and write only the job log group', () => {

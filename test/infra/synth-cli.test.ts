@@ -47,6 +47,16 @@ describe('infra: the app as `npm run synth` runs it', () => {
     expect(existsSync(path.join(outdir, 'stacks', 'chime-bc-monthly', 'cdk.tf.json'))).to.equal(true);
   });
 
+  it('warns when tasks without a public IP have no VPC endpoints (a NAT gateway is then required)', () => {
+    const privateNet = { CDR_BUCKET: 'acme-cdrs', VPC_ID: 'vpc-0abc', SUBNET_IDS: 'subnet-0a' };
+    const warned = runApp(privateNet, outdir);
+    expect(warned.status, warned.stderr).to.equal(0);
+    expect(warned.stderr).to.match(/tasks get no public IP: .*VPC_ENDPOINTS=create\|existing/);
+    const quiet = runApp({ ...privateNet, VPC_ENDPOINTS: 'create' }, outdir);
+    expect(quiet.status, quiet.stderr).to.equal(0);
+    expect(quiet.stderr).to.not.include('no public IP');
+  });
+
   it('stops before synthesizing, with one line per bad variable', () => {
     const r = runApp({ SERVICE_NAME: 'Chime', JOB_VCPU: '1', JOB_MEMORY: '512' }, path.join(outdir, 'bad'));
     expect(r.status).to.equal(2);

@@ -6,6 +6,7 @@
 import { Testing } from 'cdktf';
 import { type InfraConfig, loadConfig } from '../../infra/config';
 import { CdrSummaryStack } from '../../infra/stack';
+import type { IamPolicy } from '../support/iam-evaluator';
 
 /** A resource or data block's attributes. */
 export type Block = Readonly<Record<string, unknown>>;
@@ -172,4 +173,21 @@ export function listPrefixes(statement: Statement | undefined): string[] {
   if (typeof like !== 'object' || like === null) return [];
   const prefixes = (like as Record<string, unknown>)['s3:prefix'];
   return Array.isArray(prefixes) ? prefixes.map(String) : [];
+}
+
+/**
+ * The inline IAM policies of the role whose logical id starts with `roleIdPrefix`, as documents an
+ * evaluator can run: the looked-up bucket's ARN is replaced by `arn:aws:s3:::<bucket>`; other
+ * references (queues, log groups) stay as they are and so match no S3 resource.
+ */
+export function rolePolicyDocuments(json: TerraformJson, roleIdPrefix: string, bucket: string): IamPolicy[] {
+  const found: IamPolicy[] = [];
+  for (const block of Object.values(resourcesOf(json, 'aws_iam_role_policy'))) {
+    const role = str(block, 'role').replace(/^\$\{aws_iam_role\.([^.]+)\.id\}$/, '$1');
+    if (!role.startsWith(roleIdPrefix)) continue;
+    const text = str(block, 'policy').replace(/\$\{data\.aws_s3_bucket\.[^.}]+\.arn\}/g, `arn:aws:s3:::${bucket}`);
+    found.push(JSON.parse(text) as IamPolicy);
+  }
+  if (found.length === 0) throw new Error(`no inline policy for a role ${roleIdPrefix}*`);
+  return found;
 }

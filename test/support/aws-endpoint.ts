@@ -1,7 +1,8 @@
 /**
  * A tiny local AWS endpoint for tests: the real SDK clients are pointed at it through the standard
- * `AWS_ENDPOINT_URL_PRICING` / `_BATCH` / `_LAMBDA` variables. It speaks the real wire protocols —
- * Pricing JSON 1.1 (`X-Amz-Target: AWSPriceListService.<Op>`), Batch REST-JSON (`POST /v1/<op>`),
+ * `AWS_ENDPOINT_URL_PRICING` / `_BATCH` / `_LAMBDA` / `_ECR` variables. It speaks the real wire protocols —
+ * Pricing and ECR JSON 1.1 (`X-Amz-Target: AWSPriceListService.<Op>` /
+ * `AmazonEC2ContainerRegistry_V20150921.<Op>`), Batch REST-JSON (`POST /v1/<op>`),
  * Lambda `Invoke` (`POST /2015-03-31/functions/<name>/invocations`) — answers with recorded
  * real-format responses from test/fixtures/aws/, serves offer-file downloads, and records every
  * request, in order.
@@ -18,8 +19,8 @@ export const AWS_FIXTURES = path.join(__dirname, '..', 'fixtures', 'aws');
 
 /** One request the endpoint received. */
 export interface RecordedRequest {
-  /** `pricing`, `batch`, `lambda` or `download`. */
-  readonly service: 'pricing' | 'batch' | 'lambda' | 'download';
+  /** `pricing`, `batch`, `lambda`, `ecr` or `download`. */
+  readonly service: 'pricing' | 'batch' | 'lambda' | 'ecr' | 'download';
   /** Operation name (`ListPriceLists`, `SubmitJob`, `Invoke`, …) or `GET` for downloads. */
   readonly op: string;
   readonly method: string;
@@ -45,7 +46,10 @@ const BATCH_OPS: Record<string, string> = {
   describejobs: 'DescribeJobs',
   terminatejob: 'TerminateJob',
   canceljob: 'CancelJob',
+  describejobdefinitions: 'DescribeJobDefinitions',
 };
+
+const ECR_TARGET_PREFIX = 'AmazonEC2ContainerRegistry_V20150921.';
 
 /** Reads a fixture's text with `{{name}}` placeholders replaced. */
 export function fixtureText(relative: string, vars: Readonly<Record<string, string>> = {}): string {
@@ -77,6 +81,9 @@ function classify(req: http.IncomingMessage, pathname: string): Pick<RecordedReq
   if (typeof target === 'string' && target.startsWith('AWSPriceListService.')) {
     return { service: 'pricing', op: target.slice('AWSPriceListService.'.length) };
   }
+  if (typeof target === 'string' && target.startsWith(ECR_TARGET_PREFIX)) {
+    return { service: 'ecr', op: target.slice(ECR_TARGET_PREFIX.length) };
+  }
   const batch = /^\/v1\/([a-z]+)$/.exec(pathname);
   if (req.method === 'POST' && batch) {
     const name = batch[1] as string;
@@ -89,7 +96,7 @@ function classify(req: http.IncomingMessage, pathname: string): Pick<RecordedReq
 }
 
 function contentType(service: RecordedRequest['service']): string {
-  return service === 'pricing' ? 'application/x-amz-json-1.1' : 'application/json';
+  return service === 'pricing' || service === 'ecr' ? 'application/x-amz-json-1.1' : 'application/json';
 }
 
 /** The running endpoint. */
@@ -120,12 +127,13 @@ export class AwsEndpoint {
     return endpoint;
   }
 
-  /** Environment variables pointing the SDK's Pricing, Batch and Lambda clients here. */
+  /** Environment variables pointing the SDK's Pricing, Batch, Lambda and ECR clients here. */
   get env(): Record<string, string> {
     return {
       AWS_ENDPOINT_URL_PRICING: this.url,
       AWS_ENDPOINT_URL_BATCH: this.url,
       AWS_ENDPOINT_URL_LAMBDA: this.url,
+      AWS_ENDPOINT_URL_ECR: this.url,
     };
   }
 
@@ -207,7 +215,7 @@ export class AwsEndpoint {
     const responder = this.responders.get(request.op);
     if (responder) return responder(request);
     const message = `test endpoint: no response recorded for ${request.op}`;
-    return request.service === 'pricing'
+    return request.service === 'pricing' || request.service === 'ecr'
       ? pricingError('InvalidParameterException', message)
       : batchError('ClientException', message);
   }
