@@ -209,7 +209,7 @@ async function resolveBucketEndpoint(client: S3Client, bucket: string): Promise<
   }[];
   const scheme = schemes[0];
   // SigV4a (multi-region access points), S3 Express sessions and the like: the SDK's business.
-  if (!scheme || scheme.name !== 'sigv4') {
+  if (scheme?.name !== 'sigv4') {
     throw new FastGetUnavailable(`the bucket's endpoint signs with ${scheme?.name ?? 'nothing'}`);
   }
   if (endpoint.url.search !== '') throw new FastGetUnavailable('the bucket endpoint carries a query string');
