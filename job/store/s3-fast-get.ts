@@ -188,7 +188,7 @@ class CappedBodyHandler implements Dispatcher.DispatchHandler {
 }
 
 /** Where and how one bucket's objects are read: endpoint origin, path prefix and signing scope. */
-interface BucketEndpoint {
+export interface BucketEndpoint {
   readonly origin: string;
   /** Request path before the encoded key, ending with `/`: `/` (virtual-hosted) or `/bucket/` (path-style). */
   readonly pathPrefix: string;
@@ -199,7 +199,7 @@ interface BucketEndpoint {
 }
 
 /** The endpoint the SDK itself would use for a GetObject on `bucket` with this client's configuration. */
-async function resolveBucketEndpoint(client: S3Client, bucket: string): Promise<BucketEndpoint> {
+export async function resolveBucketEndpoint(client: S3Client, bucket: string): Promise<BucketEndpoint> {
   const supplier = GetObjectCommand as unknown as { getEndpointParameterInstructions(): EndpointParameterInstructions };
   const endpoint = await getEndpointFromInstructions({ Bucket: bucket, Key: 'k' }, supplier, client.config);
   const schemes = (endpoint.properties?.authSchemes ?? []) as {

@@ -184,6 +184,10 @@ export class S3Store implements ObjectStore {
       return null;
     }
   }
+  /** Which path small-object reads take now: the fast GET, or the SDK (off, or unavailable for the bucket). */
+  readPath(): 'fast-get' | 'sdk' {
+    return this.fastGetOn ? 'fast-get' : 'sdk';
+  }
   // ── end of the fast GET path ───────────────────────────────────────────────────────────────────
 
   /** Requests, retries by kind, object bytes read and written so far. */
