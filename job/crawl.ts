@@ -49,6 +49,9 @@ export function shardPlan(plan: CrawlPlan, index: number, count: number): CrawlP
 /** Objects the crawl may hold listed ahead of the caller (bounds memory whatever the folder sizes). */
 export const LIST_AHEAD_OBJECTS = 8_192;
 
+/** Listings in flight at most (small folders: LIST latency, not memory, is then the limit). */
+export const LIST_CONCURRENCY = 8;
+
 /**
  * Yields the objects of every (day, partition) folder of the plan, day by day then partition by
  * partition, each folder in key order. Only those day folders are listed — never the whole bucket.
@@ -62,7 +65,7 @@ export async function* crawl(
   store: ObjectStore,
   schema: ServiceSchema,
   plan: CrawlPlan,
-  listConcurrency = 8,
+  listConcurrency = LIST_CONCURRENCY,
 ): AsyncGenerator<CrawledObject> {
   const list = async ({ date, partitionId }: DayFolder): Promise<(CrawledObject | undefined)[]> => {
     const listing = await store.listFolder(dayFolderPrefix(schema, partitionId, date), { sizes: false });
