@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, hash } from 'node:crypto';
 
 /** The credentials a request is signed with (the SDK's AwsCredentialIdentity, minus what signing ignores). */
 export interface SigningCredentials {
@@ -39,6 +39,9 @@ export function amzDate(ms: number): string {
 export class SigV4GetSigner {
   private keyFor = '';
   private key: Buffer = Buffer.alloc(0);
+  /** The last second signed at and its `x-amz-date` (reading millions of objects: many per second). */
+  private dateSecond = -1;
+  private dateText = '';
 
   constructor(
     /** Signing region (`us-east-1`, …). */
@@ -71,7 +74,12 @@ export class SigV4GetSigner {
     range: string | undefined,
     nowMs: number,
   ): Record<string, string> {
-    const date = amzDate(nowMs);
+    const second = Math.floor(nowMs / 1000);
+    if (second !== this.dateSecond) {
+      this.dateSecond = second;
+      this.dateText = amzDate(nowMs);
+    }
+    const date = this.dateText;
     const day = date.slice(0, 8);
     const token = credentials.sessionToken;
     let canonicalHeaders = `host:${host}\n`;
@@ -88,7 +96,8 @@ export class SigV4GetSigner {
     }
     const canonicalRequest = `GET\n${path}\n\n${canonicalHeaders}\n${signedHeaders}\n${EMPTY_PAYLOAD_SHA256}`;
     const scope = `${day}/${this.region}/${this.service}/aws4_request`;
-    const stringToSign = `${ALGORITHM}\n${date}\n${scope}\n${createHash('sha256').update(canonicalRequest).digest('hex')}`;
+    // One-shot hashing: no Hash object per request.
+    const stringToSign = `${ALGORITHM}\n${date}\n${scope}\n${hash('sha256', canonicalRequest, 'hex')}`;
     const signature = createHmac('sha256', this.signingKey(credentials.secretAccessKey, day))
       .update(stringToSign)
       .digest('hex');
