@@ -31,6 +31,8 @@ export class S3ResponseError extends Error {
     requestId: string | undefined,
     /** The server's clock (its Date header, ms since the epoch), for clock-skew correction. */
     readonly serverTime: number | undefined,
+    /** When the server asks to be retried (its Retry-After header), if it does. */
+    readonly retryAfter: Date | undefined,
   ) {
     super(message || `HTTP ${status}`);
     this.name = code;
@@ -53,7 +55,16 @@ function s3Error(status: number, headers: Dispatcher.ResponseData['headers'], bo
     message,
     requestId,
     Number.isNaN(serverTime) ? undefined : serverTime,
+    retryAfter(headerText(headers['retry-after'])),
   );
+}
+
+/** A Retry-After header (seconds, or an HTTP date) as a time. */
+function retryAfter(text: string | undefined): Date | undefined {
+  if (text === undefined || text.trim() === '') return undefined;
+  if (/^\d+$/.test(text.trim())) return new Date(Date.now() + Number(text.trim()) * 1000);
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? undefined : new Date(at);
 }
 
 function headerText(value: string | string[] | undefined): string | undefined {
@@ -312,6 +323,7 @@ export class S3FastGet {
           token = await this.retries.refreshRetryTokenForRetry(token, {
             error: error as SdkError,
             errorType: errorType(error),
+            retryAfterHint: error instanceof S3ResponseError ? error.retryAfter : undefined,
           });
         } catch {
           throw withAttempts(error, attempts);

@@ -208,6 +208,43 @@ describe('S3 fast GET (undici, own SigV4) against s3rver behind a SigV4-checking
     }
   });
 
+  it('honours a Retry-After hint on 503 SlowDown, counted as a throttle retry, then reads the object', async () => {
+    let requests = 0;
+    const slow = http.createServer((req, res) => {
+      requests++;
+      req.resume();
+      if (requests === 1) {
+        const body = '<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>';
+        res.writeHead(503, { 'retry-after': '1', 'content-length': Buffer.byteLength(body) });
+        res.end(body);
+        return;
+      }
+      res.writeHead(206, { 'content-range': 'bytes 0-1/2', 'content-length': '2' });
+      res.end('ok');
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    const endpoint = `http://127.0.0.1:${(slow.address() as AddressInfo).port}`;
+    const client = createS3Client({
+      endpoint,
+      region: 'us-east-1',
+      credentials: STATIC,
+      retry: { baseMs: 1, throttleBaseMs: 1 },
+    });
+    const store = await S3Store.open(BUCKET, '', { client, fastGet: true });
+    try {
+      const started = Date.now();
+      expect((await store.readCapped('k', CAP))?.toString()).to.equal('ok');
+      expect(Date.now() - started, 'waited for the hint, not the 1 ms backoff').to.be.at.least(900);
+      expect(store.stats().retries.throttle).to.equal(1);
+      expect(store.stats().requests).to.equal(1);
+    } finally {
+      await store.close();
+      client.destroy();
+      slow.closeAllConnections();
+      await new Promise<void>((resolve) => slow.close(() => resolve()));
+    }
+  });
+
   describe('endpoints: the ones the SDK resolves for GetObject', () => {
     it('real S3: virtual-hosted style in the configured region; path style for a bucket name with dots', async () => {
       const client = createS3Client({ region: 'eu-west-1', env: {}, credentials: STATIC });
