@@ -1,11 +1,15 @@
+import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { expect } from 'chai';
 import { S3Store } from '../../../job/store/s3';
 import { createS3Client } from '../../../job/store/s3-client';
 import { resolveBucketEndpoint } from '../../../job/store/s3-fast-get';
+import { runCli } from '../../support/cli';
 import { type S3rver, startS3rver } from '../../support/s3rver';
 import { type KnownKey, type SigV4CheckProxy, startSigV4CheckProxy } from '../../support/sigv4-check-proxy';
 
@@ -143,6 +147,85 @@ describe('S3 fast GET (undici, own SigV4) against s3rver behind a SigV4-checking
     } finally {
       await store.close();
       client.destroy();
+    }
+  });
+
+  it('a spawned run takes credentials from the default chain (container endpoint) and refreshes them as they expire', async () => {
+    // The ECS/Batch container credentials endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI), serving
+    // temporary credentials that are due for refresh LIFETIME ms after issue (see the test above).
+    const LIFETIME = 150;
+    const GRACE = 600;
+    const issued = new Map<string, KnownKey>();
+    const endpoint = http.createServer((req, res) => {
+      req.resume();
+      const now = Date.now();
+      const n = issued.size + 1;
+      issued.set(`ASIACONTAINER${n}`, {
+        secretAccessKey: `container-secret-${n}`,
+        sessionToken: `container-token-${n}`,
+        expiresAt: now + LIFETIME + GRACE,
+      });
+      const body = JSON.stringify({
+        AccessKeyId: `ASIACONTAINER${n}`,
+        SecretAccessKey: `container-secret-${n}`,
+        Token: `container-token-${n}`,
+        Expiration: new Date(now + 300_000 + LIFETIME).toISOString(),
+      });
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+    });
+    await new Promise<void>((resolve) => endpoint.listen(0, '127.0.0.1', resolve));
+    const checker = await proxy({ keys: (id) => issued.get(id) });
+    const dest = await mkdtemp(path.join(tmpdir(), 'cdr-fast-get-creds-'));
+    try {
+      await server.createBucket('creds-bucket');
+      const generated = await runCli(
+        ['generate', '--out', 's3://creds-bucket', '--calls', '1500', '--days', '2', '--end', '2025-03-04'],
+        server.env,
+      );
+      expect(generated.code, generated.stderr).to.equal(0);
+      const result = await runCli(
+        [
+          'run',
+          '--source',
+          's3://creds-bucket',
+          '--dest',
+          dest,
+          '--prices',
+          's3://creds-bucket/prices/AmazonChimeVoiceConnector-offer.json',
+          '--frequency',
+          'Daily',
+          '--end',
+          '2025-03-04',
+          '--workers',
+          '0',
+        ],
+        {
+          AWS_ENDPOINT_URL_S3: checker.endpoint,
+          AWS_REGION: 'us-east-1',
+          // Nothing but the container endpoint: no keys in the environment, no profile files.
+          AWS_ACCESS_KEY_ID: '',
+          AWS_SECRET_ACCESS_KEY: '',
+          AWS_SESSION_TOKEN: '',
+          AWS_PROFILE: '',
+          AWS_CONFIG_FILE: path.join(dest, 'no-config'),
+          AWS_SHARED_CREDENTIALS_FILE: path.join(dest, 'no-credentials'),
+          AWS_CONTAINER_CREDENTIALS_FULL_URI: `http://127.0.0.1:${(endpoint.address() as AddressInfo).port}/creds`,
+          CDR_S3_FAST_GET: '1',
+        },
+      );
+      expect(result.code, result.stderr).to.equal(0);
+      expect(checker.counts.refused).to.deep.equal([]);
+      expect(
+        checker.counts.byMethod.get('GET'),
+        'the CDRs (and the price file) read through the checker',
+      ).to.be.at.least(700);
+      expect(issued.size, 'credentials fetched again as they ran out').to.be.at.least(2);
+      expect(checker.counts.byAccessKey.size, 'requests signed with the refreshed keys').to.be.at.least(2);
+    } finally {
+      endpoint.closeAllConnections();
+      await new Promise<void>((resolve) => endpoint.close(() => resolve()));
+      await rm(dest, { recursive: true, force: true });
     }
   });
 
