@@ -47,12 +47,12 @@ export interface S3StoreOptions {
   probe?: string;
   /**
    * Read small objects (`readCapped`, the job's hot path) with the lean GET of s3-fast-get.ts instead
-   * of the SDK. Default: on, unless the environment sets CDR_S3_FAST_GET to `0`, `false` or `off`.
+   * of the SDK. Default: on, unless the environment sets CDR_S3_FAST_GET to `0`, `false`, `off` or `no`.
    */
   fastGet?: boolean;
 }
 
-/** Whether the environment leaves the fast GET path on (CDR_S3_FAST_GET=0/false/off turns it off). */
+/** Whether the environment leaves the fast GET path on (CDR_S3_FAST_GET=0/false/off/no turns it off). */
 export function fastGetEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
   return !/^(0|false|off|no)$/i.test((env.CDR_S3_FAST_GET ?? '').trim());
 }
@@ -184,6 +184,7 @@ export class S3Store implements ObjectStore {
       return null;
     }
   }
+
   /** Which path small-object reads take now: the fast GET, or the SDK (off, or unavailable for the bucket). */
   readPath(): 'fast-get' | 'sdk' {
     return this.fastGetOn ? 'fast-get' : 'sdk';
