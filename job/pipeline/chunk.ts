@@ -68,9 +68,12 @@ export interface ChunkContext {
 
 const DAY_MS = 86_400_000;
 
-function oversize(object: ChunkObject): Rejection {
-  const size = object.size > MAX_CDR_BYTES ? `${object.size} bytes` : 'more bytes';
-  return { code: 'too-large', reason: `the object has ${size}, more than the ${MAX_CDR_BYTES}-byte cap` };
+/**
+ * The same words whether a listing told the size (S3) or the capped read found it out (local disk):
+ * a run's rejects do not depend on where the objects are.
+ */
+function oversize(): Rejection {
+  return { code: 'too-large', reason: `the object is larger than the ${MAX_CDR_BYTES}-byte cap` };
 }
 
 async function readAll(context: ChunkContext, objects: readonly ChunkObject[]): Promise<(Buffer | undefined)[]> {
@@ -137,8 +140,7 @@ export async function processChunk(task: ChunkTask, context: ChunkContext): Prom
   let rejectsOutside = 0;
   task.objects.forEach((object, i) => {
     const data = bytes[i];
-    const result: ParseResult =
-      data === undefined ? { ok: false, rejection: oversize(object) } : parseCdr(data, schema);
+    const result: ParseResult = data === undefined ? { ok: false, rejection: oversize() } : parseCdr(data, schema);
     if (!result.ok) {
       if (folderInPeriod(period, object.folderDate)) rejects.push({ key: object.key, rejection: result.rejection });
       else {

@@ -50,6 +50,13 @@ export function shardPlan(plan: CrawlPlan, index: number, count: number): CrawlP
 export const LIST_AHEAD_OBJECTS = 8_192;
 
 /**
+ * Listings in flight at most: with many small folders (hundreds of connectors) LIST latency, not
+ * memory, is the limit (`npm run bench -- --listing`: 200 connectors at 20-40 ms per LIST, 16.7 s at 8,
+ * 6.4 s at 32). Memory stays bounded by LIST_AHEAD_OBJECTS whatever this is.
+ */
+export const LIST_CONCURRENCY = 32;
+
+/**
  * Yields the objects of every (day, partition) folder of the plan, day by day then partition by
  * partition, each folder in key order. Only those day folders are listed — never the whole bucket.
  * Folders are listed ahead of the caller within a budget of about LIST_AHEAD_OBJECTS objects (what
@@ -62,7 +69,7 @@ export async function* crawl(
   store: ObjectStore,
   schema: ServiceSchema,
   plan: CrawlPlan,
-  listConcurrency = 8,
+  listConcurrency = LIST_CONCURRENCY,
 ): AsyncGenerator<CrawledObject> {
   const list = async ({ date, partitionId }: DayFolder): Promise<(CrawledObject | undefined)[]> => {
     const listing = await store.listFolder(dayFolderPrefix(schema, partitionId, date), { sizes: false });

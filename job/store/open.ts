@@ -11,6 +11,8 @@ export interface OpenStoreOptions {
   client?: S3Client;
   /** S3 only: a key prefix to check access with before returning (see S3StoreOptions.probe). */
   probe?: string;
+  /** S3 only: small-object reads through the fast GET path (see S3StoreOptions.fastGet; default from the environment). */
+  fastGet?: boolean;
   /** Local folders only: read batches of small files on a helper thread (see LocalStoreOptions). */
   readThread?: boolean;
 }
@@ -42,6 +44,7 @@ export async function openStore(text: string, options: OpenStoreOptions = {}): P
       client: options.client,
       create: options.create,
       probe: options.probe,
+      fastGet: options.fastGet,
     });
   }
   return LocalStore.open(location.path, { create: options.create, readThread: options.readThread });

@@ -93,7 +93,8 @@ export function endpointOverride(env: NodeJS.ProcessEnv = process.env): string |
  */
 export function s3ClientConfig(options: S3ClientOptions = {}): S3ClientConfig {
   const env = options.env ?? process.env;
-  const maxSockets = options.maxSockets ?? DEFAULT_MAX_SOCKETS;
+  const transport = s3TransportSettings(options);
+  const maxSockets = transport.maxSockets;
   const endpoint = options.endpoint ?? endpointOverride(env);
   const policy = retryPolicy(options);
   const config: S3ClientConfig = {
@@ -112,14 +113,9 @@ export function s3ClientConfig(options: S3ClientOptions = {}): S3ClientConfig {
     requestHandler: new NodeHttpHandler({
       httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
       httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }),
-      connectionTimeout:
-        options.connectionTimeoutMs ??
-        positiveEnv(env, 'CDR_S3_CONNECTION_TIMEOUT_MS') ??
-        DEFAULT_CONNECTION_TIMEOUT_MS,
-      socketTimeout:
-        options.socketTimeoutMs ?? positiveEnv(env, 'CDR_S3_SOCKET_TIMEOUT_MS') ?? DEFAULT_SOCKET_TIMEOUT_MS,
-      requestTimeout:
-        options.requestTimeoutMs ?? positiveEnv(env, 'CDR_S3_REQUEST_TIMEOUT_MS') ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      connectionTimeout: transport.connectionTimeoutMs,
+      socketTimeout: transport.socketTimeoutMs,
+      requestTimeout: transport.requestTimeoutMs,
       throwOnRequestTimeout: true,
     }),
   };
@@ -135,12 +131,42 @@ export function s3ClientConfig(options: S3ClientOptions = {}): S3ClientConfig {
 
 const strategyOf = new WeakMap<S3Client, BudgetedRetryStrategy>();
 
+/** The connection settings of a client, for a transport of our own beside the SDK's (see s3-fast-get.ts). */
+export interface S3TransportSettings {
+  readonly maxSockets: number;
+  readonly connectionTimeoutMs: number;
+  readonly socketTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+}
+
+const transportOf = new WeakMap<S3Client, S3TransportSettings>();
+
+/** The connection settings in effect for these options (the same the SDK's request handler gets). */
+export function s3TransportSettings(options: S3ClientOptions = {}): S3TransportSettings {
+  const env = options.env ?? process.env;
+  return {
+    maxSockets: options.maxSockets ?? DEFAULT_MAX_SOCKETS,
+    connectionTimeoutMs:
+      options.connectionTimeoutMs ?? positiveEnv(env, 'CDR_S3_CONNECTION_TIMEOUT_MS') ?? DEFAULT_CONNECTION_TIMEOUT_MS,
+    socketTimeoutMs:
+      options.socketTimeoutMs ?? positiveEnv(env, 'CDR_S3_SOCKET_TIMEOUT_MS') ?? DEFAULT_SOCKET_TIMEOUT_MS,
+    requestTimeoutMs:
+      options.requestTimeoutMs ?? positiveEnv(env, 'CDR_S3_REQUEST_TIMEOUT_MS') ?? DEFAULT_REQUEST_TIMEOUT_MS,
+  };
+}
+
 /** Creates an S3 client from the standard AWS environment (see `s3ClientConfig`). */
 export function createS3Client(options: S3ClientOptions = {}): S3Client {
   const config = s3ClientConfig(options);
   const client = new S3Client(config);
   strategyOf.set(client, config.retryStrategy as BudgetedRetryStrategy);
+  transportOf.set(client, s3TransportSettings(options));
   return client;
+}
+
+/** The connection settings of a client made by `createS3Client` (else the defaults from the environment). */
+export function s3ClientTransport(client: S3Client): S3TransportSettings {
+  return transportOf.get(client) ?? s3TransportSettings();
 }
 
 /**

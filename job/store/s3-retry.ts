@@ -41,7 +41,14 @@ const THROTTLING_CODES = new Set([
   'ProvisionedThroughputExceededException',
 ]);
 const TIMEOUT_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
-const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ESOCKETTIMEDOUT']);
+const TIMEOUT_CODES = new Set([
+  'ETIMEDOUT',
+  'ESOCKETTIMEDOUT',
+  // undici (the fast GET path): no connection, no response headers, or a body that stopped moving, in time.
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
 const NETWORK_CODES = new Set([
   'ECONNRESET',
   'ECONNREFUSED',
@@ -54,6 +61,8 @@ const NETWORK_CODES = new Set([
   'EAI_AGAIN',
   'ERR_STREAM_PREMATURE_CLOSE',
   'UND_ERR_SOCKET',
+  // undici: the connection closed before the announced Content-Length arrived.
+  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
 ]);
 const NETWORK_MESSAGES = /socket hang up|aborted|premature close|truncated read|other side closed|ECONNRESET/i;
 

@@ -20,7 +20,8 @@ import {
   StoreLocationError,
   type StoreStats,
 } from './object-store';
-import { createS3Client, retryPolicy, s3ClientRetryStrategy } from './s3-client';
+import { createS3Client, retryPolicy, s3ClientRetryStrategy, s3ClientTransport } from './s3-client';
+import { FastGetUnavailable, S3FastGet } from './s3-fast-get';
 import { BudgetedRetryStrategy, backoffDelay, type RetryKind, retryKind, sleep } from './s3-retry';
 import { StoreCounters, shareStats, unshareStats } from './store-stats';
 
@@ -44,6 +45,16 @@ export interface S3StoreOptions {
    * least-privilege roles (ListBucket limited to the CDR, pricing and summary prefixes) do not have.
    */
   probe?: string;
+  /**
+   * Read small objects (`readCapped`, the job's hot path) with the lean GET of s3-fast-get.ts instead
+   * of the SDK. Default: on, unless the environment sets CDR_S3_FAST_GET to `0`, `false`, `off` or `no`.
+   */
+  fastGet?: boolean;
+}
+
+/** Whether the environment leaves the fast GET path on (CDR_S3_FAST_GET=0/false/off/no turns it off). */
+export function fastGetEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+  return !/^(0|false|off|no)$/i.test((env.CDR_S3_FAST_GET ?? '').trim());
 }
 
 interface ErrorShape {
@@ -59,6 +70,16 @@ class BodyError extends Error {
     super(error instanceof Error ? error.message : String(error));
   }
 }
+
+/** S3 error codes of requests it could not authenticate (403s that say nothing about the key). */
+const AUTHENTICATION_FAILURES = new Set([
+  'SignatureDoesNotMatch',
+  'InvalidAccessKeyId',
+  'ExpiredToken',
+  'InvalidToken',
+  'TokenRefreshRequired',
+  'RequestTimeTooSkewed',
+]);
 
 /**
  * A read that failed for good (after every retry): names the object, keeps the S3 error as `cause`,
@@ -139,6 +160,47 @@ export class S3Store implements ObjectStore {
     shareStats(this, this.counters);
   }
 
+  // ── fast GET path (s3-fast-get.ts): readCapped goes through it when on and available ──────────
+  private fastGetOn = true;
+  private fast: S3FastGet | undefined;
+  private fastOpening: Promise<S3FastGet | undefined> | undefined;
+
+  /** Opens the fast GET on first use; undefined (and off from then on) when the bucket needs the SDK. */
+  private openFastGet(): Promise<S3FastGet | undefined> {
+    this.fastOpening ??= S3FastGet.open(this.client, this.bucket, this.retries, s3ClientTransport(this.client)).then(
+      (fast) => {
+        this.fast = fast;
+        return fast;
+      },
+      () => {
+        // SigV4a, S3 Express, an endpoint the rules cannot place: the SDK path does all of that.
+        this.fastGetOn = false;
+        return undefined;
+      },
+    );
+    return this.fastOpening;
+  }
+
+  /** A small object through the fast GET; `null` when the SDK path must read it instead. */
+  private async fastReadCapped(fullKey: string, maxBytes: number): Promise<Buffer | undefined | null> {
+    const fast = this.fast ?? (await this.openFastGet());
+    if (fast === undefined) return null;
+    try {
+      return await fast.getCapped(fullKey, maxBytes);
+    } catch (error) {
+      if (!(error instanceof FastGetUnavailable)) throw error;
+      // The bucket redirects (another region): the SDK follows that; it reads from now on.
+      this.fastGetOn = false;
+      return null;
+    }
+  }
+
+  /** Which path small-object reads take now: the fast GET, or the SDK (off, or unavailable for the bucket). */
+  readPath(): 'fast-get' | 'sdk' {
+    return this.fastGetOn ? 'fast-get' : 'sdk';
+  }
+  // ── end of the fast GET path ───────────────────────────────────────────────────────────────────
+
   /** Requests, retries by kind, object bytes read and written so far. */
   stats(): StoreStats {
     return this.counters.snapshot();
@@ -176,6 +238,7 @@ export class S3Store implements ObjectStore {
     const normalized = prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`;
     const client = options.client ?? createS3Client();
     const store = new S3Store(client, options.client === undefined, bucket, normalized);
+    store.fastGetOn = options.fastGet ?? fastGetEnabled();
     if (options.probe === undefined) return store;
     try {
       await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: normalized + options.probe, MaxKeys: 1 }));
@@ -212,7 +275,9 @@ export class S3Store implements ObjectStore {
    * stays a 403 when the key exists or the listing is denied too.
    */
   private async isMissingBehindDenial(error: unknown, fullKey: string): Promise<boolean> {
-    if (httpStatus(error) !== 403) return false;
+    // Only an authorization denial can hide a missing key; a request S3 could not authenticate
+    // (bad signature, unknown key id, expired token) is an error of its own, not worth a listing.
+    if (httpStatus(error) !== 403 || AUTHENTICATION_FAILURES.has(errorShape(error).name ?? '')) return false;
     try {
       const page = await this.client.send(
         new ListObjectsV2Command({ Bucket: this.bucket, Prefix: fullKey, MaxKeys: 1 }),
@@ -280,6 +345,13 @@ export class S3Store implements ObjectStore {
   async readCapped(key: string, maxBytes: number): Promise<Buffer | undefined> {
     const fullKey = this.fullKey(key);
     try {
+      if (this.fastGetOn) {
+        const fast = await this.fastReadCapped(fullKey, maxBytes);
+        if (fast !== null) {
+          if (fast !== undefined) this.counters.received(fast.length);
+          return fast;
+        }
+      }
       const body = await this.withBodyRetries(async () => {
         const response = await this.client.send(
           new GetObjectCommand({ Bucket: this.bucket, Key: fullKey, Range: `bytes=0-${maxBytes}` }),
@@ -490,6 +562,7 @@ export class S3Store implements ObjectStore {
 
   async close(): Promise<void> {
     unshareStats(this);
+    await (await this.fastOpening)?.close();
     if (this.ownsClient) this.client.destroy();
   }
 }

@@ -50,17 +50,23 @@ if (isMainThread && file) {
 `;
 
 /**
- * Runs `command args` (a node binary and its arguments) in `cwd` and measures it. Stdout and stderr
- * are captured (the job logs JSON on stderr).
+ * Runs `command args` (a node binary and its arguments; any program with GNU time) in `cwd`, with
+ * `extraEnv` over the environment, and measures it. Stdout and stderr are captured (the job logs JSON
+ * on stderr).
  */
-export function measureChild(command: string, args: readonly string[], cwd: string): Measurement {
+export function measureChild(
+  command: string,
+  args: readonly string[],
+  cwd: string,
+  extraEnv: Readonly<Record<string, string>> = {},
+): Measurement {
   const dir = mkdtempSync(join(tmpdir(), 'cdr-bench-'));
   const usageFile = join(dir, 'usage');
   try {
     const gnu = hasGnuTime();
     let file: string;
     let fileArgs: string[];
-    const env: NodeJS.ProcessEnv = { ...process.env };
+    const env: NodeJS.ProcessEnv = { ...process.env, ...extraEnv };
     if (gnu) {
       file = GNU_TIME;
       fileArgs = ['-f', '%M %U %S', '-o', usageFile, command, ...args];

@@ -4,9 +4,9 @@
  * of wall time, CDRs/s and peak RSS, the ratio, an answer check, and an AWS sizing guide derived from
  * the measured CPU time per CDR. Not part of `npm test`.
  *
- *   npm run bench -- [--calls N] [--runs R] [--scale] [--s3] [--seed S] [--connectors C] [--cpu-prof] [--rev COMMIT]
+ *   npm run bench -- [--calls N] [--runs R] [--scale] [--s3] [--listing] [--seed S] [--connectors C] [--cpu-prof] [--rev COMMIT]
  *
- * Data is generated once into `.bench-cache/<calls>-<seed>/` and reused. See README.md → Performance.
+ * Data is generated once into `.bench-cache/<calls>-<seed>/` and reused. See docs/performance.md.
  */
 
 import { spawnSync } from 'node:child_process';
@@ -25,6 +25,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { measureListing } from './listing';
 import { formatMachine, machineInfo } from './machine';
 import { hasGnuTime, type Measurement, measureChild } from './measure';
 import { topSelfTime } from './profile';
@@ -45,6 +46,9 @@ const DAYS = 7;
 const SCALE_POINTS = [10_000, 100_000, 1_000_000] as const;
 /** CDRs uploaded to s3rver for `--s3` (uploading is slow: ~1 ms per object). */
 const S3_CALLS = 20_000;
+/** `--listing`: a period of many connectors with few calls each, where LIST latency, not reading, dominates. */
+const LISTING_CALLS = 4_000;
+const LISTING_CONNECTORS = 200;
 
 class BenchError extends Error {}
 
@@ -57,6 +61,7 @@ interface Options {
   readonly cpuProf: boolean;
   readonly rev: string | undefined;
   readonly s3: boolean;
+  readonly listing: boolean;
 }
 
 function parseArgs(argv: readonly string[]): Options {
@@ -67,6 +72,7 @@ function parseArgs(argv: readonly string[]): Options {
   let connectors = 10;
   let cpuProf = false;
   let s3 = false;
+  let listing = false;
   let rev: string | undefined;
   const whole = (flag: string, text: string | undefined, min: number): number => {
     if (text === undefined || !/^\d+$/.test(text) || Number(text) < min) {
@@ -85,21 +91,23 @@ function parseArgs(argv: readonly string[]): Options {
     else if (arg === '--scale') scale = true;
     else if (arg === '--cpu-prof') cpuProf = true;
     else if (arg === '--s3') s3 = true;
+    else if (arg === '--listing') listing = true;
     else if (arg === '--rev') {
       rev = argv[++i];
       if (rev === undefined || rev.startsWith('-')) throw new BenchError('--rev needs a git revision');
     } else if (arg === '--help' || arg === '-h') {
       process.stdout.write(
-        'usage: npm run bench -- [--calls N (200000)] [--runs R (5)] [--scale] [--s3] [--seed S (1)] [--connectors C (10)] [--cpu-prof] [--rev COMMIT]\n' +
+        'usage: npm run bench -- [--calls N (200000)] [--runs R (5)] [--scale] [--s3] [--listing] [--seed S (1)] [--connectors C (10)] [--cpu-prof] [--rev COMMIT]\n' +
           '  --scale     also our throughput and peak RSS at 10k / 100k / 1M CDRs (1M is generated once, ~2 min)\n' +
-          '  --s3        also our client CPU per S3 GET: 20,000 CDRs read from s3rver vs from local disk\n' +
+          '  --s3        also our client CPU per S3 GET: 20,000 CDRs read from s3rver vs from local disk, and rclone cat reading them\n' +
+          '  --listing   also the crawl of a 200-connector period on s3rver behind 20-40 ms of latency, at several LIST concurrencies\n' +
           '  --cpu-prof  one extra run of our job under node --cpu-prof; prints the top self-time functions\n' +
           '  --rev C     measure commit C (built apart in .bench-cache/rev-<sha>/) instead of the working tree\n',
       );
       process.exit(0);
     } else throw new BenchError(`unknown option ${JSON.stringify(arg)} (try --help)`);
   }
-  return { calls, runs, scale, seed, connectors, cpuProf, rev, s3 };
+  return { calls, runs, scale, seed, connectors, cpuProf, rev, s3, listing };
 }
 
 function log(line: string): void {
@@ -485,6 +493,21 @@ async function main(): Promise<void> {
     s3CpuPerCdrSeconds = cost.cpuPerCdrSeconds;
   }
   process.stdout.write(s3Report);
+  if (options.listing) {
+    process.stdout.write(
+      await measureListing({
+        cli: CLI,
+        root: ROOT,
+        calls: LISTING_CALLS,
+        connectors: LISTING_CONNECTORS,
+        seed: options.seed,
+        days: DAYS,
+        end: END,
+        latencyMs: [20, 40],
+        log,
+      }),
+    );
+  }
   process.stdout.write(
     `\n${sizingReport({ calls: n, wallSeconds: so.wall, cpuSeconds: so.cpu, peakRssBytes: so.rss, s3CpuPerCdrSeconds })}`,
   );

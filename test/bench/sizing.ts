@@ -25,9 +25,16 @@ export interface MeasuredRun {
   readonly s3CpuPerCdrSeconds?: number;
 }
 
-/** us-east-1 Fargate (Linux/x86) on-demand prices. */
+/** us-east-1 Fargate (Linux/x86) on-demand prices (docs/performance.md names the sources and dates). */
 export const FARGATE_VCPU_HOUR = 0.04048;
 export const FARGATE_GB_HOUR = 0.004445;
+/** Fargate Spot: AWS advertises up to 70 % off on-demand; its price moves with spare capacity. */
+export const FARGATE_SPOT_DISCOUNT = 0.7;
+/** The month the sizing guide prices: 30M calls, one Daily run per day. */
+export const MONTH_CALLS = 30_000_000;
+export const MONTH_DAYS = 30;
+/** `--concurrency` that lets one child reach its S3 CPU bound at ~40 ms per GET (see the S3 rows). */
+export const HIGH_CONCURRENCY = 192;
 /** S3 Standard GET price, per 1,000 requests. */
 export const S3_GET_PER_1000 = 0.0004;
 /** Assumed S3 GET throughput of one child: ~64 GETs in flight × ~40 ms per small-object GET. Not measured here. */
@@ -160,5 +167,51 @@ export function sizingReport(run: MeasuredRun): string {
   out.push(
     '  The merge step (`cdr-summary finalize`, one small job after the array) and the scheduler Lambda are not included.',
   );
+  if (run.s3CpuPerCdrSeconds !== undefined) out.push('', ...monthOnS3(run.s3CpuPerCdrSeconds, memGb));
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * A 30M-call month read from S3: the CPU the job consumes (vCPU-hours, the floor), and what Fargate
+ * bills for the children's wall time at the default and a high --concurrency, on-demand and Spot.
+ */
+function monthOnS3(cpuPerCdr: number, memGb: number): string[] {
+  const perDay = MONTH_CALLS / MONTH_DAYS;
+  const cpuHours = (MONTH_CALLS * cpuPerCdr) / 3600;
+  const spot = (v: number) => v * (1 - FARGATE_SPOT_DISCOUNT);
+  const cpuBound = 1 / cpuPerCdr;
+  const out = [
+    `${fmtInt(MONTH_CALLS)} calls a month from S3 (${MONTH_DAYS} Daily runs of ${fmtInt(perDay)}), fast GET path, measured CPU per CDR ${(cpuPerCdr * 1e6).toFixed(1)} µs:`,
+    `  CPU consumed = ${fmtInt(MONTH_CALLS)} × ${(cpuPerCdr * 1e6).toFixed(1)} µs = ${fmtInt(MONTH_CALLS * cpuPerCdr)} s = ` +
+      `${cpuHours.toFixed(2)} vCPU-hours → vCPU charge alone: on-demand ${money(cpuHours * FARGATE_VCPU_HOUR)}, Spot ${money(spot(cpuHours * FARGATE_VCPU_HOUR))} ` +
+      '(the floor: what the job burns, start-up included)',
+  ];
+  const s3 = (MONTH_CALLS / 1000) * S3_GET_PER_1000;
+  for (const [label, rate] of [
+    [
+      `--concurrency 64 (default): S3 latency bound ${fmtInt(S3_GETS_PER_SECOND_PER_CHILD)} CDRs/s (assumed 40 ms per GET)`,
+      Math.min(S3_GETS_PER_SECOND_PER_CHILD, cpuBound),
+    ],
+    [
+      `--concurrency ${HIGH_CONCURRENCY}: ${fmtInt(Math.min(cpuBound, HIGH_CONCURRENCY / 0.04))} CDRs/s (CPU bound of the reading thread, or ${HIGH_CONCURRENCY} × 25 GETs/s)`,
+      Math.min(cpuBound, HIGH_CONCURRENCY / 0.04),
+    ],
+  ] as const) {
+    const wallPerDay = perDay / rate + TASK_STARTUP_SECONDS;
+    const hours = (MONTH_DAYS * wallPerDay) / 3600;
+    const vcpuHours = CHILD_VCPU * hours;
+    const gbHours = memGb * hours;
+    const onDemand = vcpuHours * FARGATE_VCPU_HOUR + gbHours * FARGATE_GB_HOUR;
+    out.push(
+      `  billed, one ${CHILD_VCPU} vCPU / ${memGb} GB child a day, ${label}:`,
+      `    wall per day = ${fmtInt(perDay)} / ${fmtInt(rate)} + ${TASK_STARTUP_SECONDS} s = ${wallPerDay.toFixed(0)} s; month = ${MONTH_DAYS} × ${wallPerDay.toFixed(0)} s = ${hours.toFixed(2)} h ` +
+        `→ ${vcpuHours.toFixed(2)} vCPU-hours + ${gbHours.toFixed(1)} GB-hours`,
+      `    Fargate = ${vcpuHours.toFixed(2)} × $${FARGATE_VCPU_HOUR} + ${gbHours.toFixed(1)} × $${FARGATE_GB_HOUR} = ${money(onDemand)}; ` +
+        `Fargate Spot (−${FARGATE_SPOT_DISCOUNT * 100} %) = ${money(spot(onDemand))}`,
+    );
+  }
+  out.push(
+    `  S3 GETs = ${fmtInt(MONTH_CALLS / 1000)} × $${S3_GET_PER_1000} = ${money(s3)} a month, whatever the client: at this volume the requests, not the compute, are the bill`,
+  );
+  return out;
 }

@@ -36,18 +36,30 @@ describe('S3Store on s3rver', () => {
     return name;
   }
 
-  describe('ObjectStore contract', () => {
-    objectStoreContract(
-      (): StoreHarness => ({
-        async freshRoot() {
-          const bucket = await freshBucket();
-          return { open: (sub) => openStore(`s3://${bucket}${sub ? `/${sub}` : ''}`, { client: s3.client }) };
-        },
-        openMissing: () => openStore('s3://no-such-bucket', { client: s3.client, probe: '' }),
-        missingMessage: /^bucket not found: s3:\/\/no-such-bucket$/,
-      }),
-    );
-  });
+  // Both read paths keep the whole contract: small objects through the fast GET (the default) or the SDK.
+  for (const [path, fastGet] of [
+    ['fast GET', true],
+    ['SDK GetObject', false],
+  ] as const) {
+    describe(`ObjectStore contract (small reads: ${path})`, () => {
+      objectStoreContract(
+        (): StoreHarness => ({
+          async freshRoot() {
+            const bucket = await freshBucket();
+            return {
+              async open(sub) {
+                const store = await openStore(`s3://${bucket}${sub ? `/${sub}` : ''}`, { client: s3.client, fastGet });
+                expect((store as S3Store).readPath()).to.equal(fastGet ? 'fast-get' : 'sdk');
+                return store;
+              },
+            };
+          },
+          openMissing: () => openStore('s3://no-such-bucket', { client: s3.client, probe: '', fastGet }),
+          missingMessage: /^bucket not found: s3:\/\/no-such-bucket$/,
+        }),
+      );
+    });
+  }
 
   describe('S3 specifics', () => {
     it('names its location s3://bucket[/prefix]', async () => {

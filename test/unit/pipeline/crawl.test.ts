@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { CalendarDate } from '../../../job/core/period';
 import { schemaFor } from '../../../job/core/schema';
-import { type CrawlPlan, crawl, LIST_AHEAD_OBJECTS } from '../../../job/pipeline/crawl';
+import { type CrawlPlan, crawl, LIST_AHEAD_OBJECTS, LIST_CONCURRENCY } from '../../../job/pipeline/crawl';
 import type { FolderListing, ObjectStore } from '../../../job/store/object-store';
 
 const schema = schemaFor('AmazonChimeVoiceConnector');
@@ -41,18 +41,19 @@ describe('crawl', () => {
     expect([...keys].sort()).to.deep.equal(keys);
   });
 
-  it('lists up to 8 small folders ahead, fewer as folders grow (memory stays bounded)', async () => {
-    for (const [perFolder, expectedAhead] of [
-      [10, 8],
-      [LIST_AHEAD_OBJECTS / 4, 3],
-      [LIST_AHEAD_OBJECTS, 1],
-      [5 * LIST_AHEAD_OBJECTS, 1],
+  it('lists up to LIST_CONCURRENCY small folders ahead, fewer as folders grow (memory stays bounded)', async () => {
+    expect(LIST_CONCURRENCY).to.equal(32);
+    for (const [perFolder, expectedAhead, folders] of [
+      [10, LIST_CONCURRENCY, LIST_CONCURRENCY + 20],
+      [LIST_AHEAD_OBJECTS / 4, 3, 20],
+      [LIST_AHEAD_OBJECTS, 1, 20],
+      [5 * LIST_AHEAD_OBJECTS, 1, 20],
     ] as const) {
       const { store, started } = folderStore(perFolder);
       let maxAhead = 0;
       let consumedFolders = 0;
       let previous = '';
-      for await (const object of crawl(store, schema, plan(20))) {
+      for await (const object of crawl(store, schema, plan(folders))) {
         const folder = object.key.slice(0, object.key.lastIndexOf('/') + 1);
         if (folder !== previous) {
           consumedFolders++;
@@ -60,7 +61,7 @@ describe('crawl', () => {
         }
         maxAhead = Math.max(maxAhead, started.length - consumedFolders);
       }
-      expect(started).to.have.length(20);
+      expect(started).to.have.length(folders);
       expect(maxAhead, `${perFolder} objects per folder`).to.equal(expectedAhead);
     }
   });
