@@ -4,6 +4,13 @@ import type { ParseResult, Rejection } from '../cdr/record';
 import { type CalendarDate, folderInPeriod, inPeriod, type Period } from '../core/period';
 import type { ServiceSchema } from '../core/schema';
 import type { Rater } from '../prices/rater';
+import {
+  type BurstCollection,
+  type ChunkAggregates,
+  DEFAULT_BURST_COLLECTION,
+  NO_AGGREGATES,
+} from '../report/aggregates/chunk-aggregates';
+import { collectAggregates } from '../report/aggregates/collect';
 import { type ReportBatch, ReportBatchBuilder } from '../report/report-batch';
 import { csvRows } from '../sinks/csv';
 import type { ObjectStore } from '../store/object-store';
@@ -51,6 +58,8 @@ export interface ChunkResult {
   readonly costs: readonly UsageTypeCost[];
   readonly unratedByStatus: readonly (readonly [status: string, calls: number])[];
   readonly callsByVersion: readonly (readonly [version: string, calls: number])[];
+  /** Cost aggregates of the chunk's calls (merged in order by the run). */
+  readonly aggregates: ChunkAggregates;
 }
 
 /** What a chunk needs besides its objects. */
@@ -61,6 +70,8 @@ export interface ChunkContext {
   readonly rater: Rater;
   /** Reads in flight within a chunk (S3); local reads are synchronous anyway. */
   readonly readConcurrency: number;
+  /** What counts towards short-call bursts (default DEFAULT_BURST_COLLECTION). */
+  readonly burstCollection?: BurstCollection;
 }
 
 const DAY_MS = 86_400_000;
@@ -177,6 +188,7 @@ export async function processChunk(task: ChunkTask, context: ChunkContext): Prom
     costs: [...costs].map(([usageType, t]) => [usageType, t.calls, t.cost] as const),
     unratedByStatus: [...unratedByStatus],
     callsByVersion: [...callsByVersion],
+    aggregates: batch ? collectAggregates(batch, context.burstCollection ?? DEFAULT_BURST_COLLECTION) : NO_AGGREGATES,
   };
 }
 
