@@ -35,7 +35,7 @@ export function registerDemoCommand(program: Command): void {
         unknownUsageTypeRatio: 0.005,
       });
       process.stdout.write(`generated ${generated.objects} CDRs in ${root} (week ending ${formatDate(end)})\n\n`);
-      await executeRun({
+      const { manifest } = await executeRun({
         source: root,
         prices: bundledPricesPath('AmazonChimeVoiceConnector'),
         frequency: 'Weekly',
@@ -43,5 +43,6 @@ export function registerDemoCommand(program: Command): void {
         service: 'AmazonChimeVoiceConnector',
         concurrency: '64',
       });
+      if (manifest) process.stdout.write(`\nopen the dashboard: ${path.resolve(root, manifest.dashboardKey)}\n`);
     });
 }

@@ -245,7 +245,7 @@ function anomaliesSection(m: Manifest, label: (c: string) => string): string {
       : '';
   const status =
     history.status === 'none'
-      ? `<p class="warn" data-history="none">No history yet: ${escapeHtml(history.note)}.</p>`
+      ? `<p class="warn" data-history="none">${escapeHtml(history.note.charAt(0).toUpperCase() + history.note.slice(1))}.</p>`
       : `<p class="note" data-history="${history.status}">History: ${escapeHtml(history.note)}.</p>`;
   const body =
     m.anomalies.length === 0
