@@ -32,22 +32,29 @@ const PRINT_SCRIPT =
 const money = (scaled: bigint) => formatDecimal(scaled, COST_SCALE);
 const num = (scaled: bigint) => Number(money(scaled));
 
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A header cell's text: long names (connector ids) shortened, the full name kept in its title. */
+function headerCell(text: string, numeric: boolean): string {
+  const short = text.length > 14 ? `${text.slice(0, 12)}…` : text;
+  const title = short === text ? '' : ` title="${escapeHtml(text)}"`;
+  return `<th${numeric ? ' class="num"' : ''} scope="col"${title}>${escapeHtml(short)}</th>`;
+}
+
 function table(
   headers: readonly string[],
   rows: readonly (readonly string[])[],
   numeric: readonly boolean[],
   caption?: string,
 ): string {
-  const head = headers
-    .map((h, i) => `<th${numeric[i] ? ' class="num"' : ''} scope="col">${escapeHtml(h)}</th>`)
-    .join('');
+  const head = headers.map((h, i) => headerCell(h, numeric[i] === true)).join('');
   const body = rows
     .map(
       (r) =>
-        `<tr>${r.map((cell, i) => `<td${numeric[i] ? ' class="num"' : ''}>${escapeHtml(cell)}</td>`).join('')}</tr>`,
+        `<tr>${r.map((cell, i) => `<td${numeric[i] ? ' class="num"' : DAY.test(cell) ? ' class="day"' : ''}>${escapeHtml(cell)}</td>`).join('')}</tr>`,
     )
     .join('');
-  return `<table>${caption ? `<caption>${escapeHtml(caption)}</caption>` : ''}<thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
+  return `<div class="wrap"><table>${caption ? `<caption>${escapeHtml(caption)}</caption>` : ''}<thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>`;
 }
 
 function figure(id: string, title: string, chart: string, fallback: string): string {
@@ -309,7 +316,9 @@ export function renderDashboard(input: DashboardInput): string {
     const known = name?.(c) ?? m.costByConnector.find((x) => x.connector === c)?.connectorName;
     return known ? `${known} (${c})` : c;
   };
-  const title = `${m.service} ${m.frequency} ${m.periodStart} – ${m.periodEnd}`;
+  const service =
+    m.service === 'AmazonChimeBusinessCalling' ? 'Amazon Chime Business Calling' : 'Amazon Chime Voice Connector';
+  const title = `${service} · ${m.frequency} ${m.periodStart} – ${m.periodEnd}`;
   const usage = [...m.costByUsageType]
     .sort((a, b) => {
       const x = parseDecimal(a.cost, COST_SCALE);

@@ -20,15 +20,17 @@ figure{margin:0}
 svg.chart{display:block;max-width:100%;height:auto}
 svg .grid{stroke:#e6e9ed;stroke-width:1}
 svg .axisline{stroke:#8a949e;stroke-width:1}
-svg text{font:11px system-ui,-apple-system,"Segoe UI",Roboto,"Liberation Sans",Arial,sans-serif;fill:#3b434b}
-svg .label{font-size:12px}
-svg .value{font-size:11px;fill:#1b1f24}
+svg text{font:12px system-ui,-apple-system,"Segoe UI",Roboto,"Liberation Sans",Arial,sans-serif;fill:#3b434b}
+svg .label{font-size:12.5px}
+svg .value{font-size:12px;fill:#1b1f24}
 svg .axis{font-size:11px;fill:#59636e}
 details{margin-top:8px}
 summary{cursor:pointer;color:var(--muted)}
 table{border-collapse:collapse;width:100%;margin-top:6px;font-size:12px}
 th,td{border-bottom:1px solid var(--line);padding:3px 6px;text-align:left;vertical-align:top}
 th{background:#f0f2f5}
+.wrap{overflow-x:auto}
+td.day{white-space:nowrap}
 .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .two{display:grid;grid-template-columns:2fr 1fr;gap:16px}
 .bad{color:var(--bad);font-weight:600}
@@ -47,6 +49,7 @@ footer{color:var(--muted);font-size:12px}
   summary{display:none}
   details{display:block}
   table{page-break-inside:auto}
+  .wrap{overflow:visible}
   tr{break-inside:avoid}
   *{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 }

@@ -63,8 +63,8 @@ export function stackedColumns(input: {
   /** Show every k-th category label (long periods). Default: chosen to fit. */
   readonly labelEvery?: number;
 }): string {
-  const width = 760;
-  const legendRows = Math.ceil(input.series.length / 3);
+  const width = 600;
+  const legendRows = Math.ceil(input.series.length / 2);
   const plotTop = 16;
   const plotHeight = 220;
   const left = 56;
@@ -77,7 +77,7 @@ export function stackedColumns(input: {
   const y = (v: number) => plotTop + plotHeight - (top === 0 ? 0 : (v / top) * plotHeight);
   const slot = plotWidth / Math.max(1, input.categories.length);
   const barWidth = Math.max(2, Math.min(48, slot * 0.7));
-  const every = input.labelEvery ?? Math.max(1, Math.ceil(input.categories.length / 16));
+  const every = input.labelEvery ?? Math.max(1, Math.ceil(input.categories.length / 12));
   const parts = [svgOpen(width, height, input.title, input.id)];
   for (const t of ticks) {
     parts.push(
@@ -110,8 +110,8 @@ export function stackedColumns(input: {
     `<line class="axisline" x1="${left}" x2="${width - right}" y1="${plotTop + plotHeight}" y2="${plotTop + plotHeight}"/>`,
   );
   input.series.forEach((s, i) => {
-    const lx = left + (i % 3) * (plotWidth / 3);
-    const ly = plotTop + plotHeight + 34 + Math.floor(i / 3) * 18;
+    const lx = left + (i % 2) * (plotWidth / 2);
+    const ly = plotTop + plotHeight + 34 + Math.floor(i / 2) * 18;
     const label = s.name.length > 34 ? `${s.name.slice(0, 33)}…` : s.name;
     parts.push(
       `<rect x="${n(lx)}" y="${ly - 9}" width="10" height="10" fill="${s.color}"/><text class="legend" x="${n(lx + 14)}" y="${ly}">${escapeHtml(label)}</text>`,
@@ -128,10 +128,10 @@ export function horizontalBars(input: {
   readonly bars: readonly Bar[];
   readonly color: string;
 }): string {
-  const width = 760;
+  const width = 600;
   const rowHeight = 22;
-  const left = 230;
-  const right = 110;
+  const left = 215;
+  const right = 70;
   const height = Math.max(1, input.bars.length) * rowHeight + 8;
   const max = Math.max(0, ...input.bars.map((b) => b.value));
   const plotWidth = width - left - right;
@@ -139,7 +139,7 @@ export function horizontalBars(input: {
   input.bars.forEach((bar, i) => {
     const y = 4 + i * rowHeight;
     const w = max === 0 ? 0 : (bar.value / max) * plotWidth;
-    const label = bar.label.length > 36 ? `${bar.label.slice(0, 35)}…` : bar.label;
+    const label = bar.label.length > 32 ? `${bar.label.slice(0, 31)}…` : bar.label;
     parts.push(
       `<text class="label" x="${left - 8}" y="${y + 15}" text-anchor="end">${escapeHtml(label)}</text>` +
         `<rect x="${left}" y="${y + 3}" width="${n(Math.max(w, bar.value > 0 ? 1 : 0))}" height="${rowHeight - 6}" fill="${input.color}"><title>${escapeHtml(`${bar.label}: ${bar.valueText}`)}</title></rect>` +
