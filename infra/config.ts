@@ -27,6 +27,7 @@
  * | `SCHEDULE_STATE` | `ENABLED` | or `DISABLED` (deploy without running on the schedule) |
  * | `SCHEDULER_RESERVED_CONCURRENCY` | `1` | reserved concurrency of the Lambda, or `none` |
  * | `KMS_KEY_ARN` | none | customer-managed KMS key of the bucket, if it uses SSE-KMS |
+ * | `ANOMALY_TOPIC_ARN` | none | existing SNS topic the job tells about cost anomalies (opt-in) |
  * | `SCHEDULER_BUNDLE_DIR` | `dist/scheduler` | folder holding the built Lambda bundle (`index.js`) |
  */
 
@@ -83,6 +84,8 @@ export interface InfraConfig {
   /** Reserved concurrency of the scheduler Lambda; undefined leaves it unreserved. */
   readonly schedulerReservedConcurrency?: number;
   readonly kmsKeyArn?: string;
+  /** SNS topic for cost-anomaly notices (opt-in). */
+  readonly anomalyTopicArn?: string;
   readonly schedulerBundleDir: string;
 }
 
@@ -296,6 +299,18 @@ export function loadConfig(env: Env = process.env, repoRoot = path.resolve(__dir
     );
   }
 
+  const anomalyTopicArn = r.raw('ANOMALY_TOPIC_ARN');
+  if (
+    anomalyTopicArn !== undefined &&
+    !/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/.test(anomalyTopicArn)
+  ) {
+    r.fail(
+      'ANOMALY_TOPIC_ARN',
+      `${JSON.stringify(anomalyTopicArn)} is not an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)`,
+      0,
+    );
+  }
+
   const config: InfraConfig = {
     cdrBucket: bucket,
     exampleBucket: example,
@@ -326,6 +341,7 @@ export function loadConfig(env: Env = process.env, repoRoot = path.resolve(__dir
     scheduleEnabled: r.oneOf('SCHEDULE_STATE', ['ENABLED', 'DISABLED'] as const, 'ENABLED') === 'ENABLED',
     ...(reserved !== undefined ? { schedulerReservedConcurrency: reserved } : {}),
     ...(kmsKeyArn !== undefined ? { kmsKeyArn } : {}),
+    ...(anomalyTopicArn !== undefined ? { anomalyTopicArn } : {}),
     schedulerBundleDir: path.resolve(repoRoot, r.raw('SCHEDULER_BUNDLE_DIR') ?? path.join('dist', 'scheduler')),
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);

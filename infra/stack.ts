@@ -68,6 +68,8 @@ export class CdrSummaryStack extends TerraformStack {
       timeoutSeconds: config.jobTimeoutSeconds,
       logRetentionDays: config.logRetentionDays,
       ...(config.kmsKeyArn ? { kmsKeyArn: config.kmsKeyArn } : {}),
+      // Cost-anomaly notices (opt-in): the stack's alarm topic once it has one, else ANOMALY_TOPIC_ARN.
+      ...(config.anomalyTopicArn ? { anomalyTopicArn: config.anomalyTopicArn } : {}),
     });
 
     this.scheduler = new SummaryScheduler(this, 'scheduler', {

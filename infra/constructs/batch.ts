@@ -5,6 +5,7 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Construct } from 'constructs';
+import { ANOMALY_TOPIC_ENV } from '../../job/core/insight-env';
 import { type ServiceCode, schemaFor } from '../../job/core/schema';
 import { isValidFargateSize } from '../fargate';
 import { assumeRolePolicy, kmsStatement, listBucketStatement, objectArns, policyDocument } from '../iam';
@@ -97,6 +98,8 @@ export interface SummaryBatchJobProps {
   readonly logRetentionDays?: number;
   /** Customer-managed KMS key of the bucket, if any. @default none (SSE-S3) */
   readonly kmsKeyArn?: string;
+  /** SNS topic the job tells about cost anomalies (opt-in; a token is fine). @default none */
+  readonly anomalyTopicArn?: string;
 }
 
 /**
@@ -197,6 +200,10 @@ export class SummaryBatchJob extends Construct {
         },
         listBucketStatement('ListOwnPrefixes', props.bucketArn, readPrefixes),
         ...kmsStatement(props.kmsKeyArn, true),
+        // Cost insight: one message per run that found anomalies, to this topic only.
+        ...(props.anomalyTopicArn
+          ? [{ sid: 'PublishAnomalies', actions: ['sns:Publish'], resources: [props.anomalyTopicArn] }]
+          : []),
       ]),
     });
 
@@ -255,6 +262,7 @@ export class SummaryBatchJob extends Construct {
       environment: [
         { name: 'NODE_OPTIONS', value: `--max-old-space-size=${heapMiB}` },
         { name: 'TMPDIR', value: SCRATCH_PATH },
+        ...(props.anomalyTopicArn ? [{ name: ANOMALY_TOPIC_ENV, value: props.anomalyTopicArn }] : []),
       ],
       logConfiguration: {
         logDriver: 'awslogs',

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { ANOMALY_THRESHOLDS_ENV, ANOMALY_TOPIC_ENV } from '../core/insight-env';
 import type { InsightOptions } from '../pipeline/insight';
 import { parseThresholds, ThresholdsError } from '../report/anomalies/thresholds';
 import { snsNotifier, topicRegion } from '../sinks/anomaly-notice';
@@ -10,10 +11,8 @@ export interface InsightArguments {
   readonly anomalyTopic?: string;
 }
 
-/** Environment variable with the anomaly thresholds (`name=value,…`), when `--anomaly-thresholds` is absent. */
-export const THRESHOLDS_ENV = 'CDR_ANOMALY_THRESHOLDS';
-/** Environment variable with the SNS topic ARN to notify (opt-in), when `--anomaly-topic` is absent. */
-export const TOPIC_ENV = 'CDR_ANOMALY_TOPIC_ARN';
+const THRESHOLDS_ENV = ANOMALY_THRESHOLDS_ENV;
+const TOPIC_ENV = ANOMALY_TOPIC_ENV;
 
 /** Adds `--anomaly-thresholds` and `--anomaly-topic` to a command. */
 export function addInsightOptions(command: Command): Command {

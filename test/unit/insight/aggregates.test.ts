@@ -166,7 +166,7 @@ describe('cost aggregates', () => {
     const a = aggregatesOf([CALLS]);
     const text = aggregatesCsv('AmazonChimeVoiceConnector', a.rows());
     expect(text.split('\r\n')[0]).to.equal(
-      'Day,VoiceConnectorId,UsageType,DestinationCountry,Direction,Calls,BillableMinutes,Cost,RatedCalls,UnratedCalls,UnratedMinutes',
+      'CallDay,VoiceConnectorId,UsageType,DestinationCountry,Direction,Calls,BillableMinutes,Cost,RatedCalls,UnratedCalls,UnratedMinutes',
     );
     expect(text).to.include(`'=HYPERLINK`);
     expect(parseAggregatesCsv('AmazonChimeVoiceConnector', text)).to.deep.equal(a.rows());
