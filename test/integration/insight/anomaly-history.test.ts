@@ -1,12 +1,30 @@
 import { rm } from 'node:fs/promises';
 import { expect } from 'chai';
+import { formatDecimal, parseDecimal } from '../../../job/core/decimal';
 import { formatDate, parseDate } from '../../../job/core/period';
+import { COST_SCALE } from '../../../job/core/schema';
+import type { Manifest } from '../../../job/sinks/manifest';
 import { daysFrom, generateHistory, type History, runPeriods } from './history';
 
 const END = '2025-03-21';
 const DAYS = 21;
 const SPIKE_DAY = '2025-03-17';
 const SPIKE_CONNECTOR = 1;
+
+/** The manifest's breakdowns add up exactly to its totals; every unrated call is in one entry. */
+function expectReconciled(m: Manifest): void {
+  const sum = (xs: readonly { cost: string }[]) =>
+    formatDecimal(
+      xs.reduce((t, x) => t + parseDecimal(x.cost, COST_SCALE), 0n),
+      COST_SCALE,
+    );
+  const calls = (xs: readonly { calls: number }[]) => xs.reduce((n, x) => n + x.calls, 0);
+  for (const breakdown of [m.costByDay, m.costByConnector, m.costByDestinationCountry]) {
+    expect(sum(breakdown), m.periodEnd).to.equal(m.totalCost);
+    expect(calls(breakdown)).to.equal(m.recordsRated + m.recordsUnrated);
+  }
+  expect(calls(m.unratedMinutesByUsageType)).to.equal(m.recordsUnrated);
+}
 
 describe('anomalies over a generated three-week history (Daily runs in order)', function () {
   this.timeout(600_000);
@@ -21,7 +39,10 @@ describe('anomalies over a generated three-week history (Daily runs in order)', 
     made.push(quiet);
     const runs = await runPeriods(quiet, 'Daily', daysFrom(quiet.firstDay, parseDate(END)));
     expect(runs).to.have.length(DAYS);
-    for (const { manifest } of runs) expect(manifest.anomalies, manifest.periodEnd).to.deep.equal([]);
+    for (const { manifest } of runs) {
+      expect(manifest.anomalies, manifest.periodEnd).to.deep.equal([]);
+      expectReconciled(manifest);
+    }
     // The first seven days have less than a week of history: said in the manifest and the log.
     const statuses = runs.map((r) => r.manifest.anomalyHistory.status);
     expect(statuses.slice(0, 7)).to.deep.equal(Array(7).fill('none'));
@@ -46,6 +67,7 @@ describe('anomalies over a generated three-week history (Daily runs in order)', 
     made.push(spiky);
     const connector = spiky.connectors[SPIKE_CONNECTOR] as string;
     const runs = await runPeriods(spiky, 'Daily', daysFrom(spiky.firstDay, parseDate(END)));
+    for (const { manifest } of runs) expectReconciled(manifest);
     const flagged = runs.flatMap((r) => r.manifest.anomalies);
     expect(flagged.length).to.be.greaterThan(0);
     for (const a of flagged) expect([a.day, a.connector], a.detail).to.deep.equal([SPIKE_DAY, connector]);
