@@ -45,6 +45,7 @@ footer{color:var(--muted);font-size:12px}
   header,main{padding:0}
   .kpis{grid-template-columns:repeat(4,1fr)}
   .grid{display:block}
+  svg.chart{max-width:150mm}
   .kpi,.card{border-color:#bbb;box-shadow:none;break-inside:avoid;page-break-inside:avoid}
   summary{display:none}
   details{display:block}
