@@ -29,7 +29,8 @@ export function anomalyNotice(manifest: Manifest): AnomalyNotice {
   const anomalies = manifest.anomalies;
   const counts = new Map<string, number>();
   for (const a of anomalies) counts.set(a.kind, (counts.get(a.kind) ?? 0) + 1);
-  const service = manifest.service === 'AmazonChimeBusinessCalling' ? 'Chime Business Calling' : 'Chime Voice Connector';
+  const service =
+    manifest.service === 'AmazonChimeBusinessCalling' ? 'Chime Business Calling' : 'Chime Voice Connector';
   const subject =
     `${service}: ${anomalies.length} cost anomal${anomalies.length === 1 ? 'y' : 'ies'} ${manifest.frequency} ${manifest.periodEnd}`
       .replace(/[^\x20-\x7e]/g, '')
