@@ -4,6 +4,7 @@
  * Athena reads only the days it needs, and reads `Cost` as the exact decimal it is.
  */
 
+import { aggregateColumns, hourlyAggregateColumns, MINUTES_TYPE, MONEY_TYPE } from '../job/core/aggregate-columns';
 import { athenaColumns, type ServiceCode, schemaFor } from '../job/core/schema';
 
 /** One saved query. */
@@ -122,6 +123,94 @@ export function namedQueries(service: ServiceCode, database: string, table: stri
         '       round(100 * (CAST(cost_usd AS double) / nullif(CAST(lag(cost_usd) OVER (ORDER BY year, month) AS double), 0) - 1), 2) AS change_percent',
         'FROM monthly',
         'ORDER BY year, month',
+      ].join('\n'),
+    },
+  ];
+}
+
+/** Partition columns of the aggregate tables: the period's frequency and end date, in path order. */
+export const AGGREGATE_PARTITION_KEYS = ['frequency', 'year', 'month', 'day'] as const;
+
+/**
+ * One named query per dashboard chart, over the aggregate tables (`aggregates`, `aggregates_hourly`):
+ * the Daily runs of the last 31 days (each call counted once: Weekly and Monthly runs hold the same
+ * calls again). Exact decimals are CAST from their text.
+ */
+export function dashboardQueries(
+  service: ServiceCode,
+  database: string,
+  aggregatesTable: string,
+  hourlyTable: string,
+): NamedQuery[] {
+  const names = new Set([
+    ...aggregateColumns(service).map((c) => c.name.toLowerCase()),
+    ...hourlyAggregateColumns(service).map((c) => c.name.toLowerCase()),
+    ...AGGREGATE_PARTITION_KEYS,
+  ]);
+  const c = (name: string) => {
+    const lower = name.toLowerCase();
+    if (!names.has(lower)) throw new Error(`dashboard query uses unknown column ${name} for ${service}`);
+    return `"${lower}"`;
+  };
+  const connector = c(schemaFor(service).partitionField);
+  const aggregates = `"${database}"."${aggregatesTable}"`;
+  const hourly = `"${database}"."${hourlyTable}"`;
+  const cost = `sum(CAST(${c('Cost')} AS ${MONEY_TYPE}))`;
+  const minutes = `sum(CAST(${c('BillableMinutes')} AS ${MINUTES_TYPE}))`;
+  const daily = `${c('frequency')} = 'Daily' AND ${lastDays(31)}`;
+  return [
+    {
+      id: 'dashboard-cost-per-day-by-connector',
+      title: 'Dashboard: cost per day by connector',
+      description: 'Cost per call day and connector (the stacked daily chart), Daily runs of the last 31 days',
+      sql: [
+        `SELECT date(${c('CallDay')}) AS call_day, ${connector} AS connector,`,
+        `       sum(${c('Calls')}) AS calls, ${cost} AS cost_usd`,
+        `FROM ${aggregates}`,
+        `WHERE ${daily}`,
+        'GROUP BY 1, 2',
+        'ORDER BY call_day, cost_usd DESC',
+      ].join('\n'),
+    },
+    {
+      id: 'dashboard-top-destinations',
+      title: 'Dashboard: top destination countries by cost',
+      description: 'The 15 destination countries with the highest cost, Daily runs of the last 31 days',
+      sql: [
+        `SELECT ${c('DestinationCountry')} AS destination_country,`,
+        `       sum(${c('Calls')}) AS calls, ${minutes} AS billable_minutes, ${cost} AS cost_usd`,
+        `FROM ${aggregates}`,
+        `WHERE ${daily}`,
+        'GROUP BY 1',
+        'ORDER BY cost_usd DESC',
+        'LIMIT 15',
+      ].join('\n'),
+    },
+    {
+      id: 'dashboard-cost-by-usage-type',
+      title: 'Dashboard: cost by usage type',
+      description: 'Calls, minutes and cost per usage type (unrated calls included), Daily runs of the last 31 days',
+      sql: [
+        `SELECT ${c('UsageType')} AS usage_type,`,
+        `       sum(${c('Calls')}) AS calls, sum(${c('UnratedCalls')}) AS unrated_calls,`,
+        `       ${minutes} AS billable_minutes, ${cost} AS cost_usd`,
+        `FROM ${aggregates}`,
+        `WHERE ${daily}`,
+        'GROUP BY 1',
+        'ORDER BY cost_usd DESC',
+      ].join('\n'),
+    },
+    {
+      id: 'dashboard-calls-by-hour',
+      title: 'Dashboard: calls by hour of day',
+      description: 'Calls and cost per hour of day (UTC) and connector, Daily runs of the last 31 days',
+      sql: [
+        `SELECT ${c('Hour')} AS hour_utc, ${connector} AS connector,`,
+        `       sum(${c('Calls')}) AS calls, ${cost} AS cost_usd`,
+        `FROM ${hourly}`,
+        `WHERE ${daily}`,
+        'GROUP BY 1, 2',
+        'ORDER BY hour_utc, calls DESC',
       ].join('\n'),
     },
   ];

@@ -27,6 +27,8 @@
  * | `SCHEDULE_STATE` | `ENABLED` | or `DISABLED` (deploy without running on the schedule) |
  * | `SCHEDULER_RESERVED_CONCURRENCY` | `1` | reserved concurrency of the Lambda, or `none` |
  * | `KMS_KEY_ARN` | none | customer-managed KMS key of the bucket, if it uses SSE-KMS |
+ * | `ANOMALY_NOTICES` | false | the job tells the stack's alarm topic about cost anomalies (opt-in) |
+ * | `ANOMALY_TOPIC_ARN` | none | another existing SNS topic for those notices (implies `ANOMALY_NOTICES`) |
  * | `SCHEDULER_BUNDLE_DIR` | `dist/scheduler` | folder holding the built Lambda bundle (`index.js`) |
  * | `VPC_ENDPOINTS` | `none` | `create` (S3 gateway + ECR API/Docker + Logs interface endpoints) or `existing` (require the VPC's own); needs VPC_ID |
  * | `VPC_ENDPOINT_SUBNET_IDS` | `SUBNET_IDS` | subnets of created interface endpoints (one per Availability Zone) |
@@ -91,6 +93,10 @@ export interface InfraConfig {
   /** Reserved concurrency of the scheduler Lambda; undefined leaves it unreserved. */
   readonly schedulerReservedConcurrency?: number;
   readonly kmsKeyArn?: string;
+  /** SNS topic for cost-anomaly notices (opt-in). */
+  readonly anomalyTopicArn?: string;
+  /** Send cost-anomaly notices to the stack's alarm topic when no `anomalyTopicArn` is given. */
+  readonly anomalyNotices: boolean;
   readonly schedulerBundleDir: string;
   /** VPC endpoints for private subnets: none, created by the stack, or the VPC's existing ones. */
   readonly vpcEndpoints: VpcEndpointsMode;
@@ -343,6 +349,17 @@ export function loadConfig(env: Env = process.env, repoRoot = path.resolve(__dir
 
   const endpoints = readEndpoints(r, network);
   const alarmEmail = readEmail(r);
+  const anomalyTopicArn = r.raw('ANOMALY_TOPIC_ARN');
+  if (
+    anomalyTopicArn !== undefined &&
+    !/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/.test(anomalyTopicArn)
+  ) {
+    r.fail(
+      'ANOMALY_TOPIC_ARN',
+      `${JSON.stringify(anomalyTopicArn)} is not an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)`,
+      0,
+    );
+  }
 
   const config: InfraConfig = {
     cdrBucket: bucket,
@@ -374,6 +391,8 @@ export function loadConfig(env: Env = process.env, repoRoot = path.resolve(__dir
     scheduleEnabled: r.oneOf('SCHEDULE_STATE', ['ENABLED', 'DISABLED'] as const, 'ENABLED') === 'ENABLED',
     ...(reserved !== undefined ? { schedulerReservedConcurrency: reserved } : {}),
     ...(kmsKeyArn !== undefined ? { kmsKeyArn } : {}),
+    ...(anomalyTopicArn !== undefined ? { anomalyTopicArn } : {}),
+    anomalyNotices: r.boolean('ANOMALY_NOTICES', false),
     schedulerBundleDir: path.resolve(repoRoot, r.raw('SCHEDULER_BUNDLE_DIR') ?? path.join('dist', 'scheduler')),
     ...endpoints,
     ...(alarmEmail !== undefined ? { alarmEmail } : {}),

@@ -1,10 +1,12 @@
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { DataAwsS3Bucket } from '@cdktf/provider-aws/lib/data-aws-s3-bucket';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { InfraConfig } from './config';
 import { SummaryAlarms } from './constructs/alarms';
+import { alarmTopicName } from './constructs/alarms-defaults';
 import { SummaryAnalytics } from './constructs/analytics';
 import { SummaryBatchJob } from './constructs/batch';
 import { JobVpcEndpoints } from './constructs/endpoints';
@@ -39,6 +41,7 @@ export class CdrSummaryStack extends TerraformStack {
       defaultTags: [{ tags: { Application: 'chime-cdr-summary', Stack: prefix, Service: config.service } }],
     });
     const account = new DataAwsCallerIdentity(this, 'account', {});
+    const partition = new DataAwsPartition(this, 'partition', {});
     this.bucket = new DataAwsS3Bucket(this, 'cdr-bucket', { bucket: config.cdrBucket });
 
     this.registry = new JobImageRegistry(this, 'registry', {
@@ -87,6 +90,15 @@ export class CdrSummaryStack extends TerraformStack {
       timeoutSeconds: config.jobTimeoutSeconds,
       logRetentionDays: config.logRetentionDays,
       ...(config.kmsKeyArn ? { kmsKeyArn: config.kmsKeyArn } : {}),
+      // Cost-anomaly notices (opt-in): ANOMALY_TOPIC_ARN, else the stack's alarm topic (its ARN built
+      // from its name: the topic itself is created below, with the rules that watch this queue).
+      ...(config.anomalyTopicArn || config.anomalyNotices
+        ? {
+            anomalyTopicArn:
+              config.anomalyTopicArn ??
+              `arn:${partition.partition}:sns:${config.region}:${account.accountId}:${alarmTopicName(prefix)}`,
+          }
+        : {}),
     });
 
     this.scheduler = new SummaryScheduler(this, 'scheduler', {

@@ -18,3 +18,8 @@ export const FAILED_JOB_INPUT_PATHS: Readonly<Record<string, string>> = {
   statusReason: '$.detail.statusReason',
   attempts: '$.detail.retryStrategy.attempts',
 };
+
+/** Name of the stack's alarm topic (also where opted-in cost-anomaly notices go). */
+export function alarmTopicName(namePrefix: string): string {
+  return `${namePrefix}-alarms`;
+}

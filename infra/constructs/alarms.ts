@@ -6,6 +6,7 @@ import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { Construct } from 'constructs';
 import {
+  alarmTopicName,
   DEFAULT_DLQ_ALARM_PERIOD_SECONDS,
   FAILED_JOB_INPUT_PATHS,
   FAILED_JOB_MESSAGE,
@@ -55,7 +56,7 @@ export class SummaryAlarms extends Construct {
     }
 
     this.topic = new SnsTopic(this, 'topic', {
-      name: `${prefix}-alarms`,
+      name: alarmTopicName(prefix),
       displayName: `CDR summary ${prefix}`,
     });
 

@@ -4,8 +4,9 @@ import { GlueCatalogDatabase } from '@cdktf/provider-aws/lib/glue-catalog-databa
 import { GlueCatalogTable } from '@cdktf/provider-aws/lib/glue-catalog-table';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
+import { type AggregateColumn, aggregateColumns, hourlyAggregateColumns } from '../../job/core/aggregate-columns';
 import { athenaColumns, type ServiceCode, schemaFor } from '../../job/core/schema';
-import { namedQueries, PARTITION_KEYS } from '../athena-queries';
+import { AGGREGATE_PARTITION_KEYS, dashboardQueries, namedQueries, PARTITION_KEYS } from '../athena-queries';
 
 /** Athena engine the workgroup pins (reads DECIMAL(38,16) and INT64 millis timestamps as written). */
 export const ATHENA_ENGINE_VERSION = 'Athena engine version 3';
@@ -37,6 +38,9 @@ export interface SummaryAnalyticsProps {
 export class SummaryAnalytics extends Construct {
   readonly database: GlueCatalogDatabase;
   readonly table: GlueCatalogTable;
+  /** The cost aggregates (`aggregates/…/aggregates.csv`) and calls by hour (`aggregates-hourly/…/hourly.csv`). */
+  readonly aggregatesTable: GlueCatalogTable;
+  readonly hourlyTable: GlueCatalogTable;
   readonly workgroup: AthenaWorkgroup;
   /** Saved queries, by id (`cost-by-connector-by-day`, …). */
   readonly namedQueries: Readonly<Record<string, AthenaNamedQuery>>;
@@ -122,8 +126,24 @@ export class SummaryAnalytics extends Construct {
       },
     });
 
+    this.aggregatesTable = this.aggregateTable('aggregates-table', {
+      name: 'aggregates',
+      folder: `s3://${props.bucketName}/${schema.summaryPrefix}aggregates/`,
+      description: `Cost aggregates of ${props.service} per run: call day × connector × usage type × destination country × direction`,
+      columns: aggregateColumns(props.service),
+    });
+    this.hourlyTable = this.aggregateTable('aggregates-hourly-table', {
+      name: 'aggregates_hourly',
+      folder: `s3://${props.bucketName}/${schema.summaryPrefix}aggregates-hourly/`,
+      description: `Calls of ${props.service} per run: call day × connector × hour of day (UTC)`,
+      columns: hourlyAggregateColumns(props.service),
+    });
+
     const queries: Record<string, AthenaNamedQuery> = {};
-    for (const query of namedQueries(props.service, catalogName, tableName)) {
+    for (const query of [
+      ...namedQueries(props.service, catalogName, tableName),
+      ...dashboardQueries(props.service, catalogName, 'aggregates', 'aggregates_hourly'),
+    ]) {
       queries[query.id] = new AthenaNamedQuery(this, `query-${query.id}`, {
         name: `${props.namePrefix}: ${query.title}`,
         description: query.description,
@@ -133,5 +153,59 @@ export class SummaryAnalytics extends Construct {
       });
     }
     this.namedQueries = queries;
+  }
+
+  /**
+   * An external table over one kind of aggregate CSV file (header row, RFC 4180 quoting: Open CSV
+   * SerDe), partitioned by the run's frequency and end date with partition projection.
+   */
+  private aggregateTable(
+    id: string,
+    table: { name: string; folder: string; description: string; columns: readonly AggregateColumn[] },
+  ): GlueCatalogTable {
+    const placeholders = AGGREGATE_PARTITION_KEYS.map((key) => Fn.rawString(`\${${key}}`)).join('/');
+    return new GlueCatalogTable(this, id, {
+      name: table.name,
+      databaseName: this.database.name,
+      description: table.description,
+      tableType: 'EXTERNAL_TABLE',
+      parameters: {
+        EXTERNAL: 'TRUE',
+        classification: 'csv',
+        'skip.header.line.count': '1',
+        'projection.enabled': 'true',
+        'projection.frequency.type': 'enum',
+        'projection.frequency.values': 'Daily,Weekly,Monthly',
+        'projection.year.type': 'integer',
+        'projection.year.range': `${FIRST_PROJECTED_YEAR},${LAST_PROJECTED_YEAR}`,
+        'projection.month.type': 'integer',
+        'projection.month.range': '1,12',
+        'projection.month.digits': '2',
+        'projection.day.type': 'integer',
+        'projection.day.range': '1,31',
+        'projection.day.digits': '2',
+        'storage.location.template': `${table.folder}${placeholders}/`,
+      },
+      partitionKeys: AGGREGATE_PARTITION_KEYS.map((key) => ({
+        name: key,
+        type: key === 'frequency' ? 'string' : 'int',
+        comment: key === 'frequency' ? 'Frequency of the run' : `Period end ${key} (UTC)`,
+      })),
+      storageDescriptor: {
+        location: table.folder,
+        inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
+        outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
+        serDeInfo: {
+          name: 'csv',
+          serializationLibrary: 'org.apache.hadoop.hive.serde2.OpenCSVSerde',
+          parameters: { separatorChar: ',', quoteChar: '"', escapeChar: '\\' },
+        },
+        columns: table.columns.map((column) => ({
+          name: column.name.toLowerCase(),
+          type: column.athenaType,
+          comment: column.description,
+        })),
+      },
+    });
   }
 }

@@ -5,6 +5,7 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Construct } from 'constructs';
+import { ANOMALY_TOPIC_ENV } from '../../job/core/insight-env';
 import { type ServiceCode, schemaFor } from '../../job/core/schema';
 import { RETRY_CONDITIONS, validateRetryConditions } from '../batch-retry';
 import { isValidFargateSize } from '../fargate';
@@ -85,6 +86,8 @@ export interface SummaryBatchJobProps {
   readonly logRetentionDays?: number;
   /** Customer-managed KMS key of the bucket, if any. @default none (SSE-S3) */
   readonly kmsKeyArn?: string;
+  /** SNS topic the job tells about cost anomalies (opt-in; a token is fine). @default none */
+  readonly anomalyTopicArn?: string;
 }
 
 /**
@@ -190,6 +193,10 @@ export class SummaryBatchJob extends Construct {
         // Leases are mutual exclusion: only a create-if-absent (If-None-Match: *) may write one.
         createOnlyStatement('LeasesCreateOnly', props.bucketArn, [`${schema.summaryPrefix}leases/`]),
         ...kmsStatement(props.kmsKeyArn, true),
+        // Cost insight: one message per run that found anomalies, to this topic only.
+        ...(props.anomalyTopicArn
+          ? [{ sid: 'PublishAnomalies', actions: ['sns:Publish'], resources: [props.anomalyTopicArn] }]
+          : []),
       ]),
     });
 
@@ -248,6 +255,7 @@ export class SummaryBatchJob extends Construct {
       environment: [
         { name: 'NODE_OPTIONS', value: `--max-old-space-size=${heapMiB}` },
         { name: 'TMPDIR', value: SCRATCH_PATH },
+        ...(props.anomalyTopicArn ? [{ name: ANOMALY_TOPIC_ENV, value: props.anomalyTopicArn }] : []),
       ],
       logConfiguration: {
         logDriver: 'awslogs',

@@ -42,7 +42,7 @@ export function registerDemoCommand(program: Command): void {
         unknownUsageTypeRatio: 0.005,
       });
       process.stdout.write(`generated ${generated.objects} CDRs in ${root} (week ending ${formatDate(end)})\n\n`);
-      await executeRun({
+      const { manifest } = await executeRun({
         source: root,
         prices: bundledPricesPath(service),
         frequency: 'Weekly',
@@ -50,5 +50,6 @@ export function registerDemoCommand(program: Command): void {
         service,
         concurrency: '64',
       });
+      if (manifest) process.stdout.write(`\nopen the dashboard: ${path.resolve(root, manifest.dashboardKey)}\n`);
     });
 }

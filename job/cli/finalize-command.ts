@@ -5,13 +5,14 @@ import { defaultLeaseOwner, releaseLeaseOf } from '../pipeline/lease';
 import { StoreLocationError } from '../store/object-store';
 import { openStore } from '../store/open';
 import { UsageError } from './errors';
+import { addInsightOptions, type InsightArguments, insightFromArguments } from './insight-options';
 import { createLogger } from './logger';
 import { addPeriodOptions, type PeriodArguments, periodFromArguments } from './period-options';
 import { warnAboutRatings } from './price-warnings';
 import { shardFromArguments } from './shard-options';
 import { formatSummary } from './summary-table';
 
-interface FinalizeCommandOptions extends PeriodArguments {
+interface FinalizeCommandOptions extends PeriodArguments, InsightArguments {
   readonly dest: string;
   readonly service: string;
   readonly shards?: string;
@@ -28,7 +29,7 @@ export function registerFinalizeCommand(program: Command): void {
     .command('finalize')
     .description("Merge a sharded period's partial outputs into its single CSV report and manifest.")
     .requiredOption('--dest <dir|s3://bucket>', 'where the shards wrote their outputs (their --dest, or --source)');
-  addPeriodOptions(command)
+  addInsightOptions(addPeriodOptions(command))
     .option('--service <code>', `service (${SERVICES.join(' | ')})`, 'AmazonChimeVoiceConnector')
     .option('--shards <n>', 'number of shards the period was split into (default: AWS_BATCH_JOB_ARRAY_SIZE)')
     .option('--log-level <level>', 'pino log level')
@@ -37,6 +38,7 @@ export function registerFinalizeCommand(program: Command): void {
       const period = periodFromArguments(options);
       if (!isServiceCode(options.service)) throw new UsageError(`unknown service ${JSON.stringify(options.service)}`);
       const { count } = shardFromArguments({ shards: options.shards, shardIndex: '0' });
+      const insight = insightFromArguments(options);
       const schema = schemaFor(options.service);
       let dest: Awaited<ReturnType<typeof openStore>>;
       try {
@@ -47,7 +49,7 @@ export function registerFinalizeCommand(program: Command): void {
       }
       try {
         const logger = createLogger(options.logLevel);
-        const manifest = await finalizeSummary({ schema, period, dest, shards: count, logger });
+        const manifest = await finalizeSummary({ schema, period, dest, shards: count, logger, insight });
         warnAboutRatings(logger, manifest);
         if (!options.quiet) process.stdout.write(formatSummary(manifest, dest.location));
         // The shards kept the period's lease for this step (shared owner: the array job's id).

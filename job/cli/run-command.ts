@@ -11,6 +11,7 @@ import type { Manifest, PartialManifest } from '../sinks/manifest';
 import { type ObjectStore, StoreLocationError, type StoreStats } from '../store/object-store';
 import { openS3Bucket, openStore } from '../store/open';
 import { UsageError } from './errors';
+import { addInsightOptions, type InsightArguments, insightFromArguments } from './insight-options';
 import { createLogger } from './logger';
 import { addPeriodOptions, type PeriodArguments, periodFromArguments } from './period-options';
 import { warnAboutPrices, warnAboutRatings } from './price-warnings';
@@ -19,7 +20,7 @@ import { shardFromArguments } from './shard-options';
 import { formatSummary } from './summary-table';
 
 /** Options of `cdr-summary run`, as commander parses them. */
-export interface RunCommandOptions extends PeriodArguments {
+export interface RunCommandOptions extends PeriodArguments, InsightArguments {
   readonly source: string;
   readonly dest?: string;
   readonly prices: string;
@@ -149,6 +150,7 @@ export async function executeRun(
   const workers = options.workers === undefined ? defaultWorkerCount() : wholeNumber(options.workers, '--workers');
   const maxRejectRatio = rejectRatioOption(options.maxRejectRatio);
   const leaseTtlMs = leaseTtlOption(options.leaseTtl);
+  const insight = insightFromArguments(options);
   const startedAt = Date.now();
   let lease: Lease | undefined;
   let outcome: 'completed' | 'failed' | 'shard' | undefined;
@@ -207,6 +209,7 @@ export async function executeRun(
       workers,
       workerSource: { location: options.source, priceVersions: prices.snapshot.versions },
       onProgress: (done, total) => progress.update(done, total),
+      insight,
     };
     if (shard.count > 1) {
       const partial = await runShard(runOptions, shard);
@@ -258,7 +261,7 @@ export function registerRunCommand(program: Command): void {
       '--prices <file|dir|s3://…>',
       'price list: GetProducts response, offer file, bulk folder or snapshot',
     );
-  addPeriodOptions(command)
+  addInsightOptions(addPeriodOptions(command))
     .option('--service <code>', `service to summarize (${SERVICES.join(' | ')})`, 'AmazonChimeVoiceConnector')
     .option('--concurrency <n>', 'objects read at once, over all threads (S3 GETs in flight)', '64')
     .option(

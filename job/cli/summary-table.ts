@@ -2,46 +2,135 @@ import { formatDecimal, parseDecimal } from '../core/decimal';
 import { COST_SCALE } from '../core/schema';
 import type { Manifest } from '../sinks/manifest';
 
-/** Usage types shown before the rest are folded into one line. */
+/** Rows of each breakdown shown before the rest are folded into one line. */
 const MAX_ROWS = 12;
 
-function table(rows: string[][], rightAligned: boolean[]): string {
-  const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length))) ?? [];
+/**
+ * Decimal texts padded so their decimal points line up (`"1.5"`, `"12.25"` → `" 1.5 "`, `"12.25"`);
+ * a text that is not a decimal (`-`) is right-aligned on the integer part.
+ */
+export function alignDecimals(values: readonly string[]): string[] {
+  const split = values.map((v) => {
+    const dot = v.indexOf('.');
+    return /^-?\d+(\.\d+)?$/.test(v) ? (dot < 0 ? [v, ''] : [v.slice(0, dot), v.slice(dot)]) : [v, ''];
+  });
+  const whole = Math.max(0, ...split.map(([w]) => (w as string).length));
+  const fraction = Math.max(0, ...split.map(([, f]) => (f as string).length));
+  return split.map(([w, f]) => `${(w as string).padStart(whole)}${(f as string).padEnd(fraction)}`);
+}
+
+function table(rows: string[][], rightAligned: boolean[], decimalColumns: readonly number[] = []): string {
+  const aligned = rows.map((r) => [...r]);
+  for (const c of decimalColumns) {
+    const cells = alignDecimals(rows.slice(1).map((r) => r[c] ?? ''));
+    cells.forEach((cell, i) => {
+      (aligned[i + 1] as string[])[c] = cell;
+    });
+  }
+  const widths = aligned[0]?.map((_, c) => Math.max(...aligned.map((r) => (r[c] ?? '').length))) ?? [];
   const line = (row: string[]) =>
-    row.map((cell, c) => (rightAligned[c] ? cell.padStart(widths[c] ?? 0) : cell.padEnd(widths[c] ?? 0))).join('  ');
+    row
+      .map((cell, c) => (rightAligned[c] ? cell.padStart(widths[c] ?? 0) : cell.padEnd(widths[c] ?? 0)))
+      .join('  ')
+      .trimEnd();
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
-  const [header, ...body] = rows;
+  const [header, ...body] = aligned;
   return [line(header ?? []), rule, ...body.slice(0, -1).map(line), rule, line(body[body.length - 1] ?? [])].join('\n');
 }
 
-/** The end-of-run summary: where the outputs are, counts, and calls and cost by usage type. */
-export function formatSummary(manifest: Manifest, destination: string): string {
-  const rows: string[][] = [['Usage type', 'Calls', 'Cost (USD)']];
-  // Largest costs first; a long tail is folded into one line (the manifest and CSV have them all).
-  const byCost = [...manifest.costByUsageType].sort((a, b) => Number(b.cost) - Number(a.cost));
-  for (const t of byCost.slice(0, MAX_ROWS)) rows.push([t.usageType, String(t.calls), t.cost]);
-  if (byCost.length > MAX_ROWS) {
-    const rest = byCost.slice(MAX_ROWS);
-    const calls = rest.reduce((n, t) => n + t.calls, 0);
+interface Line {
+  readonly label: string;
+  readonly calls: number;
+  readonly cost: string;
+}
+
+/** The biggest `MAX_ROWS` lines, the rest folded into one, then a total. */
+function breakdown(title: string, lines: readonly Line[], extra: string[][], total: string[], more: string): string {
+  const rows: string[][] = [[title, 'Calls', 'Cost (USD)']];
+  for (const l of lines.slice(0, MAX_ROWS)) rows.push([l.label, String(l.calls), l.cost]);
+  if (lines.length > MAX_ROWS) {
+    const rest = lines.slice(MAX_ROWS);
     const cost = formatDecimal(
-      rest.reduce((sum, t) => sum + parseDecimal(t.cost, COST_SCALE), 0n),
+      rest.reduce((sum, l) => sum + parseDecimal(l.cost, COST_SCALE), 0n),
       COST_SCALE,
     );
-    rows.push([`(${rest.length} more usage types)`, String(calls), cost]);
+    rows.push([`(${rest.length} more ${more})`, String(rest.reduce((n, l) => n + l.calls, 0)), cost]);
   }
-  for (const [status, calls] of Object.entries(manifest.unratedByStatus)) rows.push([status, String(calls), '-']);
-  rows.push(['Total', String(manifest.recordsRated + manifest.recordsUnrated), manifest.totalCost]);
+  rows.push(...extra, total);
+  return table(rows, [false, true, true], [2]);
+}
+
+const byCost = (a: Line, b: Line) => {
+  const x = parseDecimal(a.cost, COST_SCALE);
+  const y = parseDecimal(b.cost, COST_SCALE);
+  return x === y ? 0 : x > y ? -1 : 1;
+};
+
+/**
+ * The end-of-run summary: where the outputs are, counts, calls and cost by usage type, by connector
+ * and by day (decimal points aligned), anomalies, and the dashboard.
+ */
+export function formatSummary(manifest: Manifest, destination: string): string {
+  const calls = String(manifest.recordsRated + manifest.recordsUnrated);
+  const total = ['Total', calls, manifest.totalCost];
+  const usage = breakdown(
+    'Usage type',
+    manifest.costByUsageType.map((t) => ({ label: t.usageType, calls: t.calls, cost: t.cost })).sort(byCost),
+    Object.entries(manifest.unratedByStatus).map(([status, n]) => [status, String(n), '-']),
+    total,
+    'usage types',
+  );
+  const sections = [usage];
+  if (manifest.costByConnector) {
+    sections.push(
+      breakdown(
+        'Connector',
+        manifest.costByConnector.map((c) => ({
+          label: c.connectorName ? `${c.connectorName} (${c.connector})` : c.connector,
+          calls: c.calls,
+          cost: c.cost,
+        })),
+        [],
+        total,
+        'connectors',
+      ),
+    );
+  }
+  if (manifest.costByDay) {
+    sections.push(
+      breakdown(
+        'Day',
+        manifest.costByDay.map((d) => ({ label: d.day, calls: d.calls, cost: d.cost })),
+        [],
+        total,
+        'days',
+      ),
+    );
+  }
+  const anomalies = manifest.anomalies ?? [];
+  const anomalyLines =
+    anomalies.length === 0
+      ? [`anomalies none (${manifest.anomalyHistory?.note ?? 'not checked'})`]
+      : [
+          `anomalies ${anomalies.length} (see the dashboard and the manifest):`,
+          ...anomalies.slice(0, 5).map((a) => `  ${a.detail}`),
+          ...(anomalies.length > 5 ? [`  … ${anomalies.length - 5} more`] : []),
+        ];
   return [
     `${manifest.service} ${manifest.frequency} ${manifest.periodStart} .. ${manifest.periodEnd}`,
     `objects read ${manifest.objectsRead}: rated ${manifest.recordsRated}, unrated ${manifest.recordsUnrated}, rejected ${manifest.recordsRejected}, other periods ${manifest.objectsOutsidePeriod}`,
     '',
-    table(rows, [false, true, true]),
+    sections.join('\n\n'),
+    '',
+    ...anomalyLines,
     '',
     `destination ${destination}`,
-    `  report    ${manifest.csvKey}`,
-    `  manifest  ${manifest.csvKey.replace(/[^/]+$/, 'manifest.json')}`,
-    `  rejects   ${manifest.rejectsKey}`,
-    `  parquet   ${manifest.parquetKeys.length} file(s) under ${manifest.csvKey.split('/')[0]}/parquet/`,
+    `  report     ${manifest.csvKey}`,
+    `  manifest   ${manifest.csvKey.replace(/[^/]+$/, 'manifest.json')}`,
+    `  rejects    ${manifest.rejectsKey}`,
+    `  parquet    ${manifest.parquetKeys.length} file(s) under ${manifest.csvKey.split('/')[0]}/parquet/`,
+    `  aggregates ${manifest.aggregatesKey}`,
+    `  dashboard  ${manifest.dashboardKey}`,
     '',
   ].join('\n');
 }

@@ -18,6 +18,7 @@ import {
   LAST_NAMES,
   outboundUsageType,
   PHONE_NUMBER_NAMES,
+  RARE_DESTINATION,
   regionsOf,
   tollFreeNumber,
   UNPRICED_COUNTRY,
@@ -38,6 +39,21 @@ export interface CallStreamOptions {
   readonly unknownUsageTypeRatio?: number;
   /** Share of calls that start in the last minutes of a day and are filed in the next day's folder (default 0.01). */
   readonly nextDayRatio?: number;
+  /** A planted toll-fraud pattern: short outbound calls at night to a rare destination (tests, demos). */
+  readonly spike?: PlantedSpike;
+}
+
+/**
+ * Extra calls on one day from one connector: `calls` outbound calls of 1-5 s within one clock hour to
+ * numbers of one prefix in RARE_DESTINATION (priced, and never drawn for ordinary calls).
+ */
+export interface PlantedSpike {
+  readonly day: CalendarDate;
+  /** Index of the connector (partition) in generation order. */
+  readonly connector: number;
+  /** Hour of day, UTC. */
+  readonly hour: number;
+  readonly calls: number;
 }
 
 /** One generated object. */
@@ -109,14 +125,17 @@ function setup(options: CallStreamOptions, random: Random): { accountId: string;
  * day by day, partition by partition (so writes to one folder come together).
  */
 export function* generateObjects(options: CallStreamOptions): Generator<GeneratedObject> {
-  const random = new Random(options.seed);
+  const mainRandom = new Random(options.seed);
   const schema = schemaFor(options.service);
   const bc = options.service === 'AmazonChimeBusinessCalling';
-  const { accountId, partitions } = setup(options, random);
+  const { accountId, partitions } = setup(options, mainRandom);
   const unknownRatio = options.unknownUsageTypeRatio ?? 0;
   const nextDayRatio = options.nextDayRatio ?? 0.01;
   const firstDay = addDays(options.end, 1 - options.days);
   const groups = options.days * partitions.length;
+  const spike = options.spike;
+  // Spike calls draw from their own stream, so the ordinary calls are the same with or without them.
+  const spikeRandom = new Random(`${options.seed}/spike`);
 
   for (let g = 0; g < groups; g++) {
     const count = Math.floor((options.calls * (g + 1)) / groups) - Math.floor((options.calls * g) / groups);
@@ -125,25 +144,36 @@ export function* generateObjects(options: CallStreamOptions): Generator<Generate
     const day = addDays(firstDay, dayIndex);
     const dayStart = epochSeconds(day);
     const nextDayFolder = addDays(day, 1);
+    const spiked =
+      spike !== undefined && spike.connector === g % partitions.length && epochSeconds(spike.day) === dayStart
+        ? spike.calls
+        : 0;
 
-    for (let c = 0; c < count; c++) {
-      const nextDay = random.chance(nextDayRatio);
+    for (let c = 0; c < count + spiked; c++) {
+      const planted = c >= count;
+      const random = planted ? spikeRandom : mainRandom;
+      const nextDay = !planted && random.chance(nextDayRatio);
       let start: number;
-      if (nextDay) start = dayStart + DAY - random.int(1, 600);
+      if (planted) start = dayStart + (spike as PlantedSpike).hour * 3600 + random.int(0, 3599);
+      else if (nextDay) start = dayStart + DAY - random.int(1, 600);
       else if (random.chance(0.7)) start = dayStart + random.int(8 * 3600, 18 * 3600 - 1);
       else start = dayStart + random.int(0, DAY - 1);
       const startMs = start * 1000 + random.int(0, 999);
 
       const failed = !nextDay && random.chance(0.03);
-      let talk = failed ? 0 : Math.min(4 * 3600, Math.max(1, Math.round(Math.exp(4.2 + 1.1 * random.normal()))));
+      let talk = planted
+        ? random.int(1, 5)
+        : failed
+          ? 0
+          : Math.min(4 * 3600, Math.max(1, Math.round(Math.exp(4.2 + 1.1 * random.normal()))));
       // A late call filed in the next folder ended after midnight.
       if (nextDay) talk = Math.max(talk, dayStart + DAY - start + random.int(1, 600));
       const end = failed ? start + random.int(3, 30) : start + talk;
       const billableSeconds = Math.ceil(talk / 6) * 6;
       const tenths = billableSeconds / 6;
 
-      const unknown = random.chance(unknownRatio);
-      const outbound = unknown || random.chance(0.6);
+      const unknown = !planted && random.chance(unknownRatio);
+      const outbound = planted || unknown || random.chance(0.6);
       const own = random.pick(partition.numbers);
       let source: string;
       let sourceCountry: string;
@@ -153,7 +183,13 @@ export function* generateObjects(options: CallStreamOptions): Generator<Generate
       let destinationName: string | undefined;
       let usageType: string;
       if (outbound) {
-        const to = unknown ? UNPRICED_COUNTRY : random.chance(0.7) ? partition.homeCountry : random.pick(COUNTRIES);
+        const to = planted
+          ? RARE_DESTINATION
+          : unknown
+            ? UNPRICED_COUNTRY
+            : random.chance(0.7)
+              ? partition.homeCountry
+              : random.pick(COUNTRIES);
         source = own.number;
         sourceCountry = partition.home;
         sourceName = own.name;

@@ -37,6 +37,16 @@ export const COUNTRIES: readonly Country[] = [
   { code: 'PA', outboundPrice: '0.1200000000', number: (r) => `+5072${r.digits(6)}` },
 ];
 
+/**
+ * A priced destination ordinary generated calls never go to (Latvia, a premium-rate range): where a
+ * planted toll-fraud spike calls (GenerateCorpusOptions.spike).
+ */
+export const RARE_DESTINATION: Country = {
+  code: 'LV',
+  outboundPrice: '0.3500000000',
+  number: (r) => `+3719000${r.digits(4)}`,
+};
+
 /** A destination with no price in the generated price file (Antarctica), for `unknownUsageTypeRatio`. */
 export const UNPRICED_COUNTRY: Country = {
   code: 'AQ',
@@ -125,7 +135,7 @@ export function pricedUsage(service: ServiceCode): PricedUsage[] {
   const minutes = 'minutes';
   for (const region of regionsOf(service)) {
     for (const home of HOME_COUNTRIES) {
-      for (const to of COUNTRIES) {
+      for (const to of [...COUNTRIES, RARE_DESTINATION]) {
         out.push({
           usageType: outboundUsageType(region.prefix, home.code, to.code),
           region,

@@ -9,7 +9,7 @@
 import { addDays, type CalendarDate } from '../core/period';
 import type { ServiceCode } from '../core/schema';
 import type { ObjectStore } from '../store/object-store';
-import { generateObjects, partitionIds } from './calls';
+import { generateObjects, type PlantedSpike, partitionIds } from './calls';
 import { pricedUsage } from './catalog';
 import { ObjectSink } from './object-sink';
 import { buildOfferFile, defaultPricesKey } from './price-file';
@@ -34,6 +34,8 @@ export interface GenerateCorpusOptions {
   readonly unknownUsageTypeRatio?: number;
   /** Share of calls filed in the next day's folder (default 0.01). */
   readonly nextDayRatio?: number;
+  /** A planted toll-fraud pattern (short night calls to a rare destination), for anomaly tests. */
+  readonly spike?: PlantedSpike;
   /** Writes in flight (default 64). */
   readonly concurrency?: number;
   /** Called now and then with the number of objects written. */

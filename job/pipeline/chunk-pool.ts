@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { Period } from '../core/period';
 import type { ServiceCode } from '../core/schema';
 import type { SnapshotVersion } from '../prices/snapshot-format';
+import type { BurstCollection } from '../report/aggregates/chunk-aggregates';
 import { workerScript } from '../threads/worker-script';
 import { type ChunkContext, type ChunkResult, type ChunkTask, processChunk } from './chunk';
 
@@ -22,6 +23,7 @@ export interface WorkerSetup {
   readonly period: Period;
   readonly versions: readonly SnapshotVersion[];
   readonly readConcurrency: number;
+  readonly burstCollection?: BurstCollection;
 }
 
 /**

@@ -17,6 +17,7 @@ const contextReady: Promise<ChunkContext> = openStore(setup.source, { readThread
   period: setup.period,
   rater: new Rater(schema, createRateTable(setup.service, setup.versions)),
   readConcurrency: setup.readConcurrency,
+  burstCollection: setup.burstCollection,
 }));
 
 parentPort?.on('message', (task: ChunkTask) => {

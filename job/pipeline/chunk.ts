@@ -5,6 +5,13 @@ import { type CalendarDate, folderInPeriod, inPeriod, type Period } from '../cor
 import type { ServiceSchema } from '../core/schema';
 import type { Rater } from '../prices/rater';
 import { RatingNotes, type RatingNotesJson } from '../prices/rating-notes';
+import {
+  type BurstCollection,
+  type ChunkAggregates,
+  DEFAULT_BURST_COLLECTION,
+  NO_AGGREGATES,
+} from '../report/aggregates/chunk-aggregates';
+import { collectAggregates } from '../report/aggregates/collect';
 import { type ReportBatch, ReportBatchBuilder } from '../report/report-batch';
 import { csvRows } from '../sinks/csv';
 import type { ObjectStore } from '../store/object-store';
@@ -54,6 +61,8 @@ export interface ChunkResult {
   readonly callsByVersion: readonly (readonly [version: string, calls: number])[];
   /** Calls rated with later prices, ambiguous prices. */
   readonly notes: RatingNotesJson;
+  /** Cost aggregates of the chunk's calls (merged in order by the run). */
+  readonly aggregates: ChunkAggregates;
 }
 
 /** What a chunk needs besides its objects. */
@@ -64,6 +73,8 @@ export interface ChunkContext {
   readonly rater: Rater;
   /** Reads in flight within a chunk (S3); local reads are synchronous anyway. */
   readonly readConcurrency: number;
+  /** What counts towards short-call bursts (default DEFAULT_BURST_COLLECTION). */
+  readonly burstCollection?: BurstCollection;
 }
 
 const DAY_MS = 86_400_000;
@@ -185,6 +196,7 @@ export async function processChunk(task: ChunkTask, context: ChunkContext): Prom
     unratedByStatus: [...unratedByStatus],
     callsByVersion: [...callsByVersion],
     notes: notes.toJSON(),
+    aggregates: batch ? collectAggregates(batch, context.burstCollection ?? DEFAULT_BURST_COLLECTION) : NO_AGGREGATES,
   };
 }
 

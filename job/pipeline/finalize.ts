@@ -2,11 +2,13 @@ import type { Logger } from 'pino';
 import { outputKeys, partialKeys } from '../core/layout/summary-keys';
 import { formatDate, type Period } from '../core/period';
 import type { ServiceSchema } from '../core/schema';
+import { CostAggregates } from '../report/aggregates/cost-aggregates';
 import { RunTotals } from '../report/run-totals';
 import { csvHeader } from '../sinks/csv';
 import { buildManifest, type Manifest, type PartialManifest, serializeManifest } from '../sinks/manifest';
 import { removeStaleOutputs } from '../sinks/retention';
 import { ObjectNotFoundError, type ObjectStore, type ObjectWriter } from '../store/object-store';
+import { announceInsight, type InsightOptions, prepareInsight, writeInsight } from './insight';
 import { logSummary } from './run-summary';
 
 /** What `finalize` merges. */
@@ -18,6 +20,8 @@ export interface FinalizeOptions {
   readonly shards: number;
   readonly logger: Logger;
   readonly now?: () => Date;
+  /** Anomaly thresholds, notifier and connector names for the cost insight (defaults when absent). */
+  readonly insight?: InsightOptions;
 }
 
 /** Thrown when a shard has not (yet) left its partial outputs. */
@@ -88,6 +92,14 @@ export async function finalizeSummary(options: FinalizeOptions): Promise<Manifes
 
   const totals = new RunTotals();
   for (const partial of partials) totals.merge(partial.totals);
+  const aggregates = new CostAggregates();
+  for (const partial of partials) {
+    if (!partial.aggregates)
+      throw new ShardMissingError(
+        `shard ${partial.shardIndex + 1} of ${shards} was written by an older version without aggregates; run it again`,
+      );
+    aggregates.merge(partial.aggregates);
+  }
   await concatenate(
     dest,
     keys.csvKey,
@@ -104,6 +116,7 @@ export async function finalizeSummary(options: FinalizeOptions): Promise<Manifes
   );
   const parquetKeys = partials.flatMap((p) => p.parquetKeys);
   await removeStaleOutputs(dest, schema, period, keys, parquetKeys);
+  const insight = await prepareInsight({ schema, period, dest, aggregates, totals, options: options.insight });
 
   const startedAt = new Date(Math.min(...partials.map((p) => Date.parse(p.startedAt))));
   const manifest = buildManifest({
@@ -122,7 +135,9 @@ export async function finalizeSummary(options: FinalizeOptions): Promise<Manifes
     shards,
     startedAt,
     finishedAt: now(),
+    insight: insight.fields,
   });
+  await writeInsight(dest, schema, insight, manifest);
   await dest.write(keys.manifestKey, serializeManifest(manifest), 'application/json');
   await dest.delete(
     partials.flatMap((p) => [
@@ -132,5 +147,6 @@ export async function finalizeSummary(options: FinalizeOptions): Promise<Manifes
     ]),
   );
   logSummary(logger, manifest, parquetKeys.length);
+  await announceInsight(logger, insight, manifest, options.insight?.notifier);
   return manifest;
 }

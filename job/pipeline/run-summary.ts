@@ -5,6 +5,7 @@ import type { ServiceSchema } from '../core/schema';
 import type { RateTable } from '../prices/rate-table';
 import { Rater } from '../prices/rater';
 import type { SnapshotVersion } from '../prices/snapshot-format';
+import { CostAggregates } from '../report/aggregates/cost-aggregates';
 import { RunTotals } from '../report/run-totals';
 import { CsvReportWriter } from '../sinks/csv';
 import { buildManifest, type Manifest, type PartialManifest, serializeManifest } from '../sinks/manifest';
@@ -15,6 +16,7 @@ import type { ObjectStore } from '../store/object-store';
 import { dayBatches } from './chunk';
 import { type ChunkProcessor, inProcessProcessor, workerProcessor } from './chunk-pool';
 import { type CrawlPlan, chunkTasks, crawl, planCrawl, shardPlan } from './crawl';
+import { announceInsight, type InsightOptions, prepareInsight, writeInsight } from './insight';
 import { orderedMap } from './ordered-map';
 
 /** Everything one summary run needs. */
@@ -41,6 +43,8 @@ export interface SummaryRunOptions {
   readonly onProgress?: (done: number, total: number | undefined) => void;
   /** Clock, for tests. */
   readonly now?: () => Date;
+  /** Anomaly thresholds, notifier and connector names for the cost insight (defaults when absent). */
+  readonly insight?: InsightOptions;
 }
 
 /** Where the rows of one pass go, and what the pass produced. */
@@ -55,6 +59,7 @@ interface PassOutputs {
 
 interface PassResult {
   readonly totals: RunTotals;
+  readonly aggregates: CostAggregates;
   readonly csvBytes: number;
   readonly parquetKeys: string[];
 }
@@ -63,6 +68,7 @@ function chunkProcessor(options: SummaryRunOptions): ChunkProcessor {
   const { schema, period } = options;
   const readConcurrency = options.readConcurrency ?? 64;
   const workers = options.workers ?? 0;
+  const burstCollection = options.insight?.thresholds;
   if (workers > 0 && options.workerSource) {
     const setup = {
       source: options.workerSource.location,
@@ -70,11 +76,17 @@ function chunkProcessor(options: SummaryRunOptions): ChunkProcessor {
       period,
       versions: options.workerSource.priceVersions,
       readConcurrency,
+      ...(burstCollection && {
+        burstCollection: {
+          shortCallSeconds: burstCollection.shortCallSeconds,
+          prefixDigits: burstCollection.prefixDigits,
+        },
+      }),
     };
     return workerProcessor(setup, workers);
   }
   const rater = new Rater(schema, options.rateTable);
-  return inProcessProcessor({ store: options.source, schema, period, rater, readConcurrency });
+  return inProcessProcessor({ store: options.source, schema, period, rater, readConcurrency, burstCollection });
 }
 
 /**
@@ -91,10 +103,13 @@ async function runPass(options: SummaryRunOptions, plan: CrawlPlan, outputs: Pas
   });
   const processor = chunkProcessor(options);
   const totals = new RunTotals();
+  const aggregates = new CostAggregates();
   try {
     const tasks = chunkTasks(crawl(source, schema, plan), options.chunkSize ?? 512);
     for await (const result of orderedMap(tasks, processor.parallelism, (task) => processor.run(task))) {
       totals.addChunk(result);
+      aggregates.addChunk(result.aggregates);
+      aggregates.addRejects(result.rejects);
       await csv.writeRows(result.csv);
       for (const day of result.days) await parquet.add(day.day, dayBatches(day));
       for (const reject of result.rejects) await rejects.add(reject.key, reject.rejection);
@@ -110,7 +125,7 @@ async function runPass(options: SummaryRunOptions, plan: CrawlPlan, outputs: Pas
   }
   options.onProgress?.(totals.objectsRead, totals.objectsRead);
   const parquetKeys = await parquet.close();
-  return { totals, csvBytes: csv.size, parquetKeys };
+  return { totals, aggregates, csvBytes: csv.size, parquetKeys };
 }
 
 /**
@@ -142,6 +157,14 @@ export async function runSummary(options: SummaryRunOptions): Promise<Manifest> 
     header: true,
   });
   await removeStaleOutputs(dest, schema, period, keys, pass.parquetKeys);
+  const insight = await prepareInsight({
+    schema,
+    period,
+    dest,
+    aggregates: pass.aggregates,
+    totals: pass.totals,
+    options: options.insight,
+  });
   const manifest = buildManifest({
     schema,
     period,
@@ -158,9 +181,12 @@ export async function runSummary(options: SummaryRunOptions): Promise<Manifest> 
     shards: 1,
     startedAt,
     finishedAt: now(),
+    insight: insight.fields,
   });
+  await writeInsight(dest, schema, insight, manifest);
   await dest.write(keys.manifestKey, serializeManifest(manifest), 'application/json');
   logSummary(logger, manifest, pass.parquetKeys.length);
+  await announceInsight(logger, insight, manifest, options.insight?.notifier);
   return manifest;
 }
 
@@ -196,6 +222,7 @@ export async function runShard(options: SummaryRunOptions, shard: ShardSpec): Pr
     prices: options.pricesLocation,
     priceVersions: options.rateTable.versions,
     totals: pass.totals.toJSON(),
+    aggregates: pass.aggregates.toJSON(),
     csvKey: keys.csvKey,
     csvBytes: pass.csvBytes,
     rejectsKey: keys.rejectsKey,

@@ -4,7 +4,9 @@ import type { ServiceCode } from '../core/schema';
 import { COST_SCALE, type ServiceSchema } from '../core/schema';
 import type { PriceVersionWindow } from '../prices/rate-table';
 import type { AmbiguousPrices } from '../prices/rating-notes';
+import type { AggregatesJson } from '../report/aggregates/cost-aggregates';
 import type { RunTotals, TotalsJson, UsageTypeTotal } from '../report/run-totals';
+import type { ManifestInsight } from './manifest-insight';
 
 /** A price version as the manifest lists it. */
 export interface ManifestPriceVersion {
@@ -21,7 +23,7 @@ export interface ManifestPriceVersion {
  * The run's manifest (`manifest.json`, written last: its presence means the run completed).
  * Counts reconcile: objectsRead = recordsRated + recordsUnrated + recordsRejected + objectsOutsidePeriod.
  */
-export interface Manifest {
+export interface Manifest extends ManifestInsight {
   readonly manifestVersion: 1;
   readonly service: ServiceCode;
   readonly frequency: Frequency;
@@ -84,6 +86,8 @@ export interface PartialManifest {
   readonly prices: string;
   readonly priceVersions: readonly PriceVersionWindow[];
   readonly totals: TotalsJson;
+  /** The shard's cost aggregates, merged by `finalize`. */
+  readonly aggregates: AggregatesJson;
   readonly csvKey: string;
   readonly csvBytes: number;
   readonly rejectsKey: string;
@@ -111,6 +115,7 @@ export interface ManifestInputs {
   readonly shards: number;
   readonly startedAt: Date;
   readonly finishedAt: Date;
+  readonly insight: ManifestInsight;
 }
 
 const iso = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString();
@@ -156,5 +161,6 @@ export function buildManifest(input: ManifestInputs): Manifest {
     startedAt: input.startedAt.toISOString(),
     finishedAt: input.finishedAt.toISOString(),
     durationMs: input.finishedAt.getTime() - input.startedAt.getTime(),
+    ...input.insight,
   };
 }

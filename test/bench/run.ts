@@ -262,9 +262,20 @@ async function buildBaseline(): Promise<string> {
   return outfile;
 }
 
+/** The job's own account of its cost insight (the `insight written` log line), in ms. */
+interface InsightCost {
+  readonly aggregationMs: number;
+  readonly historyMs: number;
+  readonly detectMs: number;
+  readonly dashboardMs: number;
+  readonly writeMs: number;
+  readonly insightMs: number;
+}
+
 interface OurResult extends ExpectedAnswer {
   readonly m: Measurement;
   readonly jobMs: number | undefined;
+  readonly insight: InsightCost | undefined;
 }
 
 interface Manifest {
@@ -295,11 +306,14 @@ function runOurs(data: string, extraNodeArgs: readonly string[] = [], extraJobAr
   if (!existsSync(manifestPath)) throw new BenchError(`our job exited 0 but wrote no manifest at ${manifestPath}`);
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
   let jobMs: number | undefined;
+  let insight: InsightCost | undefined;
   for (const line of m.stderr.split('\n')) {
     if (!line.startsWith('{')) continue;
     try {
-      const entry = JSON.parse(line) as { msg?: unknown; durationMs?: unknown };
+      const entry = JSON.parse(line) as { msg?: unknown; durationMs?: unknown; insightMs?: unknown };
       if (entry.msg === 'summary written' && typeof entry.durationMs === 'number') jobMs = entry.durationMs;
+      if (entry.msg === 'insight written' && typeof entry.insightMs === 'number')
+        insight = entry as unknown as InsightCost;
     } catch {
       // not a log line
     }
@@ -307,6 +321,7 @@ function runOurs(data: string, extraNodeArgs: readonly string[] = [], extraJobAr
   return {
     m,
     jobMs,
+    insight,
     calls: manifest.recordsRated + manifest.recordsUnrated,
     rated: manifest.recordsRated,
     unrated: manifest.recordsUnrated,
@@ -353,6 +368,26 @@ export function checkAnswers(ours: ExpectedAnswer, duck: ExpectedAnswer, calls: 
   for (const [what, a, b] of pairs) if (a !== b) problems.push(`${what}: ours ${a} vs DuckDB ${b}`);
   if (ours.calls !== calls) problems.push(`calls: ours ${ours.calls}, generated ${calls}`);
   return problems;
+}
+
+/**
+ * What the cost insight costs: the job's own timings (aggregating in the chunk pass, reading the
+ * history, the anomaly detectors, rendering the dashboard, writing the three files) against the
+ * whole job's wall time (process start to exit), median over the runs. Target: ≤ 10 %.
+ */
+export function insightReport(runs: readonly OurResult[]): string {
+  const measured = runs.filter((r): r is OurResult & { insight: InsightCost } => r.insight !== undefined);
+  if (measured.length === 0) return 'cost insight: no `insight written` line in the job log (job predates it)\n';
+  const part = (key: keyof InsightCost) => median(measured.map((r) => r.insight[key]));
+  const share = median(measured.map((r) => r.insight.insightMs / (r.m.wallSeconds * 1000)));
+  const ms = (v: number) => `${v.toFixed(0)} ms`;
+  return (
+    `cost insight (aggregates + history + anomalies + dashboard + writes), median of ${measured.length}: ` +
+    `${ms(part('insightMs'))} = ${(share * 100).toFixed(1)} % of the job's wall time ` +
+    `(target ≤ 10 %${share <= 0.1 ? ': OK' : ': OVER'})\n` +
+    `  aggregating ${ms(part('aggregationMs'))}, history ${ms(part('historyMs'))}, anomalies ${ms(part('detectMs'))}, ` +
+    `dashboard ${ms(part('dashboardMs'))}, writes ${ms(part('writeMs'))}\n`
+  );
 }
 
 function profile(data: string): void {
@@ -436,6 +471,7 @@ async function main(): Promise<void> {
   );
   if (jobMs.length > 0)
     process.stdout.write(`our job's own durationMs (log), median: ${fmtSeconds(median(jobMs) / 1000)}\n`);
+  process.stdout.write(insightReport(ours));
   const first = ours[0];
   if (first !== undefined) {
     process.stdout.write(

@@ -160,6 +160,12 @@ for (const backend of backends) {
       const rowsThree = await parquetCalls(store, 'sharded/', path.join(scratch, 'three'));
       expect(rowsOne).to.have.length(one.recordsRated + one.recordsUnrated);
       expect(rowsThree).to.deep.equal(rowsOne);
+      // The cost aggregates merged from the shards are byte for byte the single run's, and add up to its total.
+      for (const key of [one.aggregatesKey, one.hourlyAggregatesKey]) {
+        expect((await store.read(`sharded/${key}`)).equals(await store.read(`single/${key}`)), key).to.equal(true);
+      }
+      expect(three.costByConnector).to.deep.equal(one.costByConnector);
+      expect(await store.exists(`sharded/${three.dashboardKey}`)).to.equal(true);
       // The partial outputs are gone once merged.
       expect(await listKeys(store, `sharded/${SUMMARY}partials/`)).to.deep.equal([]);
     });
@@ -188,6 +194,9 @@ for (const backend of backends) {
       expect((await store.read(`workers/${two.csvKey}`)).equals(await store.read(`single/${one.csvKey}`))).to.equal(
         true,
       );
+      for (const key of [one.aggregatesKey, one.hourlyAggregatesKey]) {
+        expect((await store.read(`workers/${key}`)).equals(await store.read(`single/${key}`)), key).to.equal(true);
+      }
       expect(await parquetCalls(store, 'workers/', path.join(scratch, 'workers'))).to.deep.equal(
         await parquetCalls(store, 'single/', path.join(scratch, 'one-again')),
       );

@@ -1,9 +1,10 @@
 /**
  * A tiny local AWS endpoint for tests: the real SDK clients are pointed at it through the standard
- * `AWS_ENDPOINT_URL_PRICING` / `_BATCH` / `_LAMBDA` / `_ECR` variables. It speaks the real wire protocols —
+ * `AWS_ENDPOINT_URL_PRICING` / `_BATCH` / `_LAMBDA` / `_ECR` / `_SNS` variables. It speaks the real wire protocols —
  * Pricing and ECR JSON 1.1 (`X-Amz-Target: AWSPriceListService.<Op>` /
  * `AmazonEC2ContainerRegistry_V20150921.<Op>`), Batch REST-JSON (`POST /v1/<op>`),
- * Lambda `Invoke` (`POST /2015-03-31/functions/<name>/invocations`) — answers with recorded
+ * Lambda `Invoke` (`POST /2015-03-31/functions/<name>/invocations`), SNS AWS Query (form-encoded
+ * `Action=Publish&…`, XML answers) — answers with recorded
  * real-format responses from test/fixtures/aws/, serves offer-file downloads, and records every
  * request, in order.
  */
@@ -19,8 +20,8 @@ export const AWS_FIXTURES = path.join(__dirname, '..', 'fixtures', 'aws');
 
 /** One request the endpoint received. */
 export interface RecordedRequest {
-  /** `pricing`, `batch`, `lambda`, `ecr` or `download`. */
-  readonly service: 'pricing' | 'batch' | 'lambda' | 'ecr' | 'download';
+  /** `pricing`, `batch`, `lambda`, `ecr`, `sns` or `download`. */
+  readonly service: 'pricing' | 'batch' | 'lambda' | 'ecr' | 'sns' | 'download';
   /** Operation name (`ListPriceLists`, `SubmitJob`, `Invoke`, …) or `GET` for downloads. */
   readonly op: string;
   readonly method: string;
@@ -76,6 +77,32 @@ export function batchError(type: string, message: string, status = 400): Endpoin
   return { status, headers: { 'x-amzn-errortype': type }, body: { message } };
 }
 
+/** An SNS (AWS Query) `Publish` answer with the given message id. */
+export function snsPublished(messageId: string): EndpointResponse {
+  return {
+    body:
+      '<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult>' +
+      `<MessageId>${messageId}</MessageId></PublishResult><ResponseMetadata><RequestId>req-${messageId}</RequestId>` +
+      '</ResponseMetadata></PublishResponse>',
+  };
+}
+
+/** An SNS (AWS Query) error answer, e.g. `AuthorizationError` with status 403. */
+export function snsError(code: string, message: string, status = 400): EndpointResponse {
+  return {
+    status,
+    body:
+      '<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>Sender</Type>' +
+      `<Code>${code}</Code><Message>${message}</Message></Error><RequestId>req-error</RequestId></ErrorResponse>`,
+  };
+}
+
+function isQueryProtocol(req: http.IncomingMessage): boolean {
+  return (
+    req.method === 'POST' && String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')
+  );
+}
+
 function classify(req: http.IncomingMessage, pathname: string): Pick<RecordedRequest, 'service' | 'op'> {
   const target = req.headers['x-amz-target'];
   if (typeof target === 'string' && target.startsWith('AWSPriceListService.')) {
@@ -96,6 +123,7 @@ function classify(req: http.IncomingMessage, pathname: string): Pick<RecordedReq
 }
 
 function contentType(service: RecordedRequest['service']): string {
+  if (service === 'sns') return 'text/xml';
   return service === 'pricing' || service === 'ecr' ? 'application/x-amz-json-1.1' : 'application/json';
 }
 
@@ -134,6 +162,7 @@ export class AwsEndpoint {
       AWS_ENDPOINT_URL_BATCH: this.url,
       AWS_ENDPOINT_URL_LAMBDA: this.url,
       AWS_ENDPOINT_URL_ECR: this.url,
+      AWS_ENDPOINT_URL_SNS: this.url,
     };
   }
 
@@ -177,9 +206,15 @@ export class AwsEndpoint {
       for await (const chunk of req) chunks.push(chunk as Buffer);
       const raw = Buffer.concat(chunks).toString('utf8');
       const pathname = new URL(req.url ?? '/', this.url).pathname;
-      const { service, op } = classify(req, pathname);
+      let { service, op } = classify(req, pathname);
       let body: unknown;
-      if (raw !== '') {
+      if (isQueryProtocol(req)) {
+        // AWS Query (SNS): form fields, the operation in `Action`.
+        const fields = Object.fromEntries(new URLSearchParams(raw));
+        service = 'sns';
+        op = fields.Action ?? 'unknown';
+        body = fields;
+      } else if (raw !== '') {
         try {
           body = JSON.parse(raw) as unknown;
         } catch {
@@ -215,6 +250,7 @@ export class AwsEndpoint {
     const responder = this.responders.get(request.op);
     if (responder) return responder(request);
     const message = `test endpoint: no response recorded for ${request.op}`;
+    if (request.service === 'sns') return snsError('InvalidParameter', message);
     return request.service === 'pricing' || request.service === 'ecr'
       ? pricingError('InvalidParameterException', message)
       : batchError('ClientException', message);

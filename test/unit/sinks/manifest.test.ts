@@ -39,6 +39,25 @@ describe('buildManifest', () => {
     connectors: 3,
     foldersListed: 24,
     shards: 1,
+    insight: {
+      totalBillableMinutes: '6',
+      costByDay: [],
+      costByConnector: [],
+      costByDestinationCountry: [],
+      unratedMinutesByUsageType: [],
+      rejectedByCode: { 'not-json': 1 },
+      aggregatesKey: 'aggregates.csv',
+      hourlyAggregatesKey: 'hourly.csv',
+      dashboardKey: 'index.html',
+      anomalies: [],
+      anomalyHistory: {
+        status: 'none',
+        historyDays: 0,
+        daysJudged: [],
+        daysWithoutHistory: [],
+        note: 'no history yet',
+      },
+    },
     startedAt: new Date('2025-03-10T01:00:00.000Z'),
     finishedAt: new Date('2025-03-10T01:00:02.500Z'),
   });
@@ -58,6 +77,7 @@ describe('buildManifest', () => {
       totalCost: '0.0288',
       currency: 'USD',
       durationMs: 2500,
+      dashboardKey: 'index.html',
     });
     expect(manifest.objectsRead).to.equal(
       manifest.recordsRated + manifest.recordsUnrated + manifest.recordsRejected + manifest.objectsOutsidePeriod,

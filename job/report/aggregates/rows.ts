@@ -1,0 +1,62 @@
+/** The rows of the aggregate outputs, as the sinks write them and the anomaly detectors read them. */
+
+/** One row of `aggregates.csv`: day × connector × usage type × destination country × direction. */
+export interface AggregateRow {
+  /** Call start day, YYYY-MM-DD (UTC). */
+  readonly day: string;
+  /** Voice Connector ID (Voice Connector) or AWS account ID (Business Calling). */
+  readonly connector: string;
+  /** "" when the CDR has none and no price identified it. */
+  readonly usageType: string;
+  readonly country: string;
+  readonly direction: string;
+  readonly calls: number;
+  /** Scaled by 10^MINUTES_SCALE. */
+  readonly minutes: bigint;
+  /** Cost of the rated calls, scaled by 10^COST_SCALE. */
+  readonly cost: bigint;
+  readonly rated: number;
+  readonly unrated: number;
+  /** Scaled by 10^MINUTES_SCALE. */
+  readonly unratedMinutes: bigint;
+  /**
+   * What the account was charged, when a charged-amount source (rate deck) is plugged in; scaled by
+   * 10^COST_SCALE. Absent otherwise (the column is then not written).
+   */
+  readonly charged?: bigint;
+}
+
+/** One row of `hourly.csv`: day × connector × hour of day (UTC). */
+export interface HourRow {
+  readonly day: string;
+  readonly connector: string;
+  /** 0-23, UTC. */
+  readonly hour: number;
+  readonly calls: number;
+  readonly minutes: bigint;
+  readonly cost: bigint;
+}
+
+/** Short outbound calls of one connector to one destination prefix within one clock hour. */
+export interface BurstRow {
+  readonly connector: string;
+  /** `+` and the first digits of the destination numbers. */
+  readonly prefix: string;
+  /** Start of the clock hour, epoch seconds (UTC). */
+  readonly hourEpochSeconds: number;
+  readonly calls: number;
+  readonly cost: bigint;
+}
+
+/** Unrated calls of one usage type and RatingStatus. */
+export interface UnratedRow {
+  readonly usageType: string;
+  readonly status: string;
+  readonly calls: number;
+  readonly minutes: bigint;
+}
+
+/** Orders strings by UTF-16 code units (stable across locales). */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

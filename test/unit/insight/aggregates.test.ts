@@ -1,0 +1,199 @@
+import { expect } from 'chai';
+import { formatDecimal, parseDecimal } from '../../../job/core/decimal';
+import { parseDate } from '../../../job/core/period';
+import { COST_SCALE } from '../../../job/core/schema';
+import {
+  costByConnector,
+  costByDay,
+  costByDestinationCountry,
+  totalOf,
+} from '../../../job/report/aggregates/breakdowns';
+import { DEFAULT_BURST_COLLECTION } from '../../../job/report/aggregates/chunk-aggregates';
+import { collectAggregates, numberPrefix } from '../../../job/report/aggregates/collect';
+import { CostAggregates } from '../../../job/report/aggregates/cost-aggregates';
+import { aggregatesCsv, hourlyCsv, parseAggregatesCsv, parseHourlyCsv } from '../../../job/sinks/aggregates-csv';
+import { batchOf, type Call } from './fixtures';
+
+const CALLS: Call[] = [
+  {
+    connector: 'vc1',
+    usageType: 'USE1-US-US-outbound-minutes',
+    country: 'US',
+    minutes: '0.1',
+    cost: '0.00048',
+    start: '2025-03-01T09:15:00Z',
+    destination: '+12065551234',
+  },
+  {
+    connector: 'vc1',
+    usageType: 'USE1-US-US-outbound-minutes',
+    country: 'US',
+    minutes: '59.983333',
+    cost: '0.2879199984',
+    start: '2025-03-01T09:45:00Z',
+    destination: '+12065559999',
+  },
+  {
+    connector: 'vc2',
+    usageType: 'USE1-US-inbound-minutes',
+    country: 'US',
+    direction: 'Inbound',
+    minutes: '0.1',
+    cost: '0.00022',
+    start: '2025-03-01T23:59:59Z',
+    destination: '+12065550000',
+  },
+  {
+    connector: 'vc2',
+    usageType: 'USE1-US-AQ-outbound-minutes',
+    country: 'AQ',
+    minutes: '2.5',
+    start: '2025-03-02T03:00:00Z',
+    destination: '+672100000',
+  },
+  {
+    connector: 'vc1',
+    usageType: 'USE1-US-LV-outbound-minutes',
+    country: 'LV',
+    minutes: '0.1',
+    cost: '0.035',
+    start: '2025-03-02T03:10:00Z',
+    destination: '+37190001234',
+  },
+  {
+    connector: 'vc1',
+    usageType: 'USE1-US-LV-outbound-minutes',
+    country: 'LV',
+    minutes: '0.1',
+    cost: '0.035',
+    start: '2025-03-02T03:50:00Z',
+    destination: '+37190009999',
+  },
+  {
+    connector: 'vc1',
+    usageType: '=HYPERLINK("x")',
+    country: 'a,"b"\nc',
+    minutes: '1',
+    cost: '1.5',
+    start: '2025-03-02T04:00:00Z',
+  },
+];
+
+function aggregatesOf(chunks: readonly Call[][]): CostAggregates {
+  const aggregates = new CostAggregates();
+  for (const calls of chunks) aggregates.addChunk(collectAggregates(batchOf(calls), DEFAULT_BURST_COLLECTION));
+  return aggregates;
+}
+
+function snapshot(a: CostAggregates) {
+  return {
+    rows: a.rows(),
+    hours: a.hourRows(),
+    bursts: a.burstRows(),
+    unrated: a.unratedRows(),
+    rejects: a.rejectsByCode(),
+  };
+}
+
+describe('cost aggregates', () => {
+  it('sums calls, minutes and cost exactly per day × connector × usage type × country × direction', () => {
+    const rows = aggregatesOf([CALLS]).rows();
+    const us = rows.find((r) => r.connector === 'vc1' && r.country === 'US');
+    expect(us?.calls).to.equal(2);
+    expect(formatDecimal(us?.cost ?? -1n, COST_SCALE)).to.equal('0.2883999984');
+    expect(us?.day).to.equal('2025-03-01');
+    const aq = rows.find((r) => r.country === 'AQ');
+    expect(aq).to.include({ rated: 0, unrated: 1, cost: 0n });
+    expect(aq?.unratedMinutes).to.equal(2_500_000n);
+    expect(formatDecimal(totalOf(rows), COST_SCALE)).to.equal('1.8586199984');
+  });
+
+  it('gives the same rows whether the calls come in one chunk, several chunks, or shards merged in any order', () => {
+    const whole = snapshot(aggregatesOf([CALLS]));
+    const chunked = snapshot(aggregatesOf([CALLS.slice(0, 2), CALLS.slice(2, 5), CALLS.slice(5)]));
+    const merged = new CostAggregates();
+    merged.merge(JSON.parse(JSON.stringify(aggregatesOf([CALLS.slice(4)]).toJSON())));
+    merged.merge(JSON.parse(JSON.stringify(aggregatesOf([CALLS.slice(0, 4)]).toJSON())));
+    expect(chunked).to.deep.equal(whole);
+    expect(snapshot(merged)).to.deep.equal(whole);
+  });
+
+  it('counts calls per connector and hour of day, and short outbound calls per destination prefix and clock hour', () => {
+    const a = aggregatesOf([CALLS]);
+    expect(a.hourRows().filter((h) => h.connector === 'vc1' && h.day === '2025-03-01')).to.deep.equal([
+      { day: '2025-03-01', connector: 'vc1', hour: 9, calls: 2, minutes: 60_083_333n, cost: 2_883_999_984_000_000n },
+    ]);
+    // Inbound short calls and long calls are not burst candidates; the two LV calls share prefix and hour.
+    const bursts = a.burstRows();
+    expect(bursts.map((b) => [b.connector, b.prefix, b.calls])).to.deep.include.members([
+      ['vc1', '+1206555', 1],
+      ['vc1', '+3719000', 2],
+    ]);
+    expect(bursts.find((b) => b.connector === 'vc2' && b.prefix.startsWith('+1206'))).to.equal(undefined);
+    expect(bursts.find((b) => b.prefix === '+3719000')?.hourEpochSeconds).to.equal(
+      Date.parse('2025-03-02T03:00:00Z') / 1000,
+    );
+    expect(numberPrefix('+44 20 7946 0000', 4)).to.equal('+4420');
+  });
+
+  it('keeps every unrated call in one (usage type, status) entry, with its minutes', () => {
+    expect(aggregatesOf([CALLS]).unratedRows()).to.deep.equal([
+      { usageType: 'USE1-US-AQ-outbound-minutes', status: 'UNRATED_UNKNOWN_USAGE_TYPE', calls: 1, minutes: 2_500_000n },
+    ]);
+  });
+
+  it('breakdowns by day (every day of the period), connector and country reconcile with the total', () => {
+    const rows = aggregatesOf([CALLS]).rows();
+    const days = costByDay(rows, ['2025-02-28', '2025-03-01', '2025-03-02'].map(parseDate));
+    expect(days.map((d) => d.day)).to.deep.equal(['2025-02-28', '2025-03-01', '2025-03-02']);
+    expect(days[0]).to.include({ calls: 0, cost: '0' });
+    const total = formatDecimal(totalOf(rows), COST_SCALE);
+    const sum = (xs: { cost: string }[]) =>
+      formatDecimal(
+        xs.reduce((s, x) => s + parseDecimal(x.cost, COST_SCALE), 0n),
+        COST_SCALE,
+      );
+    expect(sum(days)).to.equal(total);
+    expect(sum(costByConnector(rows))).to.equal(total);
+    expect(sum(costByDestinationCountry(rows))).to.equal(total);
+    expect(costByConnector(rows, (c) => (c === 'vc1' ? 'Head office' : undefined))[0]).to.include({
+      connector: 'vc1',
+      connectorName: 'Head office',
+    });
+  });
+
+  it('writes CSVs that read back to the same rows (quoting, formula-looking text, exact decimals)', () => {
+    const a = aggregatesOf([CALLS]);
+    const text = aggregatesCsv('AmazonChimeVoiceConnector', a.rows());
+    expect(text.split('\r\n')[0]).to.equal(
+      'CallDay,VoiceConnectorId,UsageType,DestinationCountry,Direction,Calls,BillableMinutes,Cost,RatedCalls,UnratedCalls,UnratedMinutes',
+    );
+    expect(text).to.include(`'=HYPERLINK`);
+    expect(parseAggregatesCsv('AmazonChimeVoiceConnector', text)).to.deep.equal(a.rows());
+    expect(
+      parseHourlyCsv('AmazonChimeVoiceConnector', hourlyCsv('AmazonChimeVoiceConnector', a.hourRows())),
+    ).to.deep.equal(a.hourRows());
+    expect(() => parseAggregatesCsv('AmazonChimeBusinessCalling', text)).to.throw(/unexpected header/);
+  });
+
+  it('writes a ChargedAmount column only when a charged amount is known', () => {
+    const [first] = aggregatesOf([CALLS]).rows();
+    const text = aggregatesCsv('AmazonChimeVoiceConnector', [
+      { ...(first as NonNullable<typeof first>), charged: 12n },
+    ]);
+    expect(text.split('\r\n')[0]).to.match(/,ChargedAmount$/);
+    expect(parseAggregatesCsv('AmazonChimeVoiceConnector', text)[0]?.charged).to.equal(12n);
+  });
+
+  it('counts rejects by code and keeps them through merging', () => {
+    const a = new CostAggregates();
+    a.addRejects([
+      { rejection: { code: 'not-json' } },
+      { rejection: { code: 'not-json' } },
+      { rejection: { code: 'too-large' } },
+    ]);
+    const b = new CostAggregates();
+    b.merge(a.toJSON());
+    expect(b.rejectsByCode()).to.deep.equal({ 'not-json': 2, 'too-large': 1 });
+  });
+});
