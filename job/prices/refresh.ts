@@ -14,13 +14,12 @@
 
 import {
   GetPriceListFileUrlCommand,
-  GetProductsCommand,
-  ListPriceListsCommand,
   type PriceList,
   PricingClient,
+  paginateGetProducts,
+  paginateListPriceLists,
 } from '@aws-sdk/client-pricing';
 import type { Logger } from 'pino';
-import { nextPageToken } from '../core/paging';
 import { type CalendarDate, epochSeconds, formatDate, type Period, periodDays } from '../core/period';
 import { type ServiceCode, schemaFor } from '../core/schema';
 import type { ObjectStore } from '../store/object-store';
@@ -150,22 +149,16 @@ async function listPriceListsAt(
   date: CalendarDate,
 ): Promise<PriceList[]> {
   const lists: PriceList[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await pricing.send(
-      new ListPriceListsCommand({
-        ServiceCode: service,
-        EffectiveDate: new Date(epochSeconds(date) * 1000),
-        CurrencyCode: CURRENCY,
-        NextToken: nextToken,
-      }),
-    );
+  const pages = paginateListPriceLists(
+    { client: pricing, stopOnSameToken: true },
+    { ServiceCode: service, EffectiveDate: new Date(epochSeconds(date) * 1000), CurrencyCode: CURRENCY },
+  );
+  for await (const page of pages) {
     for (const list of page.PriceLists ?? []) {
       if (list.CurrencyCode !== undefined && list.CurrencyCode !== CURRENCY) continue;
       lists.push(list);
     }
-    nextToken = nextPageToken(page.NextToken, nextToken, 'ListPriceLists');
-  } while (nextToken);
+  }
   return lists.sort((a, b) => (a.RegionCode ?? '').localeCompare(b.RegionCode ?? ''));
 }
 
@@ -326,18 +319,16 @@ async function currentVersion(
   const { pricing, service, period, store, now } = options;
   const folder = `${schemaFor(service).pricingPrefix}raw/get-products/${timestampName(now)}/`;
   const items: string[] = [];
-  let nextToken: string | undefined;
   let page = 0;
-  do {
-    const response = await pricing.send(
-      new GetProductsCommand({
-        ServiceCode: service,
-        FormatVersion: 'aws_v1',
-        Filters: [{ Type: 'TERM_MATCH', Field: 'ServiceCode', Value: service }],
-        MaxResults: 100,
-        NextToken: nextToken,
-      }),
-    );
+  const pages = paginateGetProducts(
+    { client: pricing, pageSize: 100, stopOnSameToken: true },
+    {
+      ServiceCode: service,
+      FormatVersion: 'aws_v1',
+      Filters: [{ Type: 'TERM_MATCH', Field: 'ServiceCode', Value: service }],
+    },
+  );
+  for await (const response of pages) {
     page += 1;
     // The SDK hands PriceList items over as boxed `LazyJsonString`s (typeof 'object'): unbox them.
     const list: readonly unknown[] = Array.isArray(response.PriceList) ? response.PriceList : [];
@@ -351,8 +342,7 @@ async function currentVersion(
     await store.write(rawKey, `${JSON.stringify(raw)}\n`, 'application/json');
     rawKeys.push(rawKey);
     items.push(...pageItems);
-    nextToken = nextPageToken(response.NextToken, nextToken, 'GetProducts');
-  } while (nextToken);
+  }
   if (items.length === 0) throw new PriceSourceError(`GetProducts returned no prices for ${service}`);
   const result = getProductsToPrices(items, service);
   const id = result.versionId ?? `current-${formatDate(period.end)}`;

@@ -5,9 +5,8 @@
  * reaches the operators — instead of a Batch job failing on CannotPullContainerError at 01:00.
  */
 
-import { type BatchClient, DescribeJobDefinitionsCommand, type JobDefinition } from '@aws-sdk/client-batch';
+import { type BatchClient, type JobDefinition, paginateDescribeJobDefinitions } from '@aws-sdk/client-batch';
 import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
-import { nextPageToken } from '../core/paging';
 
 /** Thrown when the job definition's image is not in its repository; the message is one line. */
 export class ImageMissingError extends Error {
@@ -56,21 +55,16 @@ export function parseEcrImage(uri: string): EcrImage | undefined {
 export async function describeJobDefinition(batch: BatchClient, jobDefinition: string): Promise<JobDefinition> {
   const pinned = jobDefinition.startsWith('arn:') || jobDefinition.includes(':');
   let latest: JobDefinition | undefined;
-  let nextToken: string | undefined;
-  do {
-    const page = await batch.send(
-      new DescribeJobDefinitionsCommand(
-        pinned
-          ? { jobDefinitions: [jobDefinition], nextToken }
-          : { jobDefinitionName: jobDefinition, status: 'ACTIVE', nextToken },
-      ),
-    );
+  const pages = paginateDescribeJobDefinitions(
+    { client: batch, stopOnSameToken: true },
+    pinned ? { jobDefinitions: [jobDefinition] } : { jobDefinitionName: jobDefinition, status: 'ACTIVE' },
+  );
+  for await (const page of pages) {
     for (const definition of page.jobDefinitions ?? []) {
       if (definition.status !== undefined && definition.status !== 'ACTIVE' && !pinned) continue;
       if (latest === undefined || (definition.revision ?? 0) > (latest.revision ?? 0)) latest = definition;
     }
-    nextToken = nextPageToken(page.nextToken, nextToken, 'DescribeJobDefinitions');
-  } while (nextToken);
+  }
   if (!latest)
     throw new ImageMissingError(`job definition ${jobDefinition} not found (or not ACTIVE): nothing submitted`);
   return latest;

@@ -4,8 +4,7 @@
  * summarized and nothing new is submitted.
  */
 
-import { BatchClient, type JobStatus, ListJobsCommand, SubmitJobCommand } from '@aws-sdk/client-batch';
-import { nextPageToken } from '../core/paging';
+import { BatchClient, type JobStatus, paginateListJobs, SubmitJobCommand } from '@aws-sdk/client-batch';
 import { type Frequency, formatDate, type Period } from '../core/period';
 import type { ServiceCode } from '../core/schema';
 
@@ -101,18 +100,18 @@ export async function findActiveJob(
   jobQueue: string,
   jobName: string,
 ): Promise<SubmittedJob | undefined> {
-  let nextToken: string | undefined;
-  do {
-    const page = await batch.send(
-      new ListJobsCommand({ jobQueue, filters: [{ name: 'JOB_NAME', values: [jobName] }], nextToken }),
-    );
+  // The SDK's paginator reads every page; `stopOnSameToken` ends a server that repeats its token.
+  const pages = paginateListJobs(
+    { client: batch, stopOnSameToken: true },
+    { jobQueue, filters: [{ name: 'JOB_NAME', values: [jobName] }] },
+  );
+  for await (const page of pages) {
     for (const job of page.jobSummaryList ?? []) {
       if (job.jobName !== jobName || job.jobId === undefined || job.status === undefined) continue;
       if (!ACTIVE_JOB_STATUSES.includes(job.status)) continue;
       return { jobId: job.jobId, jobName, jobArn: job.jobArn, existing: true, status: job.status };
     }
-    nextToken = nextPageToken(page.nextToken, nextToken, 'ListJobs');
-  } while (nextToken);
+  }
   return undefined;
 }
 

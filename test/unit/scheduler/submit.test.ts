@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import { nextPageToken } from '../../../job/core/paging';
 import { parseDate, periodEndingOn } from '../../../job/core/period';
 import { jobCommand, jobNameFor, jobParameters, sanitizeJobName } from '../../../job/scheduler/submit';
 
@@ -48,14 +47,5 @@ describe('Batch job naming and command', () => {
       end: '2020-01-31',
       service: 'AmazonChimeBusinessCalling',
     });
-  });
-});
-
-describe('paging', () => {
-  it('stops on an empty token and refuses a repeated one', () => {
-    expect(nextPageToken(undefined, 'a', 'ListJobs')).to.equal(undefined);
-    expect(nextPageToken('', 'a', 'ListJobs')).to.equal(undefined);
-    expect(nextPageToken('b', 'a', 'ListJobs')).to.equal('b');
-    expect(() => nextPageToken('a', 'a', 'ListJobs')).to.throw('ListJobs returned the same NextToken twice');
   });
 });
