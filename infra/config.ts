@@ -37,13 +37,14 @@
  */
 
 import * as path from 'node:path';
+import { isBucketName } from '../job/core/bucket-name';
+import { FREQUENCIES, type Frequency } from '../job/core/period';
 import { isServiceCode, SERVICES, type ServiceCode } from '../job/core/schema';
 import packageJson from '../package.json';
 import { describeMemoryChoices, FARGATE_SIZES, fargateSize } from './fargate';
 
-/** How often the job runs, and the length of the period it summarizes. */
-export const FREQUENCIES = ['Daily', 'Weekly', 'Monthly'] as const;
-export type Frequency = (typeof FREQUENCIES)[number];
+/** How often the job runs, and the length of the period it summarizes (the job's own list). */
+export { FREQUENCIES, type Frequency } from '../job/core/period';
 
 /** How the stack provides the VPC endpoints a task in a private subnet (no NAT) needs. */
 export const VPC_ENDPOINTS_MODES = ['none', 'create', 'existing'] as const;
@@ -179,7 +180,6 @@ class Reader {
   }
 }
 
-const BUCKET_PATTERN = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d$/;
 const IMAGE_TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 const NAME_PREFIX_PATTERN = /^[a-z][a-z0-9-]*[a-z0-9]$/;
@@ -193,7 +193,7 @@ function readBucket(r: Reader): { bucket: string; example: boolean } {
       example: false,
     });
   }
-  if (!BUCKET_PATTERN.test(value) || value.includes('..') || /^\d+\.\d+\.\d+\.\d+$/.test(value)) {
+  if (!isBucketName(value)) {
     return r.fail('CDR_BUCKET', `${JSON.stringify(value)} is not a valid S3 bucket name`, {
       bucket: EXAMPLE_BUCKET,
       example: false,

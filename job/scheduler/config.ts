@@ -3,6 +3,7 @@
  * configured here: the SDK clients read the standard `AWS_ENDPOINT_URL_<SERVICE>` variables.
  */
 
+import { isBucketName } from '../core/bucket-name';
 import { type Frequency, PeriodError, parseFrequency } from '../core/period';
 import { isServiceCode, SERVICES, type ServiceCode } from '../core/schema';
 
@@ -55,7 +56,7 @@ export function parseBucket(value: string, source = 'CDR_BUCKET'): string {
     .trim()
     .replace(/^s3:\/\//, '')
     .replace(/\/+$/, '');
-  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
+  if (!isBucketName(bucket)) {
     throw new ConfigError(`${source} ${JSON.stringify(value)} is not a valid S3 bucket name`);
   }
   return bucket;
