@@ -3,7 +3,7 @@ import { MAX_CDR_BYTES, parseCdr } from './cdr/parse';
 import type { ParseResult, Rejection } from './cdr/record';
 import { type CalendarDate, folderInPeriod, inPeriod, type Period } from './period';
 import type { Rater } from './rate';
-import type { ServiceSchema } from './schema';
+import { PRICE_LIMIT_SCALED, PRICE_PRECISION, PRICE_SCALE, type ServiceSchema } from './schema';
 import { csvRows } from './sinks/csv';
 import type { ObjectStore } from './store/object-store';
 import { type ReportBatch, ReportBatchBuilder } from './table';
@@ -68,6 +68,14 @@ const DAY_MS = 86_400_000;
 function oversize(object: ChunkObject): Rejection {
   const size = object.size > MAX_CDR_BYTES ? `${object.size} bytes` : 'more bytes';
   return { code: 'too-large', reason: `the object has ${size}, more than the ${MAX_CDR_BYTES}-byte cap` };
+}
+
+function priceOutOfRange(usageType: string): Rejection {
+  const digits = PRICE_PRECISION - PRICE_SCALE;
+  return {
+    code: 'price-out-of-range',
+    reason: `the price of ${usageType} has more than ${digits} integer digits, beyond the exact decimal range`,
+  };
 }
 
 async function readAll(context: ChunkContext, objects: readonly ChunkObject[]): Promise<(Buffer | undefined)[]> {
@@ -148,6 +156,10 @@ export async function processChunk(task: ChunkTask, context: ChunkContext): Prom
       return;
     }
     const rating = rater.rate(result.record);
+    if (rating.price && rating.price.pricePerUnit >= PRICE_LIMIT_SCALED) {
+      rejects.push({ key: object.key, rejection: priceOutOfRange(rating.price.usageType) });
+      return;
+    }
     builder.append(result.record, rating);
     if (rating.version) callsByVersion.set(rating.version, (callsByVersion.get(rating.version) ?? 0) + 1);
     if (rating.status === 'RATED' && rating.price && rating.cost !== null) {

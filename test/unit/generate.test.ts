@@ -9,7 +9,7 @@ import { type GenerateCorpusOptions, type GenerateCorpusResult, generateCorpus }
 import { businessCallingMinutes, generateObjects } from '../../job/generate/calls';
 import { Random } from '../../job/generate/random';
 import { addDays, type CalendarDate, dateOfEpochSeconds, formatDate } from '../../job/period';
-import { type ServiceCode, schemaFor } from '../../job/schema';
+import { MINUTES_SCALE, type ServiceCode, schemaFor } from '../../job/schema';
 import { LocalStore } from '../../job/store/local';
 import type { ObjectStore } from '../../job/store/object-store';
 
@@ -197,7 +197,7 @@ describe('generateCorpus', function () {
       for (const { record, body } of records) {
         const seconds = body.BillableDurationSeconds as number;
         expect(seconds % 6).to.equal(0);
-        expect(record.billableMinutes * 60n).to.equal(BigInt(seconds) * 1_000_000n);
+        expect(record.billableMinutes * 60n).to.equal(BigInt(seconds) * 10n ** BigInt(MINUTES_SCALE));
         expect(body.SourcePhoneNumber).to.match(/^\+[1-9]\d{6,14}$/);
         expect(body.DestinationPhoneNumber).to.match(/^\+[1-9]\d{6,14}$/);
         if (body.Status === 'Completed')
