@@ -16,6 +16,8 @@ export interface FinalizeOptions {
   readonly dest: ObjectStore;
   /** Number of shards the period was split into. */
   readonly shards: number;
+  /** Start the CSV report with a UTF-8 byte order mark (`--csv-bom`). */
+  readonly csvBom?: boolean;
   readonly logger: Logger;
   readonly now?: () => Date;
 }
@@ -86,12 +88,13 @@ export async function finalizeSummary(options: FinalizeOptions): Promise<Manifes
   const first = partials[0] as PartialManifest;
   await dest.delete([keys.manifestKey]);
 
+  const header = csvHeader(schema, options.csvBom === true);
   const totals = new RunTotals();
   for (const partial of partials) totals.merge(partial.totals);
   await concatenate(
     dest,
     keys.csvKey,
-    csvHeader(schema),
+    header,
     partials.map((p) => p.csvKey),
     'text/csv; charset=utf-8',
   );
@@ -113,7 +116,7 @@ export async function finalizeSummary(options: FinalizeOptions): Promise<Manifes
     prices: first.prices,
     totals,
     csvKey: keys.csvKey,
-    csvBytes: Buffer.byteLength(csvHeader(schema)) + partials.reduce((n, p) => n + p.csvBytes, 0),
+    csvBytes: Buffer.byteLength(header) + partials.reduce((n, p) => n + p.csvBytes, 0),
     rejectsKey: keys.rejectsKey,
     parquetKeys,
     priceVersions: first.priceVersions,

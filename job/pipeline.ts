@@ -37,6 +37,8 @@ export interface SummaryRunOptions {
   readonly workerSource?: { readonly location: string; readonly priceVersions: readonly SnapshotVersion[] };
   /** Rows per Parquet file. */
   readonly parquetFileRows?: number;
+  /** Start the CSV report with a UTF-8 byte order mark (`--csv-bom`; sharded runs: finalize's option). */
+  readonly csvBom?: boolean;
   /** Called as objects are processed (progress bar). */
   readonly onProgress?: (done: number, total: number | undefined) => void;
   /** Clock, for tests. */
@@ -83,7 +85,12 @@ function chunkProcessor(options: SummaryRunOptions): ChunkProcessor {
  */
 async function runPass(options: SummaryRunOptions, plan: CrawlPlan, outputs: PassOutputs): Promise<PassResult> {
   const { schema, source, dest } = options;
-  const csv = new CsvReportWriter(schema, dest.openWriter(outputs.csvKey, 'text/csv; charset=utf-8'), outputs.header);
+  const csv = new CsvReportWriter(
+    schema,
+    dest.openWriter(outputs.csvKey, 'text/csv; charset=utf-8'),
+    outputs.header,
+    options.csvBom === true,
+  );
   const rejects = new RejectsWriter(dest.openWriter(outputs.rejectsKey, 'application/x-ndjson'));
   const parquet = new PartitionedParquetSink(dest, schema, {
     fileRows: options.parquetFileRows,

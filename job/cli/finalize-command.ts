@@ -16,6 +16,7 @@ interface FinalizeCommandOptions extends PeriodArguments {
   readonly shards?: string;
   readonly logLevel?: string;
   readonly quiet?: boolean;
+  readonly csvBom?: boolean;
 }
 
 /**
@@ -30,6 +31,7 @@ export function registerFinalizeCommand(program: Command): void {
   addPeriodOptions(command)
     .option('--service <code>', `service (${SERVICES.join(' | ')})`, 'AmazonChimeVoiceConnector')
     .option('--shards <n>', 'number of shards the period was split into (default: AWS_BATCH_JOB_ARRAY_SIZE)')
+    .option('--csv-bom', 'start the CSV report with a UTF-8 byte order mark (for Excel)')
     .option('--log-level <level>', 'pino log level')
     .option('--quiet', 'do not print the summary table')
     .action(async (options: FinalizeCommandOptions) => {
@@ -50,6 +52,7 @@ export function registerFinalizeCommand(program: Command): void {
           period,
           dest,
           shards: count,
+          csvBom: options.csvBom === true,
           logger: createLogger(options.logLevel),
         });
         if (!options.quiet) process.stdout.write(formatSummary(manifest, dest.location));

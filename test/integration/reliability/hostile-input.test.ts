@@ -18,6 +18,8 @@ const US = 'USE1-US-US-outbound-minutes'; // 0.0048 per minute in the fixture's 
 
 /** A CSV-significant value: separators, quotes, CR/LF, a formula prefix, non-ASCII. */
 const NASTY = '=1+2,"quoted"\r\nline;\ttab \'single\' Zürich 😀';
+/** NASTY as the CSV shows it: a formula no more (OWASP `'` prefix), controls replaced by U+FFFD. */
+const NASTY_IN_CSV = "'=1+2,\"quoted\"\ufffd\ufffdline;\ufffdtab 'single' Zürich 😀";
 
 function cdr(id: string, patch: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -105,12 +107,12 @@ const GOOD: { name: string; body: string | Uint8Array; cost: string; check?: Rec
     ),
     cost: '0.0048',
     check: {
-      AwsAccountId: `111${NASTY}`,
-      CallId: NASTY,
-      StatusMessage: NASTY,
-      SourcePhoneNumberName: NASTY,
-      DestinationCountry: NASTY,
-      Region: NASTY,
+      AwsAccountId: `111${NASTY.replace(/[\r\n\t]/g, '\ufffd')}`,
+      CallId: NASTY_IN_CSV,
+      StatusMessage: NASTY_IN_CSV,
+      SourcePhoneNumberName: NASTY_IN_CSV,
+      DestinationCountry: NASTY_IN_CSV,
+      Region: NASTY_IN_CSV,
     },
   },
 ];
@@ -202,6 +204,14 @@ describe('hostile input through the whole job: a precise reject or an exact row,
       expect(byName.get(bad.name)?.code, bad.name).to.equal(bad.code);
       expect(byName.get(bad.name)?.reason, bad.name).to.be.a('string').and.not.equal('');
     }
+  });
+
+  it('Parquet keeps the raw text that the CSV neutralised', async () => {
+    const files = manifest.parquetKeys.map((key) => `'${path.join(dir, key)}'`).join(',');
+    const [g07] = await duckdbQuery(
+      `select CallId, SourcePhoneNumberName, AwsAccountId from read_parquet([${files}]) where TransactionId = 'g07'`,
+    );
+    expect(g07).to.deep.equal({ CallId: NASTY, SourcePhoneNumberName: NASTY, AwsAccountId: `111${NASTY}` });
   });
 
   it('every accepted object has its exact cost, and CSV-significant text survives a CSV reader', async () => {
