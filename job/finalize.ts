@@ -1,10 +1,14 @@
+import { once } from 'node:events';
 import type { Logger } from 'pino';
 import { formatDate, type Period } from './period';
 import { logSummary } from './pipeline';
 import type { ServiceSchema } from './schema';
+import { crossShardDuplicates, csvRowFilter, removeShardDuplicates } from './shard-dedupe';
 import { csvHeader } from './sinks/csv';
 import { buildManifest, type Manifest, type PartialManifest, serializeManifest } from './sinks/manifest';
 import { outputKeys, partialKeys } from './sinks/output-keys';
+import { inThreadParquetEncoder } from './sinks/parquet-encoder';
+import { rejectLine } from './sinks/rejects';
 import { removeStaleOutputs } from './sinks/retention';
 import { ObjectNotFoundError, type ObjectStore, type ObjectWriter } from './store/object-store';
 import { RunTotals } from './totals';
@@ -54,23 +58,43 @@ async function readPartial(options: FinalizeOptions, index: number): Promise<Par
   return partial;
 }
 
-async function append(dest: ObjectStore, key: string, writer: ObjectWriter): Promise<void> {
-  const stream = await dest.readStream(key);
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    if (!writer.stream.write(chunk)) await new Promise<void>((resolve) => writer.stream.once('drain', resolve));
-  }
+/** One part of a merged object: a shard's partial, optionally filtered, optionally followed by more text. */
+interface Part {
+  readonly key: string;
+  readonly filter?: (chunk: Buffer) => Buffer[];
+  readonly trailer?: string;
 }
 
-async function concatenate(dest: ObjectStore, target: string, head: string, parts: readonly string[], type: string) {
+async function write(writer: ObjectWriter, data: Buffer | string): Promise<number> {
+  if (!writer.stream.write(data)) await once(writer.stream, 'drain');
+  return typeof data === 'string' ? Buffer.byteLength(data) : data.length;
+}
+
+/** Writes `head` and the parts, in order, as one object; returns its size in bytes. */
+async function concatenate(
+  dest: ObjectStore,
+  target: string,
+  head: string,
+  parts: readonly Part[],
+  type: string,
+): Promise<number> {
   const writer = dest.openWriter(target, type);
+  let bytes = 0;
   try {
-    if (head !== '') writer.stream.write(head);
-    for (const part of parts) await append(dest, part, writer);
+    if (head !== '') bytes += await write(writer, head);
+    for (const part of parts) {
+      const stream = await dest.readStream(part.key);
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        for (const piece of part.filter ? part.filter(chunk) : [chunk]) bytes += await write(writer, piece);
+      }
+      if (part.trailer) bytes += await write(writer, part.trailer);
+    }
     await writer.done();
   } catch (error) {
     await writer.abort();
     throw error;
   }
+  return bytes;
 }
 
 /**
@@ -91,21 +115,34 @@ export async function finalizeSummary(options: FinalizeOptions): Promise<Manifes
   const header = csvHeader(schema, options.csvBom === true);
   const totals = new RunTotals();
   for (const partial of partials) totals.merge(partial.totals);
-  await concatenate(
-    dest,
-    keys.csvKey,
-    header,
-    partials.map((p) => p.csvKey),
-    'text/csv; charset=utf-8',
-  );
-  await concatenate(
-    dest,
-    keys.rejectsKey,
-    '',
-    partials.map((p) => p.rejectsKey),
-    'application/x-ndjson',
-  );
-  const parquetKeys = partials.flatMap((p) => p.parquetKeys);
+
+  // A call two shards both read is billed by the first (crawl order); later copies come out.
+  const duplicates = await crossShardDuplicates(dest, partials);
+  const csvParts: Part[] = [];
+  const rejectParts: Part[] = [];
+  const parquetKeys: string[] = [];
+  const encoder = inThreadParquetEncoder();
+  try {
+    for (const [i, partial] of partials.entries()) {
+      const found = duplicates[i] ?? [];
+      if (found.length === 0) {
+        csvParts.push({ key: partial.csvKey });
+        rejectParts.push({ key: partial.rejectsKey });
+        parquetKeys.push(...partial.parquetKeys);
+        continue;
+      }
+      const removed = await removeShardDuplicates(dest, schema, partial, found, encoder);
+      for (const charge of removed.charges) totals.removeDuplicate(charge);
+      parquetKeys.push(...removed.parquetKeys);
+      csvParts.push({ key: partial.csvKey, filter: csvRowFilter(new Set(found.map((d) => d.ordinal))) });
+      const lines = removed.rejects.map((r) => rejectLine(r.key, r.rejection)).join('');
+      rejectParts.push({ key: partial.rejectsKey, trailer: lines });
+    }
+  } finally {
+    await encoder.close();
+  }
+  const csvBytes = await concatenate(dest, keys.csvKey, header, csvParts, 'text/csv; charset=utf-8');
+  await concatenate(dest, keys.rejectsKey, '', rejectParts, 'application/x-ndjson');
   await removeStaleOutputs(dest, schema, period, keys, parquetKeys);
 
   const startedAt = new Date(Math.min(...partials.map((p) => Date.parse(p.startedAt))));
@@ -116,7 +153,7 @@ export async function finalizeSummary(options: FinalizeOptions): Promise<Manifes
     prices: first.prices,
     totals,
     csvKey: keys.csvKey,
-    csvBytes: Buffer.byteLength(header) + partials.reduce((n, p) => n + p.csvBytes, 0),
+    csvBytes,
     rejectsKey: keys.rejectsKey,
     parquetKeys,
     priceVersions: first.priceVersions,
@@ -131,6 +168,7 @@ export async function finalizeSummary(options: FinalizeOptions): Promise<Manifes
     partials.flatMap((p) => [
       p.csvKey,
       p.rejectsKey,
+      p.callsKey,
       partialKeys(schema, period, { index: p.shardIndex, count: shards }).manifestKey,
     ]),
   );

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import { dayBatches } from './chunk';
+import { CallDeduper } from './call-dedupe';
+import { type ChunkTask, dayBatches } from './chunk';
 import { type ChunkProcessor, inProcessProcessor, workerProcessor } from './chunk-pool';
 import { orderedMap } from './concurrency';
 import { type CrawlPlan, chunkTasks, crawl, planCrawl, shardPlan } from './crawl';
@@ -8,6 +9,7 @@ import type { RateTable } from './prices/rate-table';
 import type { SnapshotVersion } from './prices/snapshot-format';
 import { Rater } from './rate';
 import type { ServiceSchema } from './schema';
+import { CallLedgerWriter } from './sinks/call-ledger';
 import { CsvReportWriter } from './sinks/csv';
 import { buildManifest, type Manifest, type PartialManifest, serializeManifest } from './sinks/manifest';
 import { outputKeys, partialKeys, type ShardSpec } from './sinks/output-keys';
@@ -53,6 +55,8 @@ interface PassOutputs {
   readonly filePrefix: string;
   /** Whether the CSV starts with the header row (single runs; finalize adds it for shards). */
   readonly header: boolean;
+  /** Where a shard writes its call ledger, so finalize can bill a call read by two shards once. */
+  readonly callsKey?: string;
 }
 
 interface PassResult {
@@ -96,21 +100,32 @@ async function runPass(options: SummaryRunOptions, plan: CrawlPlan, outputs: Pas
     fileRows: options.parquetFileRows,
     filePrefix: outputs.filePrefix,
   });
+  const ledger = outputs.callsKey
+    ? new CallLedgerWriter(dest.openWriter(outputs.callsKey, 'application/octet-stream'))
+    : undefined;
   const processor = chunkProcessor(options);
   const totals = new RunTotals();
+  const deduper = new CallDeduper(schema);
   try {
     const tasks = chunkTasks(crawl(source, schema, plan), options.chunkSize ?? 512);
-    for await (const result of orderedMap(tasks, processor.parallelism, (task) => processor.run(task))) {
-      totals.addChunk(result);
+    const run = (task: ChunkTask) => processor.run(task).then((result) => ({ task, result }));
+    for await (const processed of orderedMap(tasks, processor.parallelism, run)) {
+      totals.addChunk(processed.result);
+      // The ordered merge point: each call is billed from the first object (in crawl order) carrying it.
+      const { result, duplicates } = deduper.admit(processed.result, processed.task.objects);
+      for (const duplicate of duplicates) totals.removeDuplicate(duplicate.charge);
       await csv.writeRows(result.csv);
       for (const day of result.days) await parquet.add(day.day, dayBatches(day));
       for (const reject of result.rejects) await rejects.add(reject.key, reject.rejection);
+      for (const duplicate of duplicates) await rejects.add(duplicate.key, duplicate.rejection);
+      await ledger?.add(result, processed.task.objects);
       options.onProgress?.(totals.objectsRead, undefined);
     }
     await csv.close();
     await rejects.close();
+    await ledger?.close();
   } catch (error) {
-    await Promise.allSettled([csv.abort(), rejects.abort(), parquet.abort()]);
+    await Promise.allSettled([csv.abort(), rejects.abort(), parquet.abort(), ledger?.abort()]);
     throw error;
   } finally {
     await processor.close();
@@ -190,6 +205,7 @@ export async function runShard(options: SummaryRunOptions, shard: ShardSpec): Pr
     rejectsKey: keys.rejectsKey,
     filePrefix: `part-s${String(shard.index).padStart(4, '0')}-`,
     header: false,
+    callsKey: keys.callsKey,
   });
   const partial: PartialManifest = {
     partialVersion: 1,
@@ -206,6 +222,7 @@ export async function runShard(options: SummaryRunOptions, shard: ShardSpec): Pr
     csvKey: keys.csvKey,
     csvBytes: pass.csvBytes,
     rejectsKey: keys.rejectsKey,
+    callsKey: keys.callsKey,
     parquetKeys: pass.parquetKeys,
     connectors: fullPlan.partitions.length,
     foldersListed: plan.folders.length,
@@ -232,6 +249,7 @@ export function logSummary(logger: Logger, manifest: Manifest, parquetFiles: num
       recordsRated: manifest.recordsRated,
       recordsUnrated: manifest.recordsUnrated,
       recordsRejected: manifest.recordsRejected,
+      recordsDuplicate: manifest.recordsDuplicate,
       objectsOutsidePeriod: manifest.objectsOutsidePeriod,
       totalCost: manifest.totalCost,
       csvBytes: manifest.csvBytes,

@@ -148,6 +148,8 @@ export interface ServiceSchema {
   readonly pricingPrefix: string;
   /** What the folder below `json/` is named after. */
   readonly partitionField: 'VoiceConnectorId' | 'AwsAccountId';
+  /** The field that identifies a call: billed once per period however often it is delivered. */
+  readonly callIdField: 'TransactionId' | 'CdrId';
   /** CDR fields only. */
   readonly cdrFields: readonly ColumnDefinition[];
   /** CDR fields followed by DERIVED_COLUMNS: the report's columns, in order. */
@@ -158,10 +160,12 @@ function serviceSchema(
   service: ServiceCode,
   dashed: string,
   partitionField: ServiceSchema['partitionField'],
+  callIdField: ServiceSchema['callIdField'],
   cdrFields: readonly ColumnDefinition[],
 ): ServiceSchema {
   return {
     service,
+    callIdField,
     cdrPrefix: `${dashed}-CDRs/json/`,
     summaryPrefix: `${dashed}-Summary/`,
     pricingPrefix: `${dashed}-Pricing/`,
@@ -176,12 +180,14 @@ const SCHEMAS: Readonly<Record<ServiceCode, ServiceSchema>> = {
     'AmazonChimeVoiceConnector',
     'Amazon-Chime-Voice-Connector',
     'VoiceConnectorId',
+    'TransactionId',
     VOICE_CONNECTOR_FIELDS,
   ),
   AmazonChimeBusinessCalling: serviceSchema(
     'AmazonChimeBusinessCalling',
     'Amazon-Chime-Business-Calling',
     'AwsAccountId',
+    'CdrId',
     BUSINESS_CALLING_FIELDS,
   ),
 };

@@ -85,9 +85,10 @@ function decimalTextsFor(schema: ServiceSchema): (DecimalTexts | undefined)[] {
 /**
  * Renders a batch's rows as UTF-8 CSV bytes (CRLF after every row, no header), in the schema's
  * column order. Each row is built as a short string and encoded straight into the output buffer:
- * encoding one long concatenated string costs several times more (V8 flattens it first).
+ * encoding one long concatenated string costs several times more (V8 flattens it first). When
+ * `rowEnds` is given, the byte offset just after each row is stored in it.
  */
-export function csvRows(schema: ServiceSchema, batch: ReportBatch): Buffer {
+export function csvRows(schema: ServiceSchema, batch: ReportBatch, rowEnds?: Uint32Array): Buffer {
   const columns = batch.columns;
   const kinds = schema.columns.map((c) => c.kind);
   const width = kinds.length;
@@ -116,6 +117,7 @@ export function csvRows(schema: ServiceSchema, batch: ReportBatch): Buffer {
       out = grown;
     }
     used += out.write(row, used, 'utf8');
+    if (rowEnds) rowEnds[r] = used;
   }
   return out.subarray(0, used);
 }
