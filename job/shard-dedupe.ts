@@ -126,21 +126,33 @@ export async function removeShardDuplicates(
 }
 
 /**
- * Streams a shard's CSV part without the rows at `drop` (ordinals). Every row ends with CRLF and no
- * cell holds a raw CR or LF (csv-safety replaces them), so each LF ends exactly one row.
+ * Streams a shard's CSV part without the rows at `drop` (ordinals). A row ends at an LF outside
+ * quotes (RFC 4180: a quoted field may hold CR and LF; a quote inside one is doubled, which toggles
+ * the state twice).
  */
 export function csvRowFilter(drop: ReadonlySet<number>): (chunk: Buffer) => Buffer[] {
   let ordinal = 0;
+  let quoted = false;
   return (chunk) => {
     const out: Buffer[] = [];
     let start = 0;
-    while (start < chunk.length) {
-      const lf = chunk.indexOf(0x0a, start);
-      const end = lf === -1 ? chunk.length : lf + 1;
-      if (!drop.has(ordinal)) out.push(chunk.subarray(start, end));
-      if (lf !== -1) ordinal++;
-      start = end;
+    let at = 0;
+    while (at < chunk.length) {
+      const lf = chunk.indexOf(0x0a, at);
+      const quote = chunk.indexOf(0x22, at);
+      if (quote !== -1 && (lf === -1 || quote < lf)) {
+        quoted = !quoted;
+        at = quote + 1;
+        continue;
+      }
+      if (lf === -1) break;
+      at = lf + 1;
+      if (quoted) continue;
+      if (!drop.has(ordinal)) out.push(chunk.subarray(start, at));
+      ordinal++;
+      start = at;
     }
+    if (start < chunk.length && !drop.has(ordinal)) out.push(chunk.subarray(start));
     return out;
   };
 }

@@ -2,13 +2,14 @@
  * Spreadsheet-safe CSV text (OWASP "CSV injection"): a cell a spreadsheet would evaluate as a
  * formula is prefixed with a single quote, which Excel, LibreOffice and Google Sheets read as "this
  * is text"; control and bidi-override characters, which hide or reorder what a reader sees, are
- * replaced by U+FFFD. E.164 numbers and plain numbers stay byte-exact. Only text that came from a
- * CDR goes through here; the Parquet dataset keeps every raw value.
+ * replaced by U+FFFD (TAB, CR and LF stay: inside a quoted RFC 4180 field they are plain text, and
+ * at the start they get the quote prefix). E.164 numbers and plain numbers stay byte-exact. Only
+ * text that came from a CDR goes through here; the Parquet dataset keeps every raw value.
  */
 
-/** C0 controls (TAB, CR and LF included), DEL, C1 controls, and the bidi embeddings/overrides/isolates. */
-const HARMFUL_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
-const HARMFUL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+/** C0 controls but TAB, LF and CR; DEL; C1 controls; the bidi embeddings, overrides and isolates. */
+const HARMFUL_CHARACTER = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+const HARMFUL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
 /**
  * First characters that make a spreadsheet evaluate a cell: `=`, `+`, `-`, `@`, TAB, CR (OWASP),

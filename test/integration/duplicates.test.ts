@@ -187,7 +187,15 @@ describe('each call billed once: re-delivered TransactionIds (single run, worker
       await parquetCalls(store, 'one/', path.join(scratch, 'one-again')),
     );
     // The copies read by the last shard were billed by earlier ones: finalize rewrote those files.
-    expect(sharded.parquetKeys.filter((key) => key.endsWith('-d.parquet'))).to.not.be.empty;
+    const rewritten = sharded.parquetKeys.filter((key) => key.endsWith('-d.parquet'));
+    expect(rewritten).to.not.be.empty;
+    // A rewritten file has exactly the types of a file the run wrote.
+    const schemaOf = async (key: string) =>
+      duckdbQuery(
+        `select name, type, logical_type::varchar as logical, repetition_type from parquet_schema('${path.join(dir, 'sharded', key)}')`,
+      );
+    const written = sharded.parquetKeys.find((key) => !key.endsWith('-d.parquet')) as string;
+    expect(await schemaOf(rewritten[0] as string)).to.deep.equal(await schemaOf(written));
     // Every file the manifest names exists; the partial outputs are gone.
     for (const key of sharded.parquetKeys) expect(await store.exists(`sharded/${key}`), key).to.equal(true);
     expect(await listKeys(store, `sharded/${SUMMARY}partials/`)).to.deep.equal([]);

@@ -14,8 +14,8 @@ import { ReportBatch } from '../../job/table';
 // they are, so those go to the reference without it.
 const REFERENCE = { record_delimiter: '\r\n', quoted_match: /[\r\n;]/ } as const;
 const NUMBER_LIKE = /^(?:\+\d{1,15}|-?\d+(?:\.\d+)?)$/;
-/** Control and bidi-override characters become U+FFFD before anything else (checked on its own below). */
-const HARMFUL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+/** Control (but TAB, LF, CR) and bidi-override characters become U+FFFD first (checked on its own below). */
+const HARMFUL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
 /** What csv-stringify writes for one text cell, after the characters we replace are replaced. */
 function referenceField(text: string): string {
@@ -78,10 +78,13 @@ describe('CSV encoding', () => {
     expect(spreadsheetSafe('-3+4')).to.equal("'-3+4");
     expect(spreadsheetSafe('@cmd')).to.equal("'@cmd");
     expect(spreadsheetSafe('\uff20cmd')).to.equal("'\uff20cmd");
-    expect(spreadsheetSafe('\t=1')).to.equal('\ufffd=1');
+    expect(spreadsheetSafe('\t=1')).to.equal("'\t=1");
+    expect(spreadsheetSafe('\r=1')).to.equal("'\r=1");
+    expect(spreadsheetSafe('a\tb')).to.equal('a\tb');
+    expect(spreadsheetSafe('esc\u001b[31m')).to.equal('esc\ufffd[31m');
     expect(spreadsheetSafe('North Campus Reception')).to.equal('North Campus Reception');
     expect(spreadsheetSafe('abc\u202edcba')).to.equal('abc\ufffddcba');
-    expect(spreadsheetSafe('a\r\nb')).to.equal('a\ufffd\ufffdb');
+    expect(spreadsheetSafe('a\r\nb')).to.equal('a\r\nb');
     expect(csvField('a;b')).to.equal('"a;b"');
   });
 
