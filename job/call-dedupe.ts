@@ -42,11 +42,11 @@ export class CallDeduper {
     objects: readonly ChunkObject[],
   ): { readonly result: ChunkResult; readonly duplicates: DuplicateCall[] } {
     const { ids, objects: rowObjects } = result.calls;
-    let drop: number[] | undefined;
+    const drop: number[] = [];
     for (let row = 0; row < rowObjects.length; row++) {
-      if (!this.seen.add(ids, row * CALL_ID_WORDS)) (drop ??= []).push(row);
+      if (!this.seen.add(ids, row * CALL_ID_WORDS)) drop.push(row);
     }
-    if (!drop) return { result, duplicates: [] };
+    if (drop.length === 0) return { result, duplicates: [] };
     const without = dropRows(result, drop, this.schema.callIdField);
     const duplicates = drop.map((row, i) => {
       const charge = without.charges[i] as RowCharge;

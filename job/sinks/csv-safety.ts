@@ -8,7 +8,9 @@
  */
 
 /** C0 controls but TAB, LF and CR; DEL; C1 controls; the bidi embeddings, overrides and isolates. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const HARMFUL_CHARACTER = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const HARMFUL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
 /**
@@ -24,6 +26,7 @@ const PLAIN_NUMBER = /^-?\d+(?:\.\d+)?$/;
 
 /** Whether `text` needs `spreadsheetSafe` to change it (one regex test: the hot path's question). */
 export const MAY_BE_UNSAFE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
   /^[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]|[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 /**

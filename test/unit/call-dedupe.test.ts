@@ -62,7 +62,7 @@ describe('shard call ledger', () => {
     const ledger = new CallLedgerWriter(writer);
     const keys = ['a/2025/03/01/x_1', 'a/2025/03/01/x_2', 'b/2025/03/02/Zürich_3', 'b/2025/03/02/Zürich_3-again'];
     const ids = new Uint32Array(keys.length * CALL_ID_WORDS);
-    keys.forEach((key, i) => writeCallId(key, ids, i * CALL_ID_WORDS));
+    for (const [i, key] of keys.entries()) writeCallId(key, ids, i * CALL_ID_WORDS);
     const calls = {
       ids,
       objects: Uint32Array.from([3, 2, 1, 0]),
@@ -75,14 +75,14 @@ describe('shard call ledger', () => {
     );
     await ledger.close();
     const seen: { key: string; day: number; ordinal: number; id: number[] }[] = [];
-    const count = readCallLedger(Buffer.concat(chunks), (call) =>
+    const count = readCallLedger(Buffer.concat(chunks), (call) => {
       seen.push({
         key: call.key(),
         day: call.day,
         ordinal: call.ordinal,
         id: [...call.ids.subarray(call.at, call.at + 4)],
-      }),
-    );
+      });
+    });
     expect(count).to.equal(4);
     expect(seen.map((s) => s.key)).to.deep.equal([keys[3], keys[2], keys[1], keys[0]]);
     expect(seen.map((s) => s.day)).to.deep.equal([20_000, 20_001, -1, 7]);

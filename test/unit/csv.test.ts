@@ -15,6 +15,7 @@ import { ReportBatch } from '../../job/table';
 const REFERENCE = { record_delimiter: '\r\n', quoted_match: /[\r\n;]/ } as const;
 const NUMBER_LIKE = /^(?:\+\d{1,15}|-?\d+(?:\.\d+)?)$/;
 /** Control (but TAB, LF, CR) and bidi-override characters become U+FFFD first (checked on its own below). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const HARMFUL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
 /** What csv-stringify writes for one text cell, after the characters we replace are replaced. */
