@@ -1,14 +1,18 @@
 /**
  * A set of 128-bit call ids (see cdr/call-id.ts) in typed arrays: 16 bytes a slot, no object per
- * entry (a Set<string> of 1M UUIDs costs ~100 MB; this ~25 MB). Open addressing with linear probing
- * in 256 segments that grow one at a time, so growing never holds two copies of the whole set.
+ * entry (a Set<string> of 1M UUIDs costs ~100 MB; this 24 MiB). Open addressing with linear probing
+ * in 256 segments that grow one at a time (so growing never holds two copies of the whole set), by
+ * half their size at a time (so a segment is 57–85 % full, not 40–80 %).
  */
 
 const SEGMENT_BITS = 8;
 const SEGMENTS = 1 << SEGMENT_BITS;
 const INITIAL_SLOTS = 64;
-/** A segment doubles when more than this share of its slots is used. */
-const MAX_LOAD = 0.8;
+/** A segment grows by half when more than this share of its slots is used. */
+const MAX_LOAD = 0.85;
+/** Hash bits that place an id within its segment (scaled to the segment's size, which need not be a power of 2). */
+const PLACE_BITS = 24;
+const PLACE_RANGE = 2 ** PLACE_BITS;
 
 function mix(h: number): number {
   let x = h ^ (h >>> 16);
@@ -20,8 +24,14 @@ function mix(h: number): number {
 
 interface Segment {
   slots: Uint32Array;
-  mask: number;
+  /** Number of slots. */
+  size: number;
   used: number;
+}
+
+/** First slot of the probe sequence: the hash's place bits scaled to the segment size. */
+function firstSlot(hash: number, size: number): number {
+  return Math.floor((((hash >>> SEGMENT_BITS) & (PLACE_RANGE - 1)) * size) / PLACE_RANGE);
 }
 
 /** Set of call ids; `add` tells whether an id was new. */
@@ -32,7 +42,7 @@ export class CallIdSet {
 
   constructor() {
     for (let i = 0; i < SEGMENTS; i++) {
-      this.segments.push({ slots: new Uint32Array(INITIAL_SLOTS * 4), mask: INITIAL_SLOTS - 1, used: 0 });
+      this.segments.push({ slots: new Uint32Array(INITIAL_SLOTS * 4), size: INITIAL_SLOTS, used: 0 });
     }
   }
 
@@ -61,9 +71,9 @@ export class CallIdSet {
     }
     const hash = mix(a ^ mix(b ^ mix(c ^ mix(d))));
     const segment = this.segments[hash & (SEGMENTS - 1)] as Segment;
-    if (!this.insert(segment, hash >>> SEGMENT_BITS, a, b, c, d)) return false;
+    if (!this.insert(segment, hash, a, b, c, d)) return false;
     this.count++;
-    if (++segment.used > (segment.mask + 1) * MAX_LOAD) this.grow(segment);
+    if (++segment.used > segment.size * MAX_LOAD) this.grow(segment);
     return true;
   }
 
@@ -75,8 +85,8 @@ export class CallIdSet {
     const d = ids[at + 3] as number;
     if ((a | b | c | d) === 0) return this.zeroSeen;
     const hash = mix(a ^ mix(b ^ mix(c ^ mix(d))));
-    const { slots, mask } = this.segments[hash & (SEGMENTS - 1)] as Segment;
-    for (let slot = (hash >>> SEGMENT_BITS) & mask; ; slot = (slot + 1) & mask) {
+    const { slots, size } = this.segments[hash & (SEGMENTS - 1)] as Segment;
+    for (let slot = firstSlot(hash, size); ; slot = slot + 1 === size ? 0 : slot + 1) {
       const i = slot * 4;
       const sa = slots[i] as number;
       const sb = slots[i + 1] as number;
@@ -88,9 +98,9 @@ export class CallIdSet {
   }
 
   /** Puts a non-zero id in its probe sequence; false when it is there already. */
-  private insert(segment: Segment, start: number, a: number, b: number, c: number, d: number): boolean {
-    const { slots, mask } = segment;
-    for (let slot = start & mask; ; slot = (slot + 1) & mask) {
+  private insert(segment: Segment, hash: number, a: number, b: number, c: number, d: number): boolean {
+    const { slots, size } = segment;
+    for (let slot = firstSlot(hash, size); ; slot = slot + 1 === size ? 0 : slot + 1) {
       const i = slot * 4;
       const sa = slots[i] as number;
       const sb = slots[i + 1] as number;
@@ -109,16 +119,16 @@ export class CallIdSet {
 
   private grow(segment: Segment): void {
     const old = segment.slots;
-    const slots = old.length / 4;
-    segment.slots = new Uint32Array(old.length * 2);
-    segment.mask = slots * 2 - 1;
+    const slots = segment.size;
+    segment.size = Math.ceil(slots * 1.5);
+    segment.slots = new Uint32Array(segment.size * 4);
     for (let slot = 0; slot < slots; slot++) {
       const i = slot * 4;
       const a = old[i] as number;
       const b = old[i + 1] as number;
       const c = old[i + 2] as number;
       const d = old[i + 3] as number;
-      if ((a | b | c | d) !== 0) this.insert(segment, mix(a ^ mix(b ^ mix(c ^ mix(d)))) >>> SEGMENT_BITS, a, b, c, d);
+      if ((a | b | c | d) !== 0) this.insert(segment, mix(a ^ mix(b ^ mix(c ^ mix(d)))), a, b, c, d);
     }
   }
 }
