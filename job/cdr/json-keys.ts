@@ -45,54 +45,78 @@ function walkTopLevelKeys(text: string, visit: (key: string, afterKey: number) =
   }
 }
 
-/** Counts occurrences of `needle` in `text` (native search, no allocation). */
-function occurrences(text: string, needle: string): number {
-  let count = 0;
-  for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + needle.length)) count++;
-  return count;
-}
-
-/** A quote followed by whitespace and a colon: a key written as `"k" : v`. */
-const SPACED_KEY_END = /"[ \t\r\n]+:/;
-
-/**
- * The first top-level key that occurs twice in an object text, or undefined. `distinctKeys` is the
- * number of own keys of what JSON.parse made of the text. Fast path (a compact CDR without escapes):
- * no string can hold a quote, so every `":` ends a key, and their count equals `distinctKeys`
- * exactly when no key repeats (nested objects add keys and take the exact walk).
- */
-export function findDuplicateKey(text: string, distinctKeys: number): string | undefined {
-  if (
-    text.indexOf('\\') === -1 &&
-    occurrences(text, '":') === distinctKeys &&
-    !SPACED_KEY_END.test(text) &&
-    text.indexOf('{', text.indexOf('{') + 1) === -1
-  ) {
-    return undefined;
-  }
-  const seen = new Set<string>();
-  let duplicate: string | undefined;
-  walkTopLevelKeys(text, (key) => {
-    if (seen.has(key)) duplicate = key;
-    else seen.add(key);
-    return duplicate !== undefined;
-  });
-  return duplicate;
-}
-
 const NUMBER_LITERAL = /^[ \t\r\n]*:[ \t\r\n]*(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)/;
 
+/** What `scanKeys` found. */
+export interface KeyScan {
+  /** The first top-level key that occurs twice, if any. */
+  readonly duplicateKey: string | undefined;
+  /** The literal text of the number value of the key asked for, when found (see `numberLiteral`). */
+  readonly literal: string | undefined;
+}
+
+/** The number literal after the key whose opening quote is at `quote` (undefined if `key` is not there). */
+function literalOfKeyAt(text: string, quote: number, key: string): string | undefined {
+  if (text.charCodeAt(quote) !== 0x22 || text.charCodeAt(quote + 1) !== key.charCodeAt(0)) return undefined;
+  if (!text.startsWith(key, quote + 1) || text.charCodeAt(quote + key.length + 1) !== 0x22) return undefined;
+  let at = skipSpace(text, quote + key.length + 2);
+  if (text.charCodeAt(at) !== 0x3a /* : */) return undefined;
+  at = skipSpace(text, at + 1);
+  let end = at;
+  for (let c = text.charCodeAt(end); isNumberChar(c); c = text.charCodeAt(++end));
+  return end > at ? text.slice(at, end) : undefined;
+}
+
+function skipSpace(text: string, at: number): number {
+  let i = at;
+  for (let c = text.charCodeAt(i); c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09; c = text.charCodeAt(++i));
+  return i;
+}
+
+/** Digits, sign, point and exponent: the characters of a JSON number (JSON.parse validated its form). */
+function isNumberChar(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x2d || c === 0x2b || c === 0x65 || c === 0x45;
+}
+
 /**
- * The literal text of a top-level number value (`59.98333333333333333333` exactly as written, which
- * JSON.parse would round to a double), or undefined when the key is absent or its value is not a
- * number.
+ * Top-level keys of an object text JSON.parse accepted: the first duplicate key (JSON.parse keeps
+ * the LAST value silently), and the literal of the number value of `literalKey` (JSON.parse rounds
+ * it to a double). `distinctKeys` is the number of own keys JSON.parse made; `flat` says the text has
+ * one `{` and no `[`. Fast path: in a flat object the members are the commas + 1, plus every comma
+ * inside a string, so that count equals `distinctKeys` exactly when no key repeats (both extras are
+ * never negative); a key right after `{` or a comma is checked for `literalKey` on the way. Anything
+ * else takes the exact walk.
  */
+export function scanKeys(text: string, distinctKeys: number, flat: boolean, literalKey: string): KeyScan {
+  if (flat) {
+    let members = 1;
+    let literal = literalOfKeyAt(text, text.indexOf('{') + 1, literalKey);
+    for (let at = text.indexOf(','); at !== -1; at = text.indexOf(',', at + 1)) {
+      members++;
+      if (literal === undefined) literal = literalOfKeyAt(text, at + 1, literalKey);
+    }
+    if (members === distinctKeys) return { duplicateKey: undefined, literal };
+  }
+  const seen = new Set<string>();
+  let duplicateKey: string | undefined;
+  let literal: string | undefined;
+  walkTopLevelKeys(text, (key, afterKey) => {
+    if (seen.has(key)) duplicateKey = key;
+    else seen.add(key);
+    if (key === literalKey && literal === undefined) {
+      literal = NUMBER_LITERAL.exec(text.slice(afterKey, afterKey + 4200))?.[1];
+    }
+    return duplicateKey !== undefined;
+  });
+  return { duplicateKey, literal };
+}
+
+/** The literal text of a top-level number value as written, or undefined (absent, or not a number). */
 export function numberLiteral(text: string, key: string): string | undefined {
   let literal: string | undefined;
   walkTopLevelKeys(text, (name, afterKey) => {
     if (name !== key) return false;
-    const match = NUMBER_LITERAL.exec(text.slice(afterKey, afterKey + 4200));
-    literal = match?.[1];
+    literal = NUMBER_LITERAL.exec(text.slice(afterKey, afterKey + 4200))?.[1];
     return true;
   });
   return literal;

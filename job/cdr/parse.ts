@@ -19,7 +19,7 @@
 import { parseDecimal, pow10 } from '../money';
 import { type ColumnKind, MINUTES_SCALE, type ServiceSchema } from '../schema';
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from './json-depth';
-import { findDuplicateKey, numberLiteral } from './json-keys';
+import { numberLiteral, scanKeys } from './json-keys';
 import type { CdrRecord, CdrValue, ParseResult } from './record';
 import type { RejectCode } from './reject-codes';
 
@@ -154,7 +154,9 @@ export function parseCdr(bytes: Uint8Array, schema: ServiceSchema, options: Pars
   } catch {
     return reject('not-utf8', 'the object is not valid UTF-8 (binary or another encoding)');
   }
-  if (exceedsJsonDepth(text, options.maxDepth ?? MAX_JSON_DEPTH)) {
+  // One `{` and no `[`: nothing nested (the usual CDR), so the depth and key scans take their fast paths.
+  const flat = text.indexOf('[') === -1 && text.indexOf('{', text.indexOf('{') + 1) === -1;
+  if (!flat && exceedsJsonDepth(text, options.maxDepth ?? MAX_JSON_DEPTH)) {
     return reject('too-deep', `the JSON nests arrays/objects deeper than ${options.maxDepth ?? MAX_JSON_DEPTH} levels`);
   }
   let parsed: unknown;
@@ -170,9 +172,9 @@ export function parseCdr(bytes: Uint8Array, schema: ServiceSchema, options: Pars
     return reject('not-object', `the JSON value is ${what}, not an object`);
   }
   const object = parsed as Record<string, unknown>;
-  const duplicate = findDuplicateKey(text, Object.keys(object).length);
-  if (duplicate !== undefined) {
-    return reject('duplicate-key', `key ${show(duplicate)} occurs more than once (only one value may count)`);
+  const keys = scanKeys(text, Object.keys(object).length, flat, plan.names[plan.minutesIndex] as string);
+  if (keys.duplicateKey !== undefined) {
+    return reject('duplicate-key', `key ${show(keys.duplicateKey)} occurs more than once (only one value may count)`);
   }
 
   const names = plan.names;
@@ -185,8 +187,6 @@ export function parseCdr(bytes: Uint8Array, schema: ServiceSchema, options: Pars
 
   const maxStringLength = options.maxStringLength ?? MAX_STRING_LENGTH;
   const checkSurrogates = text.includes('\\u');
-  // One `{` and no `[`: no nested object can hold a key of the same name (see literalOf).
-  const flat = text.indexOf('[') === -1 && text.indexOf('{', text.indexOf('{') + 1) === -1;
   const count = names.length;
   const values: CdrValue[] = new Array<CdrValue>(count);
   for (let i = 0; i < count; i++) {
@@ -207,7 +207,7 @@ export function parseCdr(bytes: Uint8Array, schema: ServiceSchema, options: Pars
           value = toBoolean(raw, name);
           break;
         default:
-          value = toMinutes(raw, name, text, flat);
+          value = toMinutes(raw, name, keys.literal, text);
           break;
       }
       if (value instanceof FieldError) return reject(value.code, value.reason);
@@ -240,7 +240,7 @@ export function parseCdr(bytes: Uint8Array, schema: ServiceSchema, options: Pars
     return reject('duration-out-of-range', `BillableDurationMinutes exceeds ${MAX_CALL_SECONDS / 60}`);
   }
   const seconds = values[plan.secondsIndex] as number | null;
-  if (seconds !== null && contradicts(minutes, seconds)) {
+  if (seconds !== null && contradicts(minutes, own(object, plan.names[plan.minutesIndex] as string), seconds)) {
     return reject(
       'duration-mismatch',
       `BillableDurationMinutes × 60 differs from BillableDurationSeconds ${seconds} by more than ${BILLING_INCREMENT_SECONDS} s`,
@@ -320,13 +320,15 @@ function toBoolean(raw: unknown, name: string): boolean | null | FieldError {
 }
 
 /**
- * Whether minutes × 60 and seconds differ by more than one billing increment. The float estimate
- * decides unless it lies within a microsecond of the bound; then the exact comparison does.
+ * Whether minutes × 60 and seconds differ by more than one billing increment. The estimate from the
+ * value as JSON.parse read it decides unless it lies within a microsecond of the bound; then the
+ * exact comparison does.
  */
-function contradicts(minutes: bigint, seconds: number): boolean {
-  const gap = Math.abs((Number(minutes) / Number(MINUTES_UNIT)) * 60 - seconds);
+function contradicts(minutes: bigint, raw: unknown, seconds: number): boolean {
+  const estimate = typeof raw === 'number' ? raw : Number(raw);
+  const gap = Math.abs(estimate * 60 - seconds);
   if (gap < BILLING_INCREMENT_SECONDS - 1e-6) return false;
-  if (gap > BILLING_INCREMENT_SECONDS + 1e-6) return true;
+  if (gap > BILLING_INCREMENT_SECONDS + 1e-6 && Number.isFinite(gap)) return true;
   const exactGap = minutes * 60n - BigInt(seconds) * MINUTES_UNIT;
   const bound = BigInt(BILLING_INCREMENT_SECONDS) * MINUTES_UNIT;
   return exactGap > bound || exactGap < -bound;
@@ -346,44 +348,20 @@ function shortToScaled(units: number): bigint {
 /** Longest number literal (no exponent) whose digits a double always holds: ≤ 15 significant digits. */
 const SHORT_LITERAL_LENGTH = 16;
 
-/**
- * The literal text of the top-level number `name` (JSON.parse rounds it to a double). In a flat
- * object a plain search finds it: a key's opening quote is never preceded by a backslash, and there
- * is no nested object to hold a key of the same name (duplicates are rejected before).
- */
-function literalOf(text: string, name: string, flat: boolean): string | undefined {
-  if (!flat) return numberLiteral(text, name);
-  const at = text.indexOf(`"${name}"`);
-  if (at <= 0 || text.charCodeAt(at - 1) === 0x5c /* \ */) return numberLiteral(text, name);
-  let i = at + name.length + 2;
-  while (i < text.length && text.charCodeAt(i) !== 0x3a /* : */) i++;
-  i++;
-  while (
-    i < text.length &&
-    (text.charCodeAt(i) === 0x20 ||
-      text.charCodeAt(i) === 0x0a ||
-      text.charCodeAt(i) === 0x0d ||
-      text.charCodeAt(i) === 0x09)
-  )
-    i++;
-  let end = i;
-  while (end < text.length && /[-+.\deE]/.test(text.charAt(end))) end++;
-  return text.slice(i, end);
-}
-
-function toMinutes(raw: unknown, name: string, text: string, flat: boolean): bigint | null | FieldError {
+/** `literal`: the number as written in `text`, when scanKeys found it (else it is looked up here). */
+function toMinutes(raw: unknown, name: string, literal: string | undefined, text: string): bigint | null | FieldError {
   let scaled: bigint;
   if (typeof raw === 'number') {
     if (!Number.isFinite(raw)) return new FieldError('invalid-number', `${name} is ${show(raw)}, not a number`);
     // The literal as written: the double JSON.parse made of it holds it exactly only when it is short.
-    const literal = literalOf(text, name, flat) ?? String(raw);
-    if (literal.length <= SHORT_LITERAL_LENGTH && literal.indexOf('e') === -1 && literal.indexOf('E') === -1) {
+    const written = literal ?? numberLiteral(text, name) ?? String(raw);
+    if (written.length <= SHORT_LITERAL_LENGTH && written.indexOf('e') === -1 && written.indexOf('E') === -1) {
       // Fast path: for |v| < 1e9, round(v·10^6)/10^6 === v exactly when v's shortest decimal text has
       // at most 6 fractional digits, and that text is then round(v·10^6)·10^-6 (no float noise).
       const n = Math.round(raw * SHORT_FACTOR);
       if (raw >= 0 && raw < 1e9 && n / SHORT_FACTOR === raw) return shortToScaled(n);
     }
-    const exact = exactDecimal(literal, name);
+    const exact = exactDecimal(written, name);
     if (exact instanceof FieldError) return exact;
     scaled = exact;
   } else if (typeof raw === 'string') {

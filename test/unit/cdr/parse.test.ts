@@ -280,6 +280,20 @@ describe('parseCdr', () => {
       expect(accepted(parseCdr(textBytes(spaced), VC, NOW)).billableMinutes).to.equal(499_999_999_999_999_999n);
     });
 
+    it('reads the literal in pretty-printed JSON too, and after escapes', () => {
+      const pretty = JSON.stringify(
+        { ...VC_DOC_EXAMPLE, BillableDurationMinutes: 0.5, BillableDurationSeconds: 30 },
+        null,
+        2,
+      ).replace('"BillableDurationMinutes": 0.5', '"BillableDurationMinutes": 0.500000000000000001');
+      expect(accepted(parseCdr(textBytes(pretty), VC, NOW)).billableMinutes).to.equal(500_000_000_000_000_001n);
+      const escaped = VC_SAMPLE_2_TEXT.replace(
+        '"BillableDurationMinutes":0.5',
+        '"Billable\\u0044urationMinutes":0.500000000000000001',
+      );
+      expect(accepted(parseCdr(textBytes(escaped), VC, NOW)).billableMinutes).to.equal(500_000_000_000_000_001n);
+    });
+
     it('accepts minutes × 60 within one 6-second increment of the seconds', () => {
       for (const [seconds, minutesValue] of [
         [0, 0.1],
