@@ -21,19 +21,28 @@ const FORMULA_START = /^[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]/;
 
 /** An E.164 phone number (`+12065550100`): kept exactly, it is what the column is for. */
 const E164 = /^\+\d{1,15}$/;
+/** Whether `text` is an E.164 phone number (kept byte-exact). */
+export function isE164(text: string): boolean {
+  return text.charCodeAt(0) === 0x2b /* + */ && E164.test(text);
+}
+
 /** A plain decimal number (`-3`, `0.5`): a spreadsheet reads it as that number, nothing more. */
 const PLAIN_NUMBER = /^-?\d+(?:\.\d+)?$/;
 
-/** Whether `text` needs `spreadsheetSafe` to change it (one regex test: the hot path's question). */
-export const MAY_BE_UNSAFE =
+/**
+ * Whether a CSV cell needs any care: `spreadsheetSafe` may change it, or it needs quotes (quote,
+ * comma, semicolon, CR, LF). One regex test answers for almost every cell (the hot path's question).
+ */
+export const NEEDS_CARE =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
-  /^[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]|[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+  /[",;\r\n\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]|^[=+\-@\t\uff1d\uff0b\uff0d\uff20]/;
 
 /**
  * The text a spreadsheet shows as-is: harmful characters replaced by U+FFFD, and a `'` before a
  * formula start unless the text is an E.164 number or a plain number.
  */
 export function spreadsheetSafe(text: string): string {
+  if (isE164(text)) return text;
   const harmless = HARMFUL_CHARACTER.test(text) ? text.replace(HARMFUL_CHARACTERS, '\ufffd') : text;
   if (FORMULA_START.test(harmless) && !E164.test(harmless) && !PLAIN_NUMBER.test(harmless)) return `'${harmless}`;
   return harmless;
