@@ -7,12 +7,50 @@
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
+/** Index of the quote closing the string opened at `open` (a quote after an even run of backslashes). */
+function stringEnd(text: string, open: number): number {
+  for (let at = text.indexOf('"', open + 1); at !== -1; at = text.indexOf('"', at + 1)) {
+    let backslashes = 0;
+    for (let i = at - 1; text.charCodeAt(i) === BACKSLASH; i--) backslashes++;
+    if (backslashes % 2 === 0) return at;
+  }
+  return text.length;
+}
+
+/** The key whose quotes are at `open` and `close`, escapes decoded. */
+function keyText(text: string, open: number, close: number): string {
+  const raw = text.slice(open + 1, close);
+  return raw.indexOf('\\') === -1 ? raw : (JSON.parse(text.slice(open, close + 1)) as string);
+}
+
+/**
+ * Walks the keys of a flat object text (one `{`, no `[`) with native searches: key, colon, value
+ * (a string is skipped to its closing quote; anything else ends at the next comma), comma.
+ */
+function walkFlatKeys(text: string, visit: (key: string, afterKey: number) => boolean): void {
+  let open = text.indexOf('"', text.indexOf('{'));
+  while (open !== -1) {
+    const close = stringEnd(text, open);
+    if (visit(keyText(text, open, close), close + 1)) return;
+    let value = text.indexOf(':', close + 1) + 1;
+    while (value < text.length && text.charCodeAt(value) <= 0x20) value++;
+    if (text.charCodeAt(value) === QUOTE) value = stringEnd(text, value) + 1;
+    const comma = text.indexOf(',', value);
+    if (comma === -1) return;
+    open = text.indexOf('"', comma + 1);
+  }
+}
+
 /**
  * Walks the top-level keys of an object text (call only on text JSON.parse accepted as an object).
  * `visit` gets each key (escapes decoded) and the index just after its closing quote; returning
  * true stops the walk.
  */
-function walkTopLevelKeys(text: string, visit: (key: string, afterKey: number) => boolean): void {
+function walkTopLevelKeys(text: string, visit: (key: string, afterKey: number) => boolean, flat = false): void {
+  if (flat) {
+    walkFlatKeys(text, visit);
+    return;
+  }
   let depth = 0;
   let expectKey = false;
   const length = text.length;
@@ -90,24 +128,28 @@ function isNumberChar(c: number): boolean {
 export function scanKeys(text: string, distinctKeys: number, flat: boolean, literalKey: string): KeyScan {
   if (flat) {
     let members = 1;
-    let literal = literalOfKeyAt(text, text.indexOf('{') + 1, literalKey);
+    let literal = literalOfKeyAt(text, skipSpace(text, text.indexOf('{') + 1), literalKey);
     for (let at = text.indexOf(','); at !== -1; at = text.indexOf(',', at + 1)) {
       members++;
-      if (literal === undefined) literal = literalOfKeyAt(text, at + 1, literalKey);
+      if (literal === undefined) literal = literalOfKeyAt(text, skipSpace(text, at + 1), literalKey);
     }
     if (members === distinctKeys) return { duplicateKey: undefined, literal };
   }
   const seen = new Set<string>();
   let duplicateKey: string | undefined;
   let literal: string | undefined;
-  walkTopLevelKeys(text, (key, afterKey) => {
-    if (seen.has(key)) duplicateKey = key;
-    else seen.add(key);
-    if (key === literalKey && literal === undefined) {
-      literal = NUMBER_LITERAL.exec(text.slice(afterKey, afterKey + 4200))?.[1];
-    }
-    return duplicateKey !== undefined;
-  });
+  walkTopLevelKeys(
+    text,
+    (key, afterKey) => {
+      if (seen.has(key)) duplicateKey = key;
+      else seen.add(key);
+      if (key === literalKey && literal === undefined) {
+        literal = NUMBER_LITERAL.exec(text.slice(afterKey, afterKey + 4200))?.[1];
+      }
+      return duplicateKey !== undefined;
+    },
+    flat,
+  );
   return { duplicateKey, literal };
 }
 
