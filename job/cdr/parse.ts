@@ -9,14 +9,17 @@
  * - booleans as `"true"`/`"false"`;
  * - an empty string for an optional numeric/boolean field is treated as absent (null);
  * - a JSON number for a string field is kept as its JavaScript text (`111122223333` → `"111122223333"`);
- * - unknown fields are ignored; duplicate keys: JSON.parse keeps the LAST occurrence.
+ * - unknown fields are ignored.
+ * Not accepted: duplicate top-level keys (JSON.parse would keep the last one silently), and
+ * BillableDurationMinutes × 60 contradicting BillableDurationSeconds by more than one billing increment.
  * Keys such as `__proto__` are own properties created by JSON.parse and are never copied anywhere,
  * and only own properties are read, so nothing can pollute or be polluted.
  */
 
-import { parseDecimal } from '../core/decimal';
+import { parseDecimal, pow10 } from '../core/decimal';
 import { type ColumnKind, MINUTES_SCALE, type ServiceSchema } from '../core/schema';
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from './json-depth';
+import { numberLiteral, scanKeys } from './json-keys';
 import type { CdrRecord, CdrValue, ParseResult } from './record';
 import type { RejectCode } from './reject-codes';
 
@@ -30,6 +33,8 @@ export const MIN_START_EPOCH_SECONDS = 1_420_070_400;
 export const MAX_START_AHEAD_SECONDS = 86_400;
 /** Longest plausible call: 31 days (applies to BillableDurationSeconds/Minutes and End - Start). */
 export const MAX_CALL_SECONDS = 31 * 86_400;
+/** Amazon Chime's billing increment: minutes × 60 may differ from BillableDurationSeconds by this much. */
+export const BILLING_INCREMENT_SECONDS = 6;
 
 /** Knobs of parseCdr; the defaults are the product's limits. */
 export interface ParseOptions {
@@ -57,6 +62,7 @@ interface Plan {
   readonly startIndex: number;
   readonly endIndex: number;
   readonly minutesIndex: number;
+  readonly secondsIndex: number;
   readonly usageTypeIndex: number;
   readonly serviceCodeIndex: number;
 }
@@ -85,6 +91,7 @@ function planFor(schema: ServiceSchema): Plan {
     startIndex: indexOf('StartTimeEpochSeconds', 'integer'),
     endIndex: indexOf('EndTimeEpochSeconds', 'integer'),
     minutesIndex: indexOf('BillableDurationMinutes', 'minutes'),
+    secondsIndex: indexOf('BillableDurationSeconds', 'integer'),
     usageTypeIndex: names.indexOf('UsageType'),
     serviceCodeIndex: names.indexOf('ServiceCode'),
   };
@@ -97,10 +104,17 @@ const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 /** Matches an unpaired surrogate only (a valid pair is one astral code point in `u` mode). */
 const LONE_SURROGATE = /\p{Cs}/u;
 const PLAIN_UNSIGNED = /^\d{1,15}$/;
-/** Unsigned decimal text below 1e9 with at most MINUTES_SCALE (6) fractional digits; `.` alone excluded by the caller. */
+/** Unsigned decimal text below 1e9 with at most SHORT_DIGITS fractional digits; `.` alone excluded by the caller. */
 const PLAIN_MINUTES = /^(?:\d{1,9}|\d{0,9}\.\d{0,6})$/;
-const MINUTES_FACTOR = 10 ** MINUTES_SCALE;
-const MAX_MINUTES_SCALED = BigInt(MAX_CALL_SECONDS / 60) * BigInt(MINUTES_FACTOR);
+/** Fractional digits of the fast path: a double below 1e9 with at most 6 of them scales exactly. */
+const SHORT_DIGITS = 6;
+const SHORT_FACTOR = 10 ** SHORT_DIGITS;
+/** From the fast path's 10^6 units to MINUTES_SCALE. */
+const SHORT_TO_SCALE = pow10(MINUTES_SCALE - SHORT_DIGITS);
+const MINUTES_UNIT = pow10(MINUTES_SCALE);
+const MAX_MINUTES_SCALED = BigInt(MAX_CALL_SECONDS / 60) * MINUTES_UNIT;
+/** Fast-path minutes already converted (durations repeat: mostly whole tenths of a minute). */
+const shortMinutes = new Map<number, bigint>();
 const hasOwn = Object.hasOwn;
 
 /** Internal: a field conversion failure (no exceptions on the hot path). */
@@ -140,7 +154,9 @@ export function parseCdr(bytes: Uint8Array, schema: ServiceSchema, options: Pars
   } catch {
     return reject('not-utf8', 'the object is not valid UTF-8 (binary or another encoding)');
   }
-  if (exceedsJsonDepth(text, options.maxDepth ?? MAX_JSON_DEPTH)) {
+  // One `{` and no `[`: nothing nested (the usual CDR), so the depth and key scans take their fast paths.
+  const flat = text.indexOf('[') === -1 && text.indexOf('{', text.indexOf('{') + 1) === -1;
+  if (!flat && exceedsJsonDepth(text, options.maxDepth ?? MAX_JSON_DEPTH)) {
     return reject('too-deep', `the JSON nests arrays/objects deeper than ${options.maxDepth ?? MAX_JSON_DEPTH} levels`);
   }
   let parsed: unknown;
@@ -156,6 +172,10 @@ export function parseCdr(bytes: Uint8Array, schema: ServiceSchema, options: Pars
     return reject('not-object', `the JSON value is ${what}, not an object`);
   }
   const object = parsed as Record<string, unknown>;
+  const keys = scanKeys(text, Object.keys(object).length, flat, plan.names[plan.minutesIndex] as string);
+  if (keys.duplicateKey !== undefined) {
+    return reject('duplicate-key', `key ${show(keys.duplicateKey)} occurs more than once (only one value may count)`);
+  }
 
   const names = plan.names;
   if (plan.serviceCodeIndex >= 0) {
@@ -187,7 +207,7 @@ export function parseCdr(bytes: Uint8Array, schema: ServiceSchema, options: Pars
           value = toBoolean(raw, name);
           break;
         default:
-          value = toMinutes(raw, name);
+          value = toMinutes(raw, name, keys.literal, text);
           break;
       }
       if (value instanceof FieldError) return reject(value.code, value.reason);
@@ -218,6 +238,13 @@ export function parseCdr(bytes: Uint8Array, schema: ServiceSchema, options: Pars
   }
   if (minutes > MAX_MINUTES_SCALED) {
     return reject('duration-out-of-range', `BillableDurationMinutes exceeds ${MAX_CALL_SECONDS / 60}`);
+  }
+  const seconds = values[plan.secondsIndex] as number | null;
+  if (seconds !== null && contradicts(minutes, own(object, plan.names[plan.minutesIndex] as string), seconds)) {
+    return reject(
+      'duration-mismatch',
+      `BillableDurationMinutes × 60 differs from BillableDurationSeconds ${seconds} by more than ${BILLING_INCREMENT_SECONDS} s`,
+    );
   }
   const usageType = plan.usageTypeIndex >= 0 ? values[plan.usageTypeIndex] : null;
   const record: CdrRecord = {
@@ -292,21 +319,55 @@ function toBoolean(raw: unknown, name: string): boolean | null | FieldError {
   return new FieldError('wrong-type', `${name} must be true or false, got ${show(raw)}`);
 }
 
-function toMinutes(raw: unknown, name: string): bigint | null | FieldError {
+/**
+ * Whether minutes × 60 and seconds differ by more than one billing increment. The estimate from the
+ * value as JSON.parse read it decides unless it lies within a microsecond of the bound; then the
+ * exact comparison does.
+ */
+function contradicts(minutes: bigint, raw: unknown, seconds: number): boolean {
+  const estimate = typeof raw === 'number' ? raw : Number(raw);
+  const gap = Math.abs(estimate * 60 - seconds);
+  if (gap < BILLING_INCREMENT_SECONDS - 1e-6) return false;
+  if (gap > BILLING_INCREMENT_SECONDS + 1e-6 && Number.isFinite(gap)) return true;
+  const exactGap = minutes * 60n - BigInt(seconds) * MINUTES_UNIT;
+  const bound = BigInt(BILLING_INCREMENT_SECONDS) * MINUTES_UNIT;
+  return exactGap > bound || exactGap < -bound;
+}
+
+/** Minutes with at most SHORT_DIGITS decimals, given as an integer count of 10^-6 minutes. */
+function shortToScaled(units: number): bigint {
+  let scaled = shortMinutes.get(units);
+  if (scaled === undefined) {
+    scaled = BigInt(units) * SHORT_TO_SCALE;
+    if (shortMinutes.size >= 65_536) shortMinutes.clear();
+    shortMinutes.set(units, scaled);
+  }
+  return scaled;
+}
+
+/** Longest number literal (no exponent) whose digits a double always holds: ≤ 15 significant digits. */
+const SHORT_LITERAL_LENGTH = 16;
+
+/** `literal`: the number as written in `text`, when scanKeys found it (else it is looked up here). */
+function toMinutes(raw: unknown, name: string, literal: string | undefined, text: string): bigint | null | FieldError {
   let scaled: bigint;
   if (typeof raw === 'number') {
-    // Fast path: for |v| < 1e9, round(v·10^6)/10^6 === v exactly when v's shortest decimal text has
-    // at most 6 fractional digits, and that text is then round(v·10^6)·10^-6 (no float noise).
-    const n = Math.round(raw * MINUTES_FACTOR);
-    if (raw >= 0 && raw < 1e9 && n / MINUTES_FACTOR === raw) return BigInt(n);
     if (!Number.isFinite(raw)) return new FieldError('invalid-number', `${name} is ${show(raw)}, not a number`);
-    const exact = exactDecimal(String(raw), name);
+    // The literal as written: the double JSON.parse made of it holds it exactly only when it is short.
+    const written = literal ?? numberLiteral(text, name) ?? String(raw);
+    if (written.length <= SHORT_LITERAL_LENGTH && written.indexOf('e') === -1 && written.indexOf('E') === -1) {
+      // Fast path: for |v| < 1e9, round(v·10^6)/10^6 === v exactly when v's shortest decimal text has
+      // at most 6 fractional digits, and that text is then round(v·10^6)·10^-6 (no float noise).
+      const n = Math.round(raw * SHORT_FACTOR);
+      if (raw >= 0 && raw < 1e9 && n / SHORT_FACTOR === raw) return shortToScaled(n);
+    }
+    const exact = exactDecimal(written, name);
     if (exact instanceof FieldError) return exact;
     scaled = exact;
   } else if (typeof raw === 'string') {
-    // Fast path for plain text with at most MINUTES_SCALE decimals (".4", "12.5"): Number() is then
-    // exact after scaling (same argument as above), and the regex bounds the digits.
-    if (PLAIN_MINUTES.test(raw) && raw !== '.') return BigInt(Math.round(Number(raw) * MINUTES_FACTOR));
+    // Fast path for plain text with at most 6 decimals (".4", "12.5"): Number() is then exact
+    // after scaling (same argument as above), and the regex bounds the digits.
+    if (PLAIN_MINUTES.test(raw) && raw !== '.') return shortToScaled(Math.round(Number(raw) * SHORT_FACTOR));
     if (raw.trim() === '') return null;
     const exact = exactDecimal(raw, name);
     if (exact instanceof FieldError) return exact;
@@ -325,12 +386,15 @@ function exactDecimal(text: string, name: string): bigint | FieldError {
   } catch {
     let finerOk = true;
     try {
-      parseDecimal(text, 40);
+      parseDecimal(text, 400);
     } catch {
       finerOk = false;
     }
     return finerOk
-      ? new FieldError('too-many-decimals', `${name} is ${show(text)}, more than ${MINUTES_SCALE} decimal places`)
+      ? new FieldError(
+          'too-many-decimals',
+          `${name} is ${show(text)}: more than ${MINUTES_SCALE} decimal places, beyond the exact range`,
+        )
       : new FieldError('invalid-number', `${name} is ${show(text)}, not a decimal number`);
   }
 }

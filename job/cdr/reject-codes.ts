@@ -23,12 +23,16 @@ export const REJECT_CODES = {
   'wrong-type': 'a field has the wrong type',
   /** A numeric field is not a number, not an integer where one is needed, or outside the safe range. */
   'invalid-number': 'a numeric field is not a valid number',
-  /** BillableDurationMinutes has more than MINUTES_SCALE fractional digits. */
-  'too-many-decimals': 'BillableDurationMinutes has too many decimal places',
+  /** BillableDurationMinutes needs more than MINUTES_SCALE (18) fractional digits: beyond the exact range. */
+  'too-many-decimals': 'BillableDurationMinutes has more decimal places than can be held exactly',
   /** A duration, minute count or epoch time is negative. */
   'negative-value': 'a duration or time is negative',
   /** A duration longer than MAX_CALL_SECONDS (in seconds, minutes, or End - Start). */
   'duration-out-of-range': 'a duration is absurdly long',
+  /** BillableDurationMinutes × 60 and BillableDurationSeconds differ by more than one 6-second billing increment. */
+  'duration-mismatch': 'the billable minutes contradict the billable seconds',
+  /** A top-level key occurs twice (JSON.parse would silently keep the last value). */
+  'duplicate-key': 'the JSON object has a duplicate key',
   /** EndTimeEpochSeconds is before StartTimeEpochSeconds. */
   'end-before-start': 'the call ends before it starts',
   /** StartTimeEpochSeconds is before 2015-01-01 or more than a day after `now`. */
@@ -39,8 +43,19 @@ export const REJECT_CODES = {
   'invalid-string': 'a string field is not valid Unicode',
 } as const;
 
-/** A machine-friendly reject code (see REJECT_CODES for what each means). */
+/** Codes given to a valid CDR after parsing, while the run rates and bills it. */
+export const CALL_REJECT_CODES = {
+  /** The call (TransactionId / CdrId) was already billed from an earlier object of the period: a re-delivery. */
+  'duplicate-call': 'the call was already billed from an earlier object of the period',
+  /** The price in effect is beyond PRICE_PRECISION digits (would not fit the Price and Cost columns). */
+  'price-out-of-range': 'the price applied is beyond the exact decimal range',
+} as const;
+
+/** A machine-friendly reject code of parseCdr (see REJECT_CODES for what each means). */
 export type RejectCode = keyof typeof REJECT_CODES;
 
-/** Every reject code, in documentation order. */
+/** A reject code given after parsing (see CALL_REJECT_CODES). */
+export type CallRejectCode = keyof typeof CALL_REJECT_CODES;
+
+/** Every parseCdr reject code, in documentation order. */
 export const REJECT_CODE_LIST = Object.keys(REJECT_CODES) as RejectCode[];

@@ -18,6 +18,7 @@ interface FinalizeCommandOptions extends PeriodArguments, InsightArguments {
   readonly shards?: string;
   readonly logLevel?: string;
   readonly quiet?: boolean;
+  readonly csvBom?: boolean;
 }
 
 /**
@@ -32,6 +33,7 @@ export function registerFinalizeCommand(program: Command): void {
   addInsightOptions(addPeriodOptions(command))
     .option('--service <code>', `service (${SERVICES.join(' | ')})`, 'AmazonChimeVoiceConnector')
     .option('--shards <n>', 'number of shards the period was split into (default: AWS_BATCH_JOB_ARRAY_SIZE)')
+    .option('--csv-bom', 'start the CSV report with a UTF-8 byte order mark (for Excel)')
     .option('--log-level <level>', 'pino log level')
     .option('--quiet', 'do not print the summary table')
     .action(async (options: FinalizeCommandOptions) => {
@@ -49,7 +51,15 @@ export function registerFinalizeCommand(program: Command): void {
       }
       try {
         const logger = createLogger(options.logLevel);
-        const manifest = await finalizeSummary({ schema, period, dest, shards: count, logger, insight });
+        const manifest = await finalizeSummary({
+          schema,
+          period,
+          dest,
+          shards: count,
+          csvBom: options.csvBom === true,
+          logger,
+          insight,
+        });
         warnAboutRatings(logger, manifest);
         if (!options.quiet) process.stdout.write(formatSummary(manifest, dest.location));
         // The shards kept the period's lease for this step (shared owner: the array job's id).

@@ -33,6 +33,7 @@ export interface RunCommandOptions extends PeriodArguments, InsightArguments {
   readonly quiet?: boolean;
   readonly leaseTtl?: string;
   readonly maxRejectRatio?: string;
+  readonly csvBom?: boolean;
 }
 
 function positiveInteger(text: string, what: string): number {
@@ -208,6 +209,7 @@ export async function executeRun(
       readConcurrency: concurrency,
       workers,
       workerSource: { location: options.source, priceVersions: prices.snapshot.versions },
+      csvBom: options.csvBom === true,
       onProgress: (done, total) => progress.update(done, total),
       insight,
     };
@@ -276,6 +278,7 @@ export function registerRunCommand(program: Command): void {
       'fail (exit 1) when more than this share of objects is rejected (0..1, default 1)',
       '1',
     )
+    .option('--csv-bom', 'start the CSV report with a UTF-8 byte order mark (for Excel)')
     .option('--log-level <level>', 'pino log level (default info; warn on a terminal)')
     .option('--quiet', 'do not print the summary table')
     .action(async (options: RunCommandOptions) => {

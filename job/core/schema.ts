@@ -8,16 +8,40 @@
 export const SERVICES = ['AmazonChimeVoiceConnector', 'AmazonChimeBusinessCalling'] as const;
 export type ServiceCode = (typeof SERVICES)[number];
 
-/** Fractional digits kept for `BillableDurationMinutes` (Chime bills in 0.1-minute steps). */
-export const MINUTES_SCALE = 6;
+/*
+ * Scales and precisions of the exact decimal columns. Every column holds its exact per-call value AND
+ * every period sum fits what Athena returns for SUM (decimal(38, scale)); Parquet DECIMAL and Arrow
+ * Decimal128 hold at most 38 digits. The arithmetic:
+ *
+ *   minutes  decimal(23,18). At most 44,640 (31 days, MAX_CALL_SECONDS / 60): 5 integer digits. 18
+ *            fractional digits hold any decimal text with ≤ 18 fractional digits, which includes every
+ *            value a JSON writer prints for a double ≥ 0.01 (shortest round-trip text: ≤ 17 significant
+ *            digits, so 1 s / 60 = 0.016666666666666666 and 3,599 s / 60 = 59.983333333333334 both fit).
+ *            Sum over 30M calls ≤ 30e6 × 44,640 ≈ 1.3e12: 13 integer digits + 18 = 31 ≤ 38.
+ *   price    decimal(15,10). The Price List publishes 10 fractional digits; prices below 100,000 USD
+ *            per unit (5 integer digits; Chime prices are cents per minute).
+ *   cost     decimal(38,28) = minutes × price: scales add (18 + 10), so the product is exact. Per call
+ *            < 44,641 × 100,000 ≈ 4.5e9: 10 integer digits, and 38 − 28 = 10. A period sum (Athena
+ *            SUM → decimal(38,28)) is exact up to 9,999,999,999.99… USD: a period total in the billions
+ *            (30M calls would need an average over 333 USD per call to exceed it). The manifest and CSV
+ *            totals are bigint text, exact without any bound.
+ * Beyond these ranges a value is rejected with a code (too-many-decimals, duration-out-of-range,
+ * price-out-of-range); it is never rounded or wrapped (table.ts refuses to encode it).
+ */
+/** Fractional digits kept for `BillableDurationMinutes` (see the arithmetic above). */
+export const MINUTES_SCALE = 18;
+/** Total digits of `BillableDurationMinutes`: 5 integer digits (≤ 44,640) + MINUTES_SCALE. */
+export const MINUTES_PRECISION = 23;
 /** Fractional digits kept for prices (the Price List API publishes 10). */
 export const PRICE_SCALE = 10;
-/** Decimal precision of the `PricePerUnit` column (Parquet/Athena `decimal(PRICE_PRECISION, PRICE_SCALE)`). */
-export const PRICE_PRECISION = 20;
+/** Total digits of a price: prices below 100,000 USD per unit. */
+export const PRICE_PRECISION = 15;
 /** Fractional digits of `Cost`: exact product of minutes and price. */
 export const COST_SCALE = MINUTES_SCALE + PRICE_SCALE;
-/** Decimal precision of money columns in Parquet/Athena (Decimal128 maximum). */
+/** Decimal precision of `Cost` in Parquet/Athena (the Decimal128 maximum). */
 export const MONEY_PRECISION = 38;
+/** Prices at or above this (scaled by 10^PRICE_SCALE) are outside PRICE_PRECISION. */
+export const PRICE_LIMIT_SCALED = 10n ** BigInt(PRICE_PRECISION);
 
 /**
  * Logical type of a column; each maps to one Arrow type, one Parquet type and one Athena type.
@@ -124,6 +148,8 @@ export interface ServiceSchema {
   readonly pricingPrefix: string;
   /** What the folder below `json/` is named after. */
   readonly partitionField: 'VoiceConnectorId' | 'AwsAccountId';
+  /** The field that identifies a call: billed once per period however often it is delivered. */
+  readonly callIdField: 'TransactionId' | 'CdrId';
   /** CDR fields only. */
   readonly cdrFields: readonly ColumnDefinition[];
   /** CDR fields followed by DERIVED_COLUMNS: the report's columns, in order. */
@@ -134,10 +160,12 @@ function serviceSchema(
   service: ServiceCode,
   dashed: string,
   partitionField: ServiceSchema['partitionField'],
+  callIdField: ServiceSchema['callIdField'],
   cdrFields: readonly ColumnDefinition[],
 ): ServiceSchema {
   return {
     service,
+    callIdField,
     cdrPrefix: `${dashed}-CDRs/json/`,
     summaryPrefix: `${dashed}-Summary/`,
     pricingPrefix: `${dashed}-Pricing/`,
@@ -152,12 +180,14 @@ const SCHEMAS: Readonly<Record<ServiceCode, ServiceSchema>> = {
     'AmazonChimeVoiceConnector',
     'Amazon-Chime-Voice-Connector',
     'VoiceConnectorId',
+    'TransactionId',
     VOICE_CONNECTOR_FIELDS,
   ),
   AmazonChimeBusinessCalling: serviceSchema(
     'AmazonChimeBusinessCalling',
     'Amazon-Chime-Business-Calling',
     'AwsAccountId',
+    'CdrId',
     BUSINESS_CALLING_FIELDS,
   ),
 };
@@ -177,6 +207,21 @@ export function columnNames(service: ServiceCode): string[] {
   return SCHEMAS[service].columns.map((c) => c.name);
 }
 
+/** Column kinds held as exact decimals (scaled bigint). */
+export type DecimalKind = Extract<ColumnKind, 'minutes' | 'price' | 'cost'>;
+
+/** Precision (total digits) and scale (fractional digits) of a decimal column kind. */
+export function decimalShape(kind: DecimalKind): { readonly precision: number; readonly scale: number } {
+  switch (kind) {
+    case 'minutes':
+      return { precision: MINUTES_PRECISION, scale: MINUTES_SCALE };
+    case 'price':
+      return { precision: PRICE_PRECISION, scale: PRICE_SCALE };
+    case 'cost':
+      return { precision: MONEY_PRECISION, scale: COST_SCALE };
+  }
+}
+
 /** Athena/Glue type of a column kind. */
 export function athenaType(kind: ColumnKind): string {
   switch (kind) {
@@ -187,11 +232,11 @@ export function athenaType(kind: ColumnKind): string {
     case 'boolean':
       return 'boolean';
     case 'minutes':
-      return `decimal(18,${MINUTES_SCALE})`;
     case 'price':
-      return `decimal(20,${PRICE_SCALE})`;
-    case 'cost':
-      return `decimal(${MONEY_PRECISION},${COST_SCALE})`;
+    case 'cost': {
+      const { precision, scale } = decimalShape(kind);
+      return `decimal(${precision},${scale})`;
+    }
     case 'timestamp':
       return 'timestamp';
   }

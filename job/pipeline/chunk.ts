@@ -1,8 +1,9 @@
 import { type RecordBatch, Table, tableFromIPC, tableToIPC } from 'apache-arrow';
+import { CALL_ID_WORDS, writeCallId } from '../cdr/call-id';
 import { MAX_CDR_BYTES, parseCdr } from '../cdr/parse';
 import type { ParseResult, Rejection } from '../cdr/record';
 import { type CalendarDate, folderInPeriod, inPeriod, type Period } from '../core/period';
-import type { ServiceSchema } from '../core/schema';
+import { PRICE_LIMIT_SCALED, PRICE_PRECISION, PRICE_SCALE, type ServiceSchema } from '../core/schema';
 import type { Rater } from '../prices/rater';
 import { RatingNotes, type RatingNotesJson } from '../prices/rating-notes';
 import {
@@ -44,6 +45,21 @@ export interface DayRows {
   readonly ipc?: Uint8Array;
 }
 
+/**
+ * Per reported row of a chunk, in CSV order: what the merge point needs to bill each call once
+ * (see call-dedupe.ts) without reading the rows again.
+ */
+export interface ChunkCalls {
+  /** Call ids, CALL_ID_WORDS words per row. */
+  readonly ids: Uint32Array;
+  /** Index in the task's objects of the object each row came from. */
+  readonly objects: Uint32Array;
+  /** Call-start day of each row (days since the epoch). */
+  readonly days: Int32Array;
+  /** Byte offset just after each row in `csv`. */
+  readonly csvEnds: Uint32Array;
+}
+
 /** What processing a chunk yields; everything is plain data so it can cross a worker boundary. */
 export interface ChunkResult {
   readonly seq: number;
@@ -54,6 +70,7 @@ export interface ChunkResult {
   readonly rejectsOutside: number;
   /** CSV bytes (UTF-8) of the chunk's rows (no header), in crawl order. */
   readonly csv: Uint8Array;
+  readonly calls: ChunkCalls;
   readonly days: readonly DayRows[];
   readonly rejects: readonly { readonly key: string; readonly rejection: Rejection }[];
   readonly costs: readonly UsageTypeCost[];
@@ -85,6 +102,14 @@ const DAY_MS = 86_400_000;
  */
 function oversize(): Rejection {
   return { code: 'too-large', reason: `the object is larger than the ${MAX_CDR_BYTES}-byte cap` };
+}
+
+function priceOutOfRange(usageType: string): Rejection {
+  const digits = PRICE_PRECISION - PRICE_SCALE;
+  return {
+    code: 'price-out-of-range',
+    reason: `the price of ${usageType} has more than ${digits} integer digits, beyond the exact decimal range`,
+  };
 }
 
 async function readAll(context: ChunkContext, objects: readonly ChunkObject[]): Promise<(Buffer | undefined)[]> {
@@ -145,6 +170,10 @@ export async function processChunk(task: ChunkTask, context: ChunkContext): Prom
   const unratedByStatus = new Map<string, number>();
   const callsByVersion = new Map<string, number>();
   const notes = new RatingNotes();
+  const idIndex = schema.cdrFields.findIndex((f) => f.name === schema.callIdField);
+  const ids = new Uint32Array(task.objects.length * CALL_ID_WORDS);
+  const rowObjects = new Uint32Array(task.objects.length);
+  const rowDays = new Int32Array(task.objects.length);
   let rated = 0;
   let unrated = 0;
   let outside = 0;
@@ -165,6 +194,14 @@ export async function processChunk(task: ChunkTask, context: ChunkContext): Prom
       return;
     }
     const rating = rater.rate(result.record);
+    if (rating.price && rating.price.pricePerUnit >= PRICE_LIMIT_SCALED) {
+      rejects.push({ key: object.key, rejection: priceOutOfRange(rating.price.usageType) });
+      return;
+    }
+    const row = builder.length;
+    writeCallId(result.record.values[idIndex] as string, ids, row * CALL_ID_WORDS);
+    rowObjects[row] = i;
+    rowDays[row] = Math.floor(result.record.startEpochSeconds / 86_400);
     builder.append(result.record, rating);
     notes.add(rating);
     if (rating.version) callsByVersion.set(rating.version, (callsByVersion.get(rating.version) ?? 0) + 1);
@@ -180,8 +217,16 @@ export async function processChunk(task: ChunkTask, context: ChunkContext): Prom
       unratedByStatus.set(rating.status, (unratedByStatus.get(rating.status) ?? 0) + 1);
     }
   });
+  const rows = builder.length;
   const batch = builder.take();
   const startColumn = schema.columns.findIndex((c) => c.name === 'StartTime');
+  const csvEnds = new Uint32Array(rows);
+  const calls: ChunkCalls = {
+    ids: ids.slice(0, rows * CALL_ID_WORDS),
+    objects: rowObjects.slice(0, rows),
+    days: rowDays.slice(0, rows),
+    csvEnds,
+  };
   return {
     seq: task.seq,
     objectsRead: task.objects.length,
@@ -189,7 +234,8 @@ export async function processChunk(task: ChunkTask, context: ChunkContext): Prom
     unrated,
     outside,
     rejectsOutside,
-    csv: batch ? csvRows(schema, batch) : new Uint8Array(0),
+    csv: batch ? csvRows(schema, batch, csvEnds) : new Uint8Array(0),
+    calls,
     days: batch ? splitByDay(batch, startColumn) : [],
     rejects,
     costs: [...costs].map(([usageType, t]) => [usageType, t.calls, t.cost] as const),

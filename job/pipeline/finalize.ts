@@ -1,15 +1,20 @@
+import { once } from 'node:events';
 import type { Logger } from 'pino';
 import { outputKeys, partialKeys } from '../core/layout/summary-keys';
 import { formatDate, type Period } from '../core/period';
 import type { ServiceSchema } from '../core/schema';
+import { rowAggregates } from '../report/aggregates/collect';
 import { CostAggregates } from '../report/aggregates/cost-aggregates';
 import { RunTotals } from '../report/run-totals';
 import { csvHeader } from '../sinks/csv';
 import { buildManifest, type Manifest, type PartialManifest, serializeManifest } from '../sinks/manifest';
+import { inThreadParquetEncoder } from '../sinks/parquet-encoder';
+import { rejectLine } from '../sinks/rejects';
 import { removeStaleOutputs } from '../sinks/retention';
 import { ObjectNotFoundError, type ObjectStore, type ObjectWriter } from '../store/object-store';
-import { announceInsight, type InsightOptions, prepareInsight, writeInsight } from './insight';
+import { announceInsight, burstCollectionOf, type InsightOptions, prepareInsight, writeInsight } from './insight';
 import { logSummary } from './run-summary';
+import { crossShardDuplicates, csvRowFilter, removeShardDuplicates } from './shard-dedupe';
 
 /** What `finalize` merges. */
 export interface FinalizeOptions {
@@ -18,6 +23,8 @@ export interface FinalizeOptions {
   readonly dest: ObjectStore;
   /** Number of shards the period was split into. */
   readonly shards: number;
+  /** Start the CSV report with a UTF-8 byte order mark (`--csv-bom`). */
+  readonly csvBom?: boolean;
   readonly logger: Logger;
   readonly now?: () => Date;
   /** Anomaly thresholds, notifier and connector names for the cost insight (defaults when absent). */
@@ -56,23 +63,43 @@ async function readPartial(options: FinalizeOptions, index: number): Promise<Par
   return partial;
 }
 
-async function append(dest: ObjectStore, key: string, writer: ObjectWriter): Promise<void> {
-  const stream = await dest.readStream(key);
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    if (!writer.stream.write(chunk)) await new Promise<void>((resolve) => writer.stream.once('drain', resolve));
-  }
+/** One part of a merged object: a shard's partial, optionally filtered, optionally followed by more text. */
+interface Part {
+  readonly key: string;
+  readonly filter?: (chunk: Buffer) => Buffer[];
+  readonly trailer?: string;
 }
 
-async function concatenate(dest: ObjectStore, target: string, head: string, parts: readonly string[], type: string) {
+async function write(writer: ObjectWriter, data: Buffer | string): Promise<number> {
+  if (!writer.stream.write(data)) await once(writer.stream, 'drain');
+  return typeof data === 'string' ? Buffer.byteLength(data) : data.length;
+}
+
+/** Writes `head` and the parts, in order, as one object; returns its size in bytes. */
+async function concatenate(
+  dest: ObjectStore,
+  target: string,
+  head: string,
+  parts: readonly Part[],
+  type: string,
+): Promise<number> {
   const writer = dest.openWriter(target, type);
+  let bytes = 0;
   try {
-    if (head !== '') writer.stream.write(head);
-    for (const part of parts) await append(dest, part, writer);
+    if (head !== '') bytes += await write(writer, head);
+    for (const part of parts) {
+      const stream = await dest.readStream(part.key);
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        for (const piece of part.filter ? part.filter(chunk) : [chunk]) bytes += await write(writer, piece);
+      }
+      if (part.trailer) bytes += await write(writer, part.trailer);
+    }
     await writer.done();
   } catch (error) {
     await writer.abort();
     throw error;
   }
+  return bytes;
 }
 
 /**
@@ -90,6 +117,7 @@ export async function finalizeSummary(options: FinalizeOptions): Promise<Manifes
   const first = partials[0] as PartialManifest;
   await dest.delete([keys.manifestKey]);
 
+  const header = csvHeader(schema, options.csvBom === true);
   const totals = new RunTotals();
   for (const partial of partials) totals.merge(partial.totals);
   const aggregates = new CostAggregates();
@@ -100,21 +128,37 @@ export async function finalizeSummary(options: FinalizeOptions): Promise<Manifes
       );
     aggregates.merge(partial.aggregates);
   }
-  await concatenate(
-    dest,
-    keys.csvKey,
-    csvHeader(schema),
-    partials.map((p) => p.csvKey),
-    'text/csv; charset=utf-8',
-  );
-  await concatenate(
-    dest,
-    keys.rejectsKey,
-    '',
-    partials.map((p) => p.rejectsKey),
-    'application/x-ndjson',
-  );
-  const parquetKeys = partials.flatMap((p) => p.parquetKeys);
+
+  // A call two shards both read is billed by the first (crawl order); later copies come out.
+  const duplicates = await crossShardDuplicates(dest, partials);
+  const csvParts: Part[] = [];
+  const rejectParts: Part[] = [];
+  const parquetKeys: string[] = [];
+  const encoder = inThreadParquetEncoder();
+  try {
+    for (const [i, partial] of partials.entries()) {
+      const found = duplicates[i] ?? [];
+      if (found.length === 0) {
+        csvParts.push({ key: partial.csvKey });
+        rejectParts.push({ key: partial.rejectsKey });
+        parquetKeys.push(...partial.parquetKeys);
+        continue;
+      }
+      const removed = await removeShardDuplicates(dest, schema, partial, found, encoder);
+      for (const charge of removed.charges) {
+        totals.removeDuplicate(charge);
+        aggregates.subtractChunk(rowAggregates(schema, charge.values, burstCollectionOf(options.insight)));
+      }
+      parquetKeys.push(...removed.parquetKeys);
+      csvParts.push({ key: partial.csvKey, filter: csvRowFilter(new Set(found.map((d) => d.ordinal))) });
+      const lines = removed.rejects.map((r) => rejectLine(r.key, r.rejection)).join('');
+      rejectParts.push({ key: partial.rejectsKey, trailer: lines });
+    }
+  } finally {
+    await encoder.close();
+  }
+  const csvBytes = await concatenate(dest, keys.csvKey, header, csvParts, 'text/csv; charset=utf-8');
+  await concatenate(dest, keys.rejectsKey, '', rejectParts, 'application/x-ndjson');
   await removeStaleOutputs(dest, schema, period, keys, parquetKeys);
   const insight = await prepareInsight({ schema, period, dest, aggregates, totals, options: options.insight });
 
@@ -126,7 +170,7 @@ export async function finalizeSummary(options: FinalizeOptions): Promise<Manifes
     prices: first.prices,
     totals,
     csvKey: keys.csvKey,
-    csvBytes: Buffer.byteLength(csvHeader(schema)) + partials.reduce((n, p) => n + p.csvBytes, 0),
+    csvBytes,
     rejectsKey: keys.rejectsKey,
     parquetKeys,
     priceVersions: first.priceVersions,
@@ -143,6 +187,7 @@ export async function finalizeSummary(options: FinalizeOptions): Promise<Manifes
     partials.flatMap((p) => [
       p.csvKey,
       p.rejectsKey,
+      p.callsKey,
       partialKeys(schema, period, { index: p.shardIndex, count: shards }).manifestKey,
     ]),
   );

@@ -10,6 +10,7 @@ import {
   totalOf,
   unratedMinutesByUsageType,
 } from '../report/aggregates/breakdowns';
+import { type BurstCollection, DEFAULT_BURST_COLLECTION } from '../report/aggregates/chunk-aggregates';
 import type { CostAggregates } from '../report/aggregates/cost-aggregates';
 import type { AggregateRow, HourRow } from '../report/aggregates/rows';
 import { type AnomalyReport, detectAnomalies } from '../report/anomalies/detect';
@@ -199,4 +200,12 @@ export async function announceInsight(
     },
     'insight written',
   );
+}
+
+/** How short-call bursts are collected: the configured thresholds, else the defaults. */
+export function burstCollectionOf(options: InsightOptions | undefined): BurstCollection {
+  const thresholds = options?.thresholds;
+  return thresholds
+    ? { shortCallSeconds: thresholds.shortCallSeconds, prefixDigits: thresholds.prefixDigits }
+    : DEFAULT_BURST_COLLECTION;
 }

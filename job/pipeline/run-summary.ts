@@ -5,6 +5,7 @@ import type { ServiceSchema } from '../core/schema';
 import type { RateTable } from '../prices/rate-table';
 import { Rater } from '../prices/rater';
 import type { SnapshotVersion } from '../prices/snapshot-format';
+import { rowAggregates } from '../report/aggregates/collect';
 import { CostAggregates } from '../report/aggregates/cost-aggregates';
 import { RunTotals } from '../report/run-totals';
 import { CsvReportWriter } from '../sinks/csv';
@@ -13,10 +14,12 @@ import { PartitionedParquetSink } from '../sinks/parquet';
 import { RejectsWriter } from '../sinks/rejects';
 import { removeStaleOutputs } from '../sinks/retention';
 import type { ObjectStore } from '../store/object-store';
-import { dayBatches } from './chunk';
+import { CallDeduper } from './call-dedupe';
+import { CallLedgerWriter } from './call-ledger';
+import { type ChunkTask, dayBatches } from './chunk';
 import { type ChunkProcessor, inProcessProcessor, workerProcessor } from './chunk-pool';
 import { type CrawlPlan, chunkTasks, crawl, planCrawl, shardPlan } from './crawl';
-import { announceInsight, type InsightOptions, prepareInsight, writeInsight } from './insight';
+import { announceInsight, burstCollectionOf, type InsightOptions, prepareInsight, writeInsight } from './insight';
 import { orderedMap } from './ordered-map';
 
 /** Everything one summary run needs. */
@@ -39,6 +42,8 @@ export interface SummaryRunOptions {
   readonly workerSource?: { readonly location: string; readonly priceVersions: readonly SnapshotVersion[] };
   /** Rows per Parquet file. */
   readonly parquetFileRows?: number;
+  /** Start the CSV report with a UTF-8 byte order mark (`--csv-bom`; sharded runs: finalize's option). */
+  readonly csvBom?: boolean;
   /** Called as objects are processed (progress bar). */
   readonly onProgress?: (done: number, total: number | undefined) => void;
   /** Clock, for tests. */
@@ -55,6 +60,8 @@ interface PassOutputs {
   readonly filePrefix: string;
   /** Whether the CSV starts with the header row (single runs; finalize adds it for shards). */
   readonly header: boolean;
+  /** Where a shard writes its call ledger, so finalize can bill a call read by two shards once. */
+  readonly callsKey?: string;
 }
 
 interface PassResult {
@@ -95,30 +102,49 @@ function chunkProcessor(options: SummaryRunOptions): ChunkProcessor {
  */
 async function runPass(options: SummaryRunOptions, plan: CrawlPlan, outputs: PassOutputs): Promise<PassResult> {
   const { schema, source, dest } = options;
-  const csv = new CsvReportWriter(schema, dest.openWriter(outputs.csvKey, 'text/csv; charset=utf-8'), outputs.header);
+  const csv = new CsvReportWriter(
+    schema,
+    dest.openWriter(outputs.csvKey, 'text/csv; charset=utf-8'),
+    outputs.header,
+    options.csvBom === true,
+  );
   const rejects = new RejectsWriter(dest.openWriter(outputs.rejectsKey, 'application/x-ndjson'));
   const parquet = new PartitionedParquetSink(dest, schema, {
     fileRows: options.parquetFileRows,
     filePrefix: outputs.filePrefix,
   });
+  const ledger = outputs.callsKey
+    ? new CallLedgerWriter(dest.openWriter(outputs.callsKey, 'application/octet-stream'))
+    : undefined;
   const processor = chunkProcessor(options);
   const totals = new RunTotals();
   const aggregates = new CostAggregates();
+  const deduper = new CallDeduper(schema);
   try {
     const tasks = chunkTasks(crawl(source, schema, plan), options.chunkSize ?? 512);
-    for await (const result of orderedMap(tasks, processor.parallelism, (task) => processor.run(task))) {
-      totals.addChunk(result);
-      aggregates.addChunk(result.aggregates);
-      aggregates.addRejects(result.rejects);
+    const run = (task: ChunkTask) => processor.run(task).then((result) => ({ task, result }));
+    for await (const processed of orderedMap(tasks, processor.parallelism, run)) {
+      totals.addChunk(processed.result);
+      aggregates.addChunk(processed.result.aggregates);
+      aggregates.addRejects(processed.result.rejects);
+      // The ordered merge point: each call is billed from the first object (in crawl order) carrying it.
+      const { result, duplicates } = deduper.admit(processed.result, processed.task.objects);
+      for (const duplicate of duplicates) {
+        totals.removeDuplicate(duplicate.charge);
+        aggregates.subtractChunk(rowAggregates(schema, duplicate.charge.values, burstCollectionOf(options.insight)));
+      }
       await csv.writeRows(result.csv);
       for (const day of result.days) await parquet.add(day.day, dayBatches(day));
       for (const reject of result.rejects) await rejects.add(reject.key, reject.rejection);
+      for (const duplicate of duplicates) await rejects.add(duplicate.key, duplicate.rejection);
+      await ledger?.add(result, processed.task.objects);
       options.onProgress?.(totals.objectsRead, undefined);
     }
     await csv.close();
     await rejects.close();
+    await ledger?.close();
   } catch (error) {
-    await Promise.allSettled([csv.abort(), rejects.abort(), parquet.abort()]);
+    await Promise.allSettled([csv.abort(), rejects.abort(), parquet.abort(), ledger?.abort()]);
     throw error;
   } finally {
     await processor.close();
@@ -209,6 +235,7 @@ export async function runShard(options: SummaryRunOptions, shard: ShardSpec): Pr
     rejectsKey: keys.rejectsKey,
     filePrefix: `part-s${String(shard.index).padStart(4, '0')}-`,
     header: false,
+    callsKey: keys.callsKey,
   });
   const partial: PartialManifest = {
     partialVersion: 1,
@@ -226,6 +253,7 @@ export async function runShard(options: SummaryRunOptions, shard: ShardSpec): Pr
     csvKey: keys.csvKey,
     csvBytes: pass.csvBytes,
     rejectsKey: keys.rejectsKey,
+    callsKey: keys.callsKey,
     parquetKeys: pass.parquetKeys,
     connectors: fullPlan.partitions.length,
     foldersListed: plan.folders.length,
@@ -252,6 +280,7 @@ export function logSummary(logger: Logger, manifest: Manifest, parquetFiles: num
       recordsRated: manifest.recordsRated,
       recordsUnrated: manifest.recordsUnrated,
       recordsRejected: manifest.recordsRejected,
+      recordsDuplicate: manifest.recordsDuplicate,
       objectsOutsidePeriod: manifest.objectsOutsidePeriod,
       totalCost: manifest.totalCost,
       csvBytes: manifest.csvBytes,

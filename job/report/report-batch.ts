@@ -13,12 +13,10 @@ import {
 } from 'apache-arrow';
 import type { CdrRecord, CdrValue } from '../cdr/record';
 import {
-  COST_SCALE,
   type ColumnDefinition,
   type ColumnKind,
-  MINUTES_SCALE,
-  MONEY_PRECISION,
-  PRICE_SCALE,
+  type DecimalKind,
+  decimalShape,
   type ServiceSchema,
 } from '../core/schema';
 import type { Rating } from '../prices/rater';
@@ -33,11 +31,11 @@ export function arrowType(kind: ColumnKind): DataType {
     case 'boolean':
       return new Bool();
     case 'minutes':
-      return new Decimal(MINUTES_SCALE, 18, 128);
     case 'price':
-      return new Decimal(PRICE_SCALE, 20, 128);
-    case 'cost':
-      return new Decimal(COST_SCALE, MONEY_PRECISION, 128);
+    case 'cost': {
+      const { precision, scale } = decimalShape(kind);
+      return new Decimal(scale, precision, 128);
+    }
     case 'timestamp':
       return new TimestampMillisecond('UTC');
   }
@@ -156,6 +154,18 @@ function validityBitmap(
 
 const U64_MASK = (1n << 64n) - 1n;
 
+/** Thrown instead of writing a decimal that does not fit its column's precision (never wrapped). */
+export class DecimalRangeError extends Error {
+  override readonly name = 'DecimalRangeError';
+}
+
+/** 10^precision of each decimal kind: a value's magnitude must stay below it. */
+const DECIMAL_LIMITS: Readonly<Record<DecimalKind, bigint>> = {
+  minutes: 10n ** BigInt(decimalShape('minutes').precision),
+  price: 10n ** BigInt(decimalShape('price').precision),
+  cost: 10n ** BigInt(decimalShape('cost').precision),
+};
+
 function columnData(kind: ColumnKind, values: readonly CdrValue[], length: number) {
   const { bitmap, nulls } = validityBitmap(values, length);
   const common = { length, nullCount: nulls, nullBitmap: bitmap };
@@ -197,9 +207,16 @@ function columnData(kind: ColumnKind, values: readonly CdrValue[], length: numbe
     case 'cost': {
       // Decimal128: two's complement, little-endian, four 32-bit words per value.
       const words = new Uint32Array(length * 4);
+      const limit = DECIMAL_LIMITS[kind];
       for (let i = 0; i < length; i++) {
         const value = values[i];
         if (typeof value !== 'bigint') continue;
+        if (value >= limit || value <= -limit) {
+          const { precision, scale } = decimalShape(kind);
+          throw new DecimalRangeError(
+            `a ${kind} value (${value} × 10^-${scale}) exceeds decimal(${precision},${scale})`,
+          );
+        }
         const low = value & U64_MASK;
         const high = (value >> 64n) & U64_MASK;
         words[i * 4] = Number(low & 0xffffffffn);

@@ -1,6 +1,7 @@
 import { formatDecimal } from '../core/decimal';
 import { COST_SCALE } from '../core/schema';
 import { RatingNotes, type RatingNotesJson } from '../prices/rating-notes';
+import type { RowCharge } from './row-charge';
 
 /** Calls and cost of one usage type (or rating status, for unrated calls). */
 export interface UsageTypeTotal {
@@ -33,6 +34,8 @@ export interface TotalsJson {
   readonly rejected: number;
   readonly outside: number;
   readonly rejectsOutside: number;
+  /** Calls already billed from an earlier object of the period (re-deliveries); not in `rejected`. */
+  readonly duplicate: number;
   readonly costByUsageType: readonly (readonly [usageType: string, calls: number, scaledCost: string])[];
   readonly unratedByStatus: readonly (readonly [status: string, calls: number])[];
   readonly callsByVersion: readonly (readonly [version: string, calls: number])[];
@@ -44,6 +47,12 @@ function bump(map: Map<string, number>, key: string, by: number): void {
   map.set(key, (map.get(key) ?? 0) + by);
 }
 
+function decrement(map: Map<string, number>, key: string): void {
+  const count = (map.get(key) ?? 0) - 1;
+  if (count > 0) map.set(key, count);
+  else map.delete(key);
+}
+
 /** Counts and exact costs of a run (or shard), accumulated chunk by chunk and mergeable across shards. */
 export class RunTotals {
   objectsRead = 0;
@@ -52,6 +61,7 @@ export class RunTotals {
   rejected = 0;
   outside = 0;
   rejectsOutside = 0;
+  duplicate = 0;
   private readonly byUsageType = new Map<string, { calls: number; cost: bigint }>();
   private readonly unrated_ = new Map<string, number>();
   private readonly versions = new Map<string, number>();
@@ -80,6 +90,25 @@ export class RunTotals {
     } else this.byUsageType.set(usageType, { calls, cost });
   }
 
+  /**
+   * Takes back a row counted by `addChunk` or `merge` that turned out to repeat a call already billed,
+   * and counts it as a duplicate. The row's charge comes from its report columns (see row-charge.ts).
+   */
+  removeDuplicate(charge: RowCharge): void {
+    this.duplicate++;
+    if (charge.version !== null) decrement(this.versions, charge.version);
+    const total = charge.usageType === null ? undefined : this.byUsageType.get(charge.usageType);
+    if (charge.status === 'RATED' && charge.cost !== null && total) {
+      this.rated--;
+      total.calls--;
+      total.cost -= charge.cost;
+      if (total.calls === 0) this.byUsageType.delete(charge.usageType as string);
+    } else {
+      this.unrated--;
+      decrement(this.unrated_, charge.status);
+    }
+  }
+
   /** Adds another shard's totals. */
   merge(other: TotalsJson): void {
     this.objectsRead += other.objectsRead;
@@ -88,6 +117,7 @@ export class RunTotals {
     this.rejected += other.rejected;
     this.outside += other.outside;
     this.rejectsOutside += other.rejectsOutside;
+    this.duplicate += other.duplicate;
     for (const [usageType, calls, cost] of other.costByUsageType) this.addCost(usageType, calls, BigInt(cost));
     for (const [status, calls] of other.unratedByStatus) bump(this.unrated_, status, calls);
     for (const [version, calls] of other.callsByVersion) bump(this.versions, version, calls);
@@ -127,6 +157,7 @@ export class RunTotals {
       rejected: this.rejected,
       outside: this.outside,
       rejectsOutside: this.rejectsOutside,
+      duplicate: this.duplicate,
       costByUsageType: [...this.byUsageType].map(([u, t]) => [u, t.calls, t.cost.toString()] as const),
       unratedByStatus: [...this.unrated_],
       callsByVersion: [...this.versions],

@@ -21,7 +21,8 @@ export interface ManifestPriceVersion {
 
 /**
  * The run's manifest (`manifest.json`, written last: its presence means the run completed).
- * Counts reconcile: objectsRead = recordsRated + recordsUnrated + recordsRejected + objectsOutsidePeriod.
+ * Counts reconcile: objectsRead = recordsRated + recordsUnrated + recordsRejected + recordsDuplicate
+ * + objectsOutsidePeriod.
  */
 export interface Manifest extends ManifestInsight {
   readonly manifestVersion: 1;
@@ -38,6 +39,12 @@ export interface Manifest extends ManifestInsight {
   readonly recordsRated: number;
   readonly recordsUnrated: number;
   readonly recordsRejected: number;
+  /**
+   * Calls already billed from an earlier object of the period (re-deliveries of a TransactionId /
+   * CdrId): listed in rejects.jsonl with code `duplicate-call`, not counted in recordsRejected nor in
+   * --max-reject-ratio (a re-delivery is not bad input).
+   */
+  readonly recordsDuplicate: number;
   /** Objects read that belong to another period: valid calls starting outside it, and rejects in the next day's folder. */
   readonly objectsOutsidePeriod: number;
   /** Of objectsOutsidePeriod, how many were unreadable objects in the next day's folder. */
@@ -91,6 +98,8 @@ export interface PartialManifest {
   readonly csvKey: string;
   readonly csvBytes: number;
   readonly rejectsKey: string;
+  /** The shard's call ledger: every call it billed, for finalize to bill each call once across shards. */
+  readonly callsKey: string;
   readonly parquetKeys: readonly string[];
   readonly connectors: number;
   readonly foldersListed: number;
@@ -135,6 +144,7 @@ export function buildManifest(input: ManifestInputs): Manifest {
     recordsRated: t.rated,
     recordsUnrated: t.unrated,
     recordsRejected: t.rejected,
+    recordsDuplicate: t.duplicate,
     objectsOutsidePeriod: t.outside,
     rejectsOutsidePeriod: t.rejectsOutside,
     totalCost: formatDecimal(t.totalCost, COST_SCALE),

@@ -1,6 +1,11 @@
 import type { Rejection } from '../cdr/record';
 import type { ObjectWriter } from '../store/object-store';
 
+/** The rejects.jsonl line of one object (with its newline). */
+export function rejectLine(key: string, rejection: Rejection): string {
+  return `${JSON.stringify({ key, code: rejection.code, reason: rejection.reason })}\n`;
+}
+
 /** Streams one JSON line per rejected object: `{"key":…,"code":…,"reason":…}`. */
 export class RejectsWriter {
   private count = 0;
@@ -15,7 +20,7 @@ export class RejectsWriter {
   /** Records one rejected object. */
   async add(key: string, rejection: Rejection): Promise<void> {
     this.count++;
-    const line = `${JSON.stringify({ key, code: rejection.code, reason: rejection.reason })}\n`;
+    const line = rejectLine(key, rejection);
     if (!this.writer.stream.write(line)) {
       await new Promise<void>((resolve) => this.writer.stream.once('drain', resolve));
     }

@@ -280,7 +280,7 @@ describe('infra: Voice Connector / Daily stack', () => {
         athenaColumns('AmazonChimeVoiceConnector').map((c) => ({ name: c.name.toLowerCase(), type: c.type })),
       );
       const cost = columns.find((c) => c.name === 'cost');
-      expect(cost?.type).to.equal('decimal(38,16)');
+      expect(cost?.type).to.equal('decimal(38,28)');
     });
 
     it('reads Parquet under <summaryPrefix>parquet/ with year/month/day partition projection', () => {

@@ -40,6 +40,8 @@ export interface PartialKeys {
   readonly csvKey: string;
   readonly rejectsKey: string;
   readonly manifestKey: string;
+  /** The shard's call ledger (see call-ledger.ts). */
+  readonly callsKey: string;
 }
 
 /** The partial output keys of a shard (`…-Summary/partials/<Frequency>/<YYYY>/<MM>/<DD>/shard-I-of-N.*`). */
@@ -47,5 +49,11 @@ export function partialKeys(schema: ServiceSchema, period: Period, shard: ShardS
   const end = period.end;
   const folder = `${schema.summaryPrefix}partials/${period.frequency}/${end.year}/${pad2(end.month)}/${pad2(end.day)}/`;
   const name = `${folder}shard-${shard.index}-of-${shard.count}`;
-  return { folder, csvKey: `${name}.csv`, rejectsKey: `${name}.jsonl`, manifestKey: `${name}.json` };
+  return {
+    folder,
+    csvKey: `${name}.csv`,
+    rejectsKey: `${name}.jsonl`,
+    manifestKey: `${name}.json`,
+    callsKey: `${name}.calls`,
+  };
 }

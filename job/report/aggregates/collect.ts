@@ -1,7 +1,7 @@
 import type { CdrValue } from '../../cdr/record';
 import { pow10 } from '../../core/decimal';
 import { MINUTES_SCALE, type ServiceSchema } from '../../core/schema';
-import type { ReportBatch } from '../report-batch';
+import { ReportBatch } from '../report-batch';
 import type {
   BurstCollection,
   BurstTuple,
@@ -165,4 +165,20 @@ export function collectAggregates(batch: ReportBatch, burst: BurstCollection): C
     unrated: [...unrated.values()] as UnratedTuple[],
     elapsedMs: performance.now() - started,
   };
+}
+
+/** The aggregates of one report row (`values` in report column order): what taking that call out removes. */
+export function rowAggregates(
+  schema: ServiceSchema,
+  values: readonly CdrValue[],
+  burst: BurstCollection,
+): ChunkAggregates {
+  return collectAggregates(
+    new ReportBatch(
+      schema,
+      values.map((value) => [value]),
+      1,
+    ),
+    burst,
+  );
 }

@@ -108,6 +108,44 @@ export class CostAggregates {
     this.aggregationMs += chunk.elapsedMs + (performance.now() - started);
   }
 
+  /**
+   * Takes aggregates back out (a call that turned out to be billed already), dropping every entry
+   * left without calls, so the rows read as if the call had never been added.
+   */
+  subtractChunk(chunk: ChunkAggregates): void {
+    this.addChunk({
+      groups: chunk.groups.map(
+        ([day, connector, usageType, country, direction, calls, minutes, cost, rated, unrated, unratedMinutes]) => [
+          day,
+          connector,
+          usageType,
+          country,
+          direction,
+          -calls,
+          -minutes,
+          -cost,
+          -rated,
+          -unrated,
+          -unratedMinutes,
+        ],
+      ),
+      hours: chunk.hours.map(([day, connector, hour, calls, minutes, cost]) => [
+        day,
+        connector,
+        hour,
+        -calls,
+        -minutes,
+        -cost,
+      ]),
+      bursts: chunk.bursts.map(([connector, prefix, hour, calls, cost]) => [connector, prefix, hour, -calls, -cost]),
+      unrated: chunk.unrated.map(([usageType, status, calls, minutes]) => [usageType, status, -calls, -minutes]),
+      elapsedMs: 0,
+    });
+    for (const map of [this.groups, this.hours, this.bursts, this.unrated_] as Map<string, { calls: number }>[]) {
+      for (const [key, entry] of map) if (entry.calls === 0) map.delete(key);
+    }
+  }
+
   /** Counts rejected objects by reject code. */
   addRejects(rejects: readonly { readonly rejection: { readonly code: string } }[]): void {
     for (const { rejection } of rejects) this.rejects.set(rejection.code, (this.rejects.get(rejection.code) ?? 0) + 1);

@@ -2,6 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
+import { formatDecimal, parseDecimal } from '../../../job/core/decimal';
+import { COST_SCALE, MINUTES_SCALE } from '../../../job/core/schema';
 import type { Manifest } from '../../../job/sinks/manifest';
 import { LocalStore } from '../../../job/store/local';
 import { writePrices } from '../../fixtures/corpus';
@@ -16,6 +18,8 @@ const US = 'USE1-US-US-outbound-minutes'; // 0.0048 per minute in the fixture's 
 
 /** A CSV-significant value: separators, quotes, CR/LF, a formula prefix, non-ASCII. */
 const NASTY = '=1+2,"quoted"\r\nline;\ttab \'single\' Zürich 😀';
+/** NASTY as the CSV shows it: a formula no more (OWASP `'` prefix). */
+const NASTY_IN_CSV = `'${NASTY}`;
 
 function cdr(id: string, patch: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -50,18 +54,27 @@ const json = (value: unknown) => JSON.stringify(value);
 
 /** Objects that must come out as rows, with their exact cost. */
 const GOOD: { name: string; body: string | Uint8Array; cost: string; check?: Record<string, string> }[] = [
-  { name: 'g01', body: json(cdr('g01', { BillableDurationMinutes: '4e-1' })), cost: '0.00192' },
-  { name: 'g02', body: json(cdr('g02', { BillableDurationMinutes: '2.5E0' })), cost: '0.012' },
-  { name: 'g03', body: json(cdr('g03', { BillableDurationMinutes: 1.5e1 })), cost: '0.072' },
+  {
+    name: 'g01',
+    body: json(cdr('g01', { BillableDurationMinutes: '4e-1', BillableDurationSeconds: 24 })),
+    cost: '0.00192',
+  },
+  {
+    name: 'g02',
+    body: json(cdr('g02', { BillableDurationMinutes: '2.5E0', BillableDurationSeconds: 150 })),
+    cost: '0.012',
+  },
+  {
+    name: 'g03',
+    body: json(cdr('g03', { BillableDurationMinutes: 1.5e1, BillableDurationSeconds: 900 })),
+    cost: '0.072',
+  },
   { name: 'g04', body: `\ufeff${json(cdr('g04'))}`, cost: '0.0048' },
   {
-    // Duplicate keys: the last occurrence wins (JSON.parse), for the cost as for everything else.
+    // What a JSON writer prints for 3,599 s / 60: every digit is billed, exactly.
     name: 'g05',
-    body: json(cdr('g05')).replace(
-      '"BillableDurationMinutes":1,',
-      '"BillableDurationMinutes":1000,"BillableDurationMinutes":2,',
-    ),
-    cost: '0.0096',
+    body: json(cdr('g05', { BillableDurationSeconds: 3599, BillableDurationMinutes: 3599 / 60 })),
+    cost: '0.2879200000000000032',
   },
   {
     name: 'g06',
@@ -95,11 +108,11 @@ const GOOD: { name: string; body: string | Uint8Array; cost: string; check?: Rec
     cost: '0.0048',
     check: {
       AwsAccountId: `111${NASTY}`,
-      CallId: NASTY,
-      StatusMessage: NASTY,
-      SourcePhoneNumberName: NASTY,
-      DestinationCountry: NASTY,
-      Region: NASTY,
+      CallId: NASTY_IN_CSV,
+      StatusMessage: NASTY_IN_CSV,
+      SourcePhoneNumberName: NASTY_IN_CSV,
+      DestinationCountry: NASTY_IN_CSV,
+      Region: NASTY_IN_CSV,
     },
   },
 ];
@@ -109,7 +122,7 @@ const BAD: { name: string; body: string | Uint8Array; code: string }[] = [
   { name: 'b01', body: json(cdr('b01', { BillableDurationMinutes: '1e400' })), code: 'invalid-number' },
   { name: 'b02', body: json(cdr('b02', { BillableDurationMinutes: '0x10' })), code: 'invalid-number' },
   { name: 'b03', body: json(cdr('b03', { BillableDurationMinutes: -1 })), code: 'negative-value' },
-  { name: 'b04', body: json(cdr('b04', { BillableDurationMinutes: '1e-7' })), code: 'too-many-decimals' },
+  { name: 'b04', body: json(cdr('b04', { BillableDurationMinutes: '1e-19' })), code: 'too-many-decimals' },
   { name: 'b05', body: json(cdr('b05', { BillableDurationSeconds: 365 * 86_400 })), code: 'duration-out-of-range' },
   { name: 'b06', body: json(cdr('b06', { EndTimeEpochSeconds: START - 1 })), code: 'end-before-start' },
   { name: 'b07', body: json(cdr('b07', { StartTimeEpochSeconds: 1_400_000_000 })), code: 'start-out-of-range' },
@@ -127,6 +140,20 @@ const BAD: { name: string; body: string | Uint8Array; code: string }[] = [
   { name: 'b11', body: json(cdr('b11', { Padding: 'x'.repeat(70 * 1024) })), code: 'too-large' },
   { name: 'b12', body: json(cdr('b12', { SourcePhoneNumberName: 'x'.repeat(20_000) })), code: 'string-too-long' },
   { name: 'b13', body: Buffer.from(`\ufeff${json(cdr('b13'))}`, 'utf16le'), code: 'not-utf8' },
+  {
+    // Duplicate keys: JSON.parse would bill the last one silently.
+    name: 'b14',
+    body: json(cdr('b14')).replace(
+      '"BillableDurationMinutes":1,',
+      '"BillableDurationMinutes":1000,"BillableDurationMinutes":2,',
+    ),
+    code: 'duplicate-key',
+  },
+  {
+    name: 'b15',
+    body: json(cdr('b15', { BillableDurationSeconds: 60, BillableDurationMinutes: 44_640 })),
+    code: 'duration-mismatch',
+  },
 ];
 
 describe('hostile input through the whole job: a precise reject or an exact row, never a crash', function () {
@@ -179,6 +206,14 @@ describe('hostile input through the whole job: a precise reject or an exact row,
     }
   });
 
+  it('Parquet keeps the raw text that the CSV neutralised', async () => {
+    const files = manifest.parquetKeys.map((key) => `'${path.join(dir, key)}'`).join(',');
+    const [g07] = await duckdbQuery(
+      `select CallId, SourcePhoneNumberName, AwsAccountId from read_parquet([${files}]) where TransactionId = 'g07'`,
+    );
+    expect(g07).to.deep.equal({ CallId: NASTY, SourcePhoneNumberName: NASTY, AwsAccountId: `111${NASTY}` });
+  });
+
   it('every accepted object has its exact cost, and CSV-significant text survives a CSV reader', async () => {
     const file = path.join(dir, manifest.csvKey);
     const rows = await duckdbQuery(
@@ -192,7 +227,24 @@ describe('hostile input through the whole job: a precise reject or an exact row,
       for (const [field, value] of Object.entries(good.check ?? {}))
         expect(row?.[field], `${good.name} ${field}`).to.equal(value);
     }
-    const total = GOOD.reduce((sum, g) => sum + Math.round(Number(g.cost) * 1e5), 0);
-    expect(manifest.totalCost).to.equal((total / 1e5).toString());
+    const total = GOOD.reduce((sum, g) => sum + parseDecimal(g.cost, COST_SCALE), 0n);
+    expect(manifest.totalCost).to.equal(formatDecimal(total, COST_SCALE));
+  });
+
+  it('Parquet holds every digit: DuckDB reads the 3,599 s call and sums cost and minutes exactly', async () => {
+    const files = manifest.parquetKeys.map((key) => `'${path.join(dir, key)}'`).join(',');
+    const [g05] = await duckdbQuery(
+      `select BillableDurationMinutes::varchar as minutes, Cost::varchar as cost from read_parquet([${files}]) where TransactionId = 'g05'`,
+    );
+    expect(g05?.minutes).to.equal('59.983333333333334000');
+    expect(g05?.cost).to.equal('0.2879200000000000032000000000');
+    const [sums] = await duckdbQuery(
+      `select sum(Cost)::varchar as cost, sum(BillableDurationMinutes)::varchar as minutes from read_parquet([${files}])`,
+    );
+    expect(formatDecimal(parseDecimal(String(sums?.cost), COST_SCALE), COST_SCALE)).to.equal(manifest.totalCost);
+    const rows = await duckdbQuery(`select BillableDurationMinutes::varchar as m from read_parquet([${files}])`);
+    const exactMinutes = rows.reduce((sum, row) => sum + parseDecimal(String(row.m), MINUTES_SCALE), 0n);
+    expect(rows).to.have.length(GOOD.length);
+    expect(parseDecimal(String(sums?.minutes), MINUTES_SCALE)).to.equal(exactMinutes);
   });
 });

@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { MAX_CDR_BYTES, MAX_STRING_LENGTH, type ParseOptions, parseCdr } from '../../../job/cdr/parse';
 import type { CdrRecord, ParseResult } from '../../../job/cdr/record';
 import { REJECT_CODE_LIST, type RejectCode } from '../../../job/cdr/reject-codes';
-import { schemaFor } from '../../../job/core/schema';
+import { parseDecimal } from '../../../job/core/decimal';
+import { MINUTES_SCALE, schemaFor } from '../../../job/core/schema';
 import {
   BC_DOC_EXAMPLE,
   jsonBytes,
@@ -14,6 +15,8 @@ import {
 
 const VC = schemaFor('AmazonChimeVoiceConnector');
 const BC = schemaFor('AmazonChimeBusinessCalling');
+/** Minutes as parseCdr holds them: scaled by 10^MINUTES_SCALE. */
+const minutes = (text: string): bigint => parseDecimal(text, MINUTES_SCALE);
 /** 2023-11-14T22:13:20Z: a fixed "now" so the future-start check is deterministic. */
 const NOW: ParseOptions = { nowEpochSeconds: 1_700_000_000 };
 
@@ -36,20 +39,20 @@ describe('parseCdr', () => {
       const expected = VC.cdrFields.map((f) => {
         const v = (VC_DOC_EXAMPLE as Record<string, unknown>)[f.name];
         if (v === undefined) return null;
-        if (f.kind === 'minutes') return 100_000n;
+        if (f.kind === 'minutes') return minutes('0.1');
         return v;
       });
       expect(record.values).to.deep.equal(expected);
       expect(record.startEpochSeconds).to.equal(1565399625);
       expect(record.endEpochSeconds).to.equal(1565399629);
-      expect(record.billableMinutes).to.equal(100_000n);
+      expect(record.billableMinutes).to.equal(minutes('0.1'));
       expect(record.usageType).to.equal('USE1-US-US-outbound-minutes');
       expect(fieldValue(record, VC, 'IsProxyCall')).to.equal(null);
     });
 
     it('cdr_sample_2 (compact, IsProxyCall false, Streaming false)', () => {
       const record = accepted(parseCdr(textBytes(VC_SAMPLE_2_TEXT), VC, NOW));
-      expect(record.billableMinutes).to.equal(500_000n);
+      expect(record.billableMinutes).to.equal(minutes('0.5'));
       expect(record.usageType).to.equal('USW2-US-US-outbound-minutes');
       expect(fieldValue(record, VC, 'IsProxyCall')).to.equal(false);
       expect(fieldValue(record, VC, 'Streaming')).to.equal(false);
@@ -62,7 +65,7 @@ describe('parseCdr', () => {
       expect(record.values).to.have.length(BC.cdrFields.length);
       expect(record.startEpochSeconds).to.equal(1556009611);
       expect(record.endEpochSeconds).to.equal(1556009623);
-      expect(record.billableMinutes).to.equal(400_000n);
+      expect(record.billableMinutes).to.equal(minutes('0.4'));
       expect(record.usageType).to.equal(undefined);
       expect(fieldValue(record, BC, 'BillableDurationSeconds')).to.equal(24);
       expect(fieldValue(record, BC, 'ConferenceStartTimeEpochSeconds')).to.equal(1556009595);
@@ -81,68 +84,68 @@ describe('parseCdr', () => {
         name: 'minutes ".4"',
         patch: { BillableDurationMinutes: '.4' },
         field: 'BillableDurationMinutes',
-        expected: 400_000n,
+        expected: minutes('0.4'),
       },
       {
         name: 'minutes "1.5e1"',
         patch: { BillableDurationMinutes: '1.5e1' },
         field: 'BillableDurationMinutes',
-        expected: 15_000_000n,
+        expected: minutes('15'),
       },
       {
         name: 'minutes "1.5E-1"',
         patch: { BillableDurationMinutes: '1.5E-1' },
         field: 'BillableDurationMinutes',
-        expected: 150_000n,
+        expected: minutes('0.15'),
       },
       {
         name: 'minutes 0.3 (no float noise)',
         patch: { BillableDurationMinutes: 0.3 },
         field: 'BillableDurationMinutes',
-        expected: 300_000n,
+        expected: minutes('0.3'),
       },
       {
         name: 'minutes 12345.123456',
         patch: { BillableDurationMinutes: 12345.123456 },
         field: 'BillableDurationMinutes',
-        expected: 12_345_123_456n,
+        expected: minutes('12345.123456'),
       },
       {
         name: 'minutes 0.1000000 as text',
         patch: { BillableDurationMinutes: '0.1000000' },
         field: 'BillableDurationMinutes',
-        expected: 100_000n,
+        expected: minutes('0.1'),
       },
       {
         name: 'minutes "12."',
         patch: { BillableDurationMinutes: '12.' },
         field: 'BillableDurationMinutes',
-        expected: 12_000_000n,
+        expected: minutes('12'),
       },
       {
         name: 'minutes "007.5"',
         patch: { BillableDurationMinutes: '007.5' },
         field: 'BillableDurationMinutes',
-        expected: 7_500_000n,
+        expected: minutes('7.5'),
       },
       {
         name: 'minutes " 0.4 " (trimmed)',
         patch: { BillableDurationMinutes: ' 0.4 ' },
         field: 'BillableDurationMinutes',
-        expected: 400_000n,
+        expected: minutes('0.4'),
       },
       {
         name: 'minutes "40000.999999"',
         patch: { BillableDurationMinutes: '40000.999999' },
         field: 'BillableDurationMinutes',
-        expected: 40_000_999_999n,
+        expected: minutes('40000.999999'),
       },
       { name: 'minutes 0', patch: { BillableDurationMinutes: 0 }, field: 'BillableDurationMinutes', expected: 0n },
       {
         name: 'minutes 1e-6',
         patch: { BillableDurationMinutes: 1e-6 },
         field: 'BillableDurationMinutes',
-        expected: 1n,
+        expected: minutes('0.000001'),
       },
       {
         name: 'seconds "24"',
@@ -225,7 +228,12 @@ describe('parseCdr', () => {
     ];
     for (const c of cases) {
       it(c.name, () => {
-        const record = accepted(parseCdr(jsonBytes({ ...VC_DOC_EXAMPLE, ...c.patch }), VC, NOW));
+        // Keep minutes and seconds consistent: the case varies one of them.
+        const consistent: Record<string, unknown> =
+          'BillableDurationMinutes' in c.patch
+            ? { BillableDurationSeconds: null }
+            : { BillableDurationMinutes: Number(c.patch.BillableDurationSeconds || 6) / 60 };
+        const record = accepted(parseCdr(jsonBytes({ ...VC_DOC_EXAMPLE, ...consistent, ...c.patch }), VC, NOW));
         expect(fieldValue(record, VC, c.field)).to.deep.equal(c.expected);
       });
     }
@@ -239,11 +247,68 @@ describe('parseCdr', () => {
       accepted(parseCdr(textBytes(`\n  ${JSON.stringify(VC_DOC_EXAMPLE, null, 4)}\n\n`), VC, NOW));
     });
 
-    it('duplicate keys: JSON.parse keeps the LAST occurrence (documented behaviour)', () => {
-      const text = VC_SAMPLE_2_TEXT.replace('{', '{"UsageType":"FIRST","BillableDurationMinutes":9,');
+    it('rates any precision a JSON writer emits exactly: 3,599 s is 59.983333333333334 minutes', () => {
+      const record = accepted(
+        parseCdr(
+          jsonBytes({ ...VC_DOC_EXAMPLE, BillableDurationSeconds: 3599, BillableDurationMinutes: 3599 / 60 }),
+          VC,
+          NOW,
+        ),
+      );
+      expect(record.billableMinutes).to.equal(minutes('59.983333333333334'));
+      const oneSecond = accepted(
+        parseCdr(
+          jsonBytes({ ...VC_DOC_EXAMPLE, BillableDurationSeconds: 1, BillableDurationMinutes: 1 / 60 }),
+          VC,
+          NOW,
+        ),
+      );
+      expect(oneSecond.billableMinutes).to.equal(minutes('0.016666666666666666'));
+    });
+
+    it('reads a minutes literal as written, even with more digits than a double holds', () => {
+      const text = VC_SAMPLE_2_TEXT.replace('"BillableDurationSeconds":30', '"BillableDurationSeconds":6').replace(
+        '"BillableDurationMinutes":0.5',
+        '"BillableDurationMinutes":0.123456789012345678',
+      );
       const record = accepted(parseCdr(textBytes(text), VC, NOW));
-      expect(record.usageType).to.equal('USW2-US-US-outbound-minutes');
-      expect(record.billableMinutes).to.equal(500_000n);
+      expect(record.billableMinutes).to.equal(123_456_789_012_345_678n);
+      const spaced = VC_SAMPLE_2_TEXT.replace(
+        '"BillableDurationMinutes":0.5',
+        '"BillableDurationMinutes" :\n 4.99999999999999999e-1',
+      );
+      expect(accepted(parseCdr(textBytes(spaced), VC, NOW)).billableMinutes).to.equal(499_999_999_999_999_999n);
+    });
+
+    it('reads the literal in pretty-printed JSON too, and after escapes', () => {
+      const pretty = JSON.stringify(
+        { ...VC_DOC_EXAMPLE, BillableDurationMinutes: 0.5, BillableDurationSeconds: 30 },
+        null,
+        2,
+      ).replace('"BillableDurationMinutes": 0.5', '"BillableDurationMinutes": 0.500000000000000001');
+      expect(accepted(parseCdr(textBytes(pretty), VC, NOW)).billableMinutes).to.equal(500_000_000_000_000_001n);
+      const escaped = VC_SAMPLE_2_TEXT.replace(
+        '"BillableDurationMinutes":0.5',
+        '"Billable\\u0044urationMinutes":0.500000000000000001',
+      );
+      expect(accepted(parseCdr(textBytes(escaped), VC, NOW)).billableMinutes).to.equal(500_000_000_000_000_001n);
+    });
+
+    it('accepts minutes × 60 within one 6-second increment of the seconds', () => {
+      for (const [seconds, minutesValue] of [
+        [0, 0.1],
+        [12, 0.1],
+        [30, 0.5],
+        [3599, 60],
+      ] as const) {
+        const body = { ...VC_DOC_EXAMPLE, BillableDurationSeconds: seconds, BillableDurationMinutes: minutesValue };
+        accepted(parseCdr(jsonBytes(body), VC, NOW));
+      }
+    });
+
+    it('duplicate keys inside a nested (ignored) object are not duplicate fields', () => {
+      const text = VC_SAMPLE_2_TEXT.replace('{', '{"Extra":{"a":1,"a":2},');
+      expect(accepted(parseCdr(textBytes(text), VC, NOW)).usageType).to.equal('USW2-US-US-outbound-minutes');
     });
 
     it('__proto__ / constructor / prototype keys are harmless and pollute nothing', () => {
@@ -460,22 +525,51 @@ describe('parseCdr', () => {
         field: 'StartTimeEpochSeconds',
       },
       {
-        name: 'minutes with 7 decimals',
-        bytes: bad({ BillableDurationMinutes: 0.1234567 }),
+        name: 'minutes literal with 19 decimals (beyond MINUTES_SCALE)',
+        bytes: textBytes(
+          VC_SAMPLE_2_TEXT.replace('"BillableDurationMinutes":0.5', '"BillableDurationMinutes":0.5000000000000000001'),
+        ),
         code: 'too-many-decimals',
         field: 'BillableDurationMinutes',
       },
       {
-        name: 'minutes text with 7 decimals',
-        bytes: bad({ BillableDurationMinutes: '0.0000001' }),
+        name: 'minutes text with 19 decimals',
+        bytes: bad({ BillableDurationMinutes: '0.1000000000000000001', BillableDurationSeconds: null }),
         code: 'too-many-decimals',
         field: 'BillableDurationMinutes',
       },
       {
-        name: 'minutes 1e-7 number',
-        bytes: bad({ BillableDurationMinutes: 1e-7 }),
+        name: 'minutes 1e-19 number',
+        bytes: bad({ BillableDurationMinutes: 1e-19, BillableDurationSeconds: null }),
         code: 'too-many-decimals',
         field: 'BillableDurationMinutes',
+      },
+      {
+        name: 'minutes contradict seconds by more than 6 s (60 s vs 44,640 min)',
+        bytes: bad({ BillableDurationSeconds: 60, BillableDurationMinutes: 44_640 }),
+        code: 'duration-mismatch',
+        field: 'BillableDurationMinutes',
+      },
+      {
+        name: 'minutes contradict seconds by 6.000001 s',
+        bytes: bad({ BillableDurationSeconds: 0, BillableDurationMinutes: '0.10000001666666667' }),
+        code: 'duration-mismatch',
+        field: 'BillableDurationSeconds',
+      },
+      {
+        name: 'a duplicate key (JSON.parse would keep the last)',
+        bytes: textBytes(VC_SAMPLE_2_TEXT.replace('{', '{"BillableDurationMinutes":9,')),
+        code: 'duplicate-key',
+      },
+      {
+        name: 'a duplicate key spelled with an escape',
+        bytes: textBytes(VC_SAMPLE_2_TEXT.replace('{', '{"\\u0055sageType":"FREE",')),
+        code: 'duplicate-key',
+      },
+      {
+        name: 'a duplicate key written as `"k" : v`',
+        bytes: textBytes(VC_SAMPLE_2_TEXT.replace('"Streaming":false', '"Streaming" : false, "Streaming":true')),
+        code: 'duplicate-key',
       },
       {
         name: 'negative seconds',

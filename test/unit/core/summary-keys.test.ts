@@ -21,6 +21,7 @@ describe('summary keys', () => {
     const keys = partialKeys(schemaFor('AmazonChimeBusinessCalling'), period, { index: 2, count: 8 });
     expect(keys).to.deep.equal({
       folder: 'Amazon-Chime-Business-Calling-Summary/partials/Monthly/2025/02/28/',
+      callsKey: 'Amazon-Chime-Business-Calling-Summary/partials/Monthly/2025/02/28/shard-2-of-8.calls',
       csvKey: 'Amazon-Chime-Business-Calling-Summary/partials/Monthly/2025/02/28/shard-2-of-8.csv',
       rejectsKey: 'Amazon-Chime-Business-Calling-Summary/partials/Monthly/2025/02/28/shard-2-of-8.jsonl',
       manifestKey: 'Amazon-Chime-Business-Calling-Summary/partials/Monthly/2025/02/28/shard-2-of-8.json',

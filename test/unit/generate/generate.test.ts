@@ -6,7 +6,7 @@ import { parseCdr } from '../../../job/cdr/parse';
 import type { CdrRecord } from '../../../job/cdr/record';
 import { parseCdrKey, parseVoiceConnectorObjectName } from '../../../job/core/layout/cdr-keys';
 import { addDays, type CalendarDate, dateOfEpochSeconds, formatDate } from '../../../job/core/period';
-import { type ServiceCode, schemaFor } from '../../../job/core/schema';
+import { MINUTES_SCALE, type ServiceCode, schemaFor } from '../../../job/core/schema';
 import { businessCallingMinutes, generateObjects } from '../../../job/generate/calls';
 import { type GenerateCorpusOptions, type GenerateCorpusResult, generateCorpus } from '../../../job/generate/corpus';
 import { Random } from '../../../job/generate/random';
@@ -197,7 +197,7 @@ describe('generateCorpus', function () {
       for (const { record, body } of records) {
         const seconds = body.BillableDurationSeconds as number;
         expect(seconds % 6).to.equal(0);
-        expect(record.billableMinutes * 60n).to.equal(BigInt(seconds) * 1_000_000n);
+        expect(record.billableMinutes * 60n).to.equal(BigInt(seconds) * 10n ** BigInt(MINUTES_SCALE));
         expect(body.SourcePhoneNumber).to.match(/^\+[1-9]\d{6,14}$/);
         expect(body.DestinationPhoneNumber).to.match(/^\+[1-9]\d{6,14}$/);
         if (body.Status === 'Completed')

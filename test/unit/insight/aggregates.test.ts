@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { formatDecimal, parseDecimal } from '../../../job/core/decimal';
 import { parseDate } from '../../../job/core/period';
-import { COST_SCALE } from '../../../job/core/schema';
+import { COST_SCALE, MINUTES_SCALE } from '../../../job/core/schema';
 import {
   costByConnector,
   costByDay,
@@ -104,7 +104,7 @@ describe('cost aggregates', () => {
     expect(us?.day).to.equal('2025-03-01');
     const aq = rows.find((r) => r.country === 'AQ');
     expect(aq).to.include({ rated: 0, unrated: 1, cost: 0n });
-    expect(aq?.unratedMinutes).to.equal(2_500_000n);
+    expect(aq?.unratedMinutes).to.equal(parseDecimal('2.5', MINUTES_SCALE));
     expect(formatDecimal(totalOf(rows), COST_SCALE)).to.equal('1.8586199984');
   });
 
@@ -121,7 +121,14 @@ describe('cost aggregates', () => {
   it('counts calls per connector and hour of day, and short outbound calls per destination prefix and clock hour', () => {
     const a = aggregatesOf([CALLS]);
     expect(a.hourRows().filter((h) => h.connector === 'vc1' && h.day === '2025-03-01')).to.deep.equal([
-      { day: '2025-03-01', connector: 'vc1', hour: 9, calls: 2, minutes: 60_083_333n, cost: 2_883_999_984_000_000n },
+      {
+        day: '2025-03-01',
+        connector: 'vc1',
+        hour: 9,
+        calls: 2,
+        minutes: parseDecimal('60.083333', MINUTES_SCALE),
+        cost: parseDecimal('0.2883999984', COST_SCALE),
+      },
     ]);
     // Inbound short calls and long calls are not burst candidates; the two LV calls share prefix and hour.
     const bursts = a.burstRows();
@@ -138,7 +145,12 @@ describe('cost aggregates', () => {
 
   it('keeps every unrated call in one (usage type, status) entry, with its minutes', () => {
     expect(aggregatesOf([CALLS]).unratedRows()).to.deep.equal([
-      { usageType: 'USE1-US-AQ-outbound-minutes', status: 'UNRATED_UNKNOWN_USAGE_TYPE', calls: 1, minutes: 2_500_000n },
+      {
+        usageType: 'USE1-US-AQ-outbound-minutes',
+        status: 'UNRATED_UNKNOWN_USAGE_TYPE',
+        calls: 1,
+        minutes: parseDecimal('2.5', MINUTES_SCALE),
+      },
     ]);
   });
 

@@ -1,14 +1,29 @@
 import { expect } from 'chai';
 import { stringify } from 'csv-stringify/sync';
 import type { CdrValue } from '../../../job/cdr/record';
+import { parseDecimal } from '../../../job/core/decimal';
 import { isoTimestamp } from '../../../job/core/iso-timestamp';
-import { schemaFor } from '../../../job/core/schema';
+import { COST_SCALE, MINUTES_SCALE, PRICE_SCALE, schemaFor } from '../../../job/core/schema';
 import { ReportBatch } from '../../../job/report/report-batch';
-import { csvCell, csvField, csvRows } from '../../../job/sinks/csv';
+import { csvCell, csvField, csvHeader, csvRows } from '../../../job/sinks/csv';
+import { spreadsheetSafe } from '../../../job/sinks/csv-safety';
 
-// csv-stringify quotes a field holding the record delimiter (CRLF here) but not a bare CR or LF;
-// we also quote those, since most readers end a row on either. `quoted_match` makes the reference do so.
-const REFERENCE = { record_delimiter: '\r\n', quoted_match: /[\r\n]/ } as const;
+// csv-stringify quotes a field holding the record delimiter (CRLF here) but not a bare CR or LF, nor
+// a semicolon (Excel's separator in many locales); we quote those too, so `quoted_match` makes the
+// reference do so. Its `escape_formulas` is the OWASP prefix; we keep E.164 and plain numbers as
+// they are, so those go to the reference without it.
+const REFERENCE = { record_delimiter: '\r\n', quoted_match: /[\r\n;]/ } as const;
+const NUMBER_LIKE = /^(?:\+\d{1,15}|-?\d+(?:\.\d+)?)$/;
+/** Control (but TAB, LF, CR) and bidi-override characters become U+FFFD first (checked on its own below). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const HARMFUL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/** What csv-stringify writes for one text cell, after the characters we replace are replaced. */
+function referenceField(text: string): string {
+  const harmless = text.replace(HARMFUL, '\ufffd');
+  const options = NUMBER_LIKE.test(harmless) ? REFERENCE : { ...REFERENCE, escape_formulas: true };
+  return stringify([[harmless]], options).replace(/\r\n$/, '');
+}
 
 describe('CSV encoding', () => {
   const nasty = [
@@ -22,27 +37,69 @@ describe('CSV encoding', () => {
     ',',
     ' leading and trailing ',
     '=SUM(A1)',
+    '=1+2,"quoted"',
+    '+1 (206) 555-0100',
+    '+12065550100',
+    '+1234567890123456',
+    '-3',
+    '-2.5',
+    '-3+4',
+    '-',
+    '@SUM(A1)',
+    '\t=1+2',
+    '\r=1+2',
     'tab\there',
+    'a;=1+2',
+    '\uff1d1+2',
+    'right\u202eto left',
+    'isolate\u2066x\u2069',
+    'nul\u0000bell\u0007del\u007fc1\u0085',
+    "'already quoted",
     '日本語',
     '😀 emoji',
   ];
 
-  it('quotes exactly as csv-stringify does (RFC 4180), field by field', () => {
-    for (const text of nasty) {
-      const reference = stringify([[text]], REFERENCE).replace(/\r\n$/, '');
-      expect(csvField(text), JSON.stringify(text)).to.equal(reference);
-    }
+  it('quotes and escapes formulas exactly as csv-stringify does (RFC 4180, OWASP), field by field', () => {
+    for (const text of nasty) expect(csvField(text), JSON.stringify(text)).to.equal(referenceField(text));
   });
 
   it('writes the same bytes as csv-stringify for a whole row', () => {
-    const ours = `${nasty.map(csvField).join(',')}\r\n`;
-    expect(ours).to.equal(stringify([nasty], REFERENCE));
+    const formulaLike = nasty.filter((text) => !NUMBER_LIKE.test(text));
+    const ours = `${formulaLike.map(csvField).join(',')}\r\n`;
+    const harmless = formulaLike.map((text) => text.replace(HARMFUL, '\ufffd'));
+    expect(ours).to.equal(stringify([harmless], { ...REFERENCE, escape_formulas: true }));
+  });
+
+  it('neutralises what a spreadsheet would evaluate, keeps E.164 and plain numbers byte-exact', () => {
+    expect(spreadsheetSafe('=HYPERLINK("http://x")')).to.equal('\'=HYPERLINK("http://x")');
+    expect(spreadsheetSafe('+12065550100')).to.equal('+12065550100');
+    expect(spreadsheetSafe('+1 206 555 0100')).to.equal("'+1 206 555 0100");
+    expect(spreadsheetSafe('-3')).to.equal('-3');
+    expect(spreadsheetSafe('-0.5')).to.equal('-0.5');
+    expect(spreadsheetSafe('-3+4')).to.equal("'-3+4");
+    expect(spreadsheetSafe('@cmd')).to.equal("'@cmd");
+    expect(spreadsheetSafe('\uff20cmd')).to.equal("'\uff20cmd");
+    expect(spreadsheetSafe('\t=1')).to.equal("'\t=1");
+    expect(spreadsheetSafe('\r=1')).to.equal("'\r=1");
+    expect(spreadsheetSafe('a\tb')).to.equal('a\tb');
+    expect(spreadsheetSafe('esc\u001b[31m')).to.equal('esc\ufffd[31m');
+    expect(spreadsheetSafe('North Campus Reception')).to.equal('North Campus Reception');
+    expect(spreadsheetSafe('abc\u202edcba')).to.equal('abc\ufffddcba');
+    expect(spreadsheetSafe('a\r\nb')).to.equal('a\r\nb');
+    expect(csvField('a;b')).to.equal('"a;b"');
+  });
+
+  it('starts the header with a UTF-8 BOM only when asked', () => {
+    const schema = schemaFor('AmazonChimeVoiceConnector');
+    expect(csvHeader(schema).startsWith('AwsAccountId,')).to.equal(true);
+    expect(Buffer.from(csvHeader(schema, true)).subarray(0, 3)).to.deep.equal(Buffer.from([0xef, 0xbb, 0xbf]));
   });
 
   it('renders decimals exactly, timestamps as ISO 8601 UTC and null as empty', () => {
-    expect(csvCell('cost', 4_800_000_000_000n)).to.equal('0.00048');
-    expect(csvCell('price', 48_000_000n)).to.equal('0.0048');
-    expect(csvCell('minutes', 100_000n)).to.equal('0.1');
+    expect(csvCell('cost', parseDecimal('0.00048', COST_SCALE))).to.equal('0.00048');
+    expect(csvCell('cost', parseDecimal('0.2879200000000000032', COST_SCALE))).to.equal('0.2879200000000000032');
+    expect(csvCell('price', parseDecimal('0.0048', PRICE_SCALE))).to.equal('0.0048');
+    expect(csvCell('minutes', parseDecimal('59.983333333333334', MINUTES_SCALE))).to.equal('59.983333333333334');
     expect(csvCell('timestamp', 1_565_399_625_000)).to.equal('2019-08-10T01:13:45.000Z');
     expect(csvCell('integer', 1_565_399_625)).to.equal('1565399625');
     expect(csvCell('boolean', false)).to.equal('false');
@@ -75,10 +132,13 @@ describe('CSV encoding', () => {
     const cells = Array.from({ length: rows }, (_, r) =>
       schema.columns.map((column, c) => {
         const value = columns[c]?.[r] ?? null;
-        return column.kind === 'string' && typeof value === 'string' ? value : csvCell(column.kind, value);
+        return column.kind === 'string' && typeof value === 'string'
+          ? referenceField(value)
+          : csvCell(column.kind, value);
       }),
     );
-    const reference = Buffer.from(stringify(cells, REFERENCE), 'utf8');
+    // Text cells are already rendered by csv-stringify (referenceField); the row joins them.
+    const reference = Buffer.from(cells.map((row) => `${row.join(',')}\r\n`).join(''), 'utf8');
     expect(ours.length).to.equal(reference.length);
     expect(ours.equals(reference)).to.equal(true);
     expect(
