@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { finalizeSummary } from '../finalize';
+import { finalizeSummary, ShardMissingError } from '../finalize';
 import { defaultLeaseOwner, releaseLeaseOf } from '../lease';
 import { isServiceCode, SERVICES, schemaFor } from '../schema';
 import { StoreLocationError } from '../store/object-store';
@@ -8,6 +8,7 @@ import { UsageError } from './errors';
 import { createLogger } from './logger';
 import { addPeriodOptions, type PeriodArguments, periodFromArguments } from './period-options';
 import { shardFromArguments } from './shard-options';
+import { shutdownSignal } from './shutdown';
 import { formatSummary } from './summary-table';
 
 interface FinalizeCommandOptions extends PeriodArguments {
@@ -16,6 +17,7 @@ interface FinalizeCommandOptions extends PeriodArguments {
   readonly shards?: string;
   readonly logLevel?: string;
   readonly quiet?: boolean;
+  readonly allowEmpty?: boolean;
 }
 
 /**
@@ -30,6 +32,10 @@ export function registerFinalizeCommand(program: Command): void {
   addPeriodOptions(command)
     .option('--service <code>', `service (${SERVICES.join(' | ')})`, 'AmazonChimeVoiceConnector')
     .option('--shards <n>', 'number of shards the period was split into (default: AWS_BATCH_JOB_ARRAY_SIZE)')
+    .option(
+      '--allow-empty',
+      'replace Parquet day partitions that hold rows with empty ones (also implied when the shards ran with it)',
+    )
     .option('--log-level <level>', 'pino log level')
     .option('--quiet', 'do not print the summary table')
     .action(async (options: FinalizeCommandOptions) => {
@@ -44,6 +50,8 @@ export function registerFinalizeCommand(program: Command): void {
         if (error instanceof StoreLocationError) throw new UsageError(`--dest: ${error.message}`);
         throw error;
       }
+      const owner = defaultLeaseOwner();
+      let shardsMissing = false;
       try {
         const manifest = await finalizeSummary({
           schema,
@@ -51,11 +59,19 @@ export function registerFinalizeCommand(program: Command): void {
           dest,
           shards: count,
           logger: createLogger(options.logLevel),
+          owner,
+          allowEmpty: options.allowEmpty === true,
+          signal: shutdownSignal(),
         });
         if (!options.quiet) process.stdout.write(formatSummary(manifest, dest.location));
-        // The shards kept the period's lease for this step (shared owner: the array job's id).
-        await releaseLeaseOf(dest, schema.summaryPrefix, period, defaultLeaseOwner());
+      } catch (error) {
+        shardsMissing = error instanceof ShardMissingError;
+        throw error;
       } finally {
+        // The shards kept the period's lease for this step (shared owner: the array job's id). Released
+        // whether finalize succeeded or failed (the partial outputs stay: finalize can be run again),
+        // unless shards are missing: they may still be running.
+        if (!shardsMissing) await releaseLeaseOf(dest, schema.summaryPrefix, period, owner).catch(() => false);
         await dest.close();
       }
     });

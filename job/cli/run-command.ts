@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import { defaultWorkerCount } from '../chunk-pool';
-import { acquireLease, type Lease, parseLeaseTtl, sharedLeaseOwner } from '../lease';
+import { abortable } from '../interruption';
+import { acquireLease, defaultLeaseOwner, type Lease, parseLeaseTtl, releaseLeaseOf, sharedLeaseOwner } from '../lease';
 import { formatDate, type Period } from '../period';
 import { runShard, runSummary, type SummaryRunOptions } from '../pipeline';
 import { PriceSourceError } from '../prices/errors';
@@ -15,6 +16,7 @@ import { createLogger } from './logger';
 import { addPeriodOptions, type PeriodArguments, periodFromArguments } from './period-options';
 import { ProgressLine } from './progress';
 import { shardFromArguments } from './shard-options';
+import { shutdownSignal } from './shutdown';
 import { formatSummary } from './summary-table';
 
 /** Options of `cdr-summary run`, as commander parses them. */
@@ -31,6 +33,7 @@ export interface RunCommandOptions extends PeriodArguments {
   readonly quiet?: boolean;
   readonly leaseTtl?: string;
   readonly maxRejectRatio?: string;
+  readonly allowEmpty?: boolean;
 }
 
 function positiveInteger(text: string, what: string): number {
@@ -149,33 +152,35 @@ export async function executeRun(
   const maxRejectRatio = rejectRatioOption(options.maxRejectRatio);
   const leaseTtlMs = leaseTtlOption(options.leaseTtl);
   const startedAt = Date.now();
+  const signal = shutdownSignal();
+  // One owner id for the period lease, the day leases and the staging folder; shards of one array job share it.
+  const sharedOwner = sharedLeaseOwner();
+  const owner = sharedOwner ?? defaultLeaseOwner();
   let lease: Lease | undefined;
   let outcome: 'completed' | 'failed' | 'shard' | undefined;
   const schema = schemaFor(service);
   const source = await openInput(options.source, '--source', schema.cdrPrefix);
   const opened: ObjectStore[] = [source];
+  let dest: ObjectStore | undefined;
   try {
     let prices: Awaited<ReturnType<typeof loadPricesArgument>>;
     try {
-      prices = await loadPricesArgument(options.prices, service, { openS3: openS3Bucket });
+      prices = await abortable(loadPricesArgument(options.prices, service, { openS3: openS3Bucket }), signal);
     } catch (error) {
       if (error instanceof PriceSourceError || error instanceof StoreLocationError) {
         throw new UsageError(`--prices: ${error.message}`);
       }
       throw error;
     }
-    const dest = options.dest === undefined ? source : await openStoreForOutput(options.dest, schema.summaryPrefix);
+    dest = options.dest === undefined ? source : await openStoreForOutput(options.dest, schema.summaryPrefix);
     if (dest !== source) opened.push(dest);
     // One run per service/frequency/period at a time (exit 3 otherwise); released in `finally`. The
     // shards of one run share it through a common owner id (the Batch job's), or go without.
-    if (shard.count <= 1 || sharedLeaseOwner() !== undefined) {
-      lease = await acquireLease({
-        store: dest,
-        service,
-        summaryPrefix: schema.summaryPrefix,
-        period,
-        ttlMs: leaseTtlMs,
-      });
+    if (shard.count <= 1 || sharedOwner !== undefined) {
+      lease = await abortable(
+        acquireLease({ store: dest, service, summaryPrefix: schema.summaryPrefix, period, ttlMs: leaseTtlMs, owner }),
+        signal,
+      );
     } else
       logger.warn({ shards: shard.count }, 'sharded run without AWS_BATCH_JOB_ID or CDR_LEASE_OWNER: no period lease');
     outcome = 'failed'; // until it completes
@@ -205,6 +210,9 @@ export async function executeRun(
       workers,
       workerSource: { location: options.source, priceVersions: prices.snapshot.versions },
       onProgress: (done, total) => progress.update(done, total),
+      allowEmpty: options.allowEmpty === true,
+      owner: shard.count > 1 ? sharedOwner : owner,
+      signal,
     };
     if (shard.count > 1) {
       const partial = await runShard(runOptions, shard);
@@ -226,11 +234,16 @@ export async function executeRun(
   } finally {
     if (outcome === 'failed' || outcome === 'shard')
       logRunStatistics(logger, { service, period, outcome }, undefined, opened, startedAt);
-    // Shards of one Batch array job share the lease (same owner id); `finalize` releases it, not each shard.
-    if (shard.count <= 1)
-      await lease
-        ?.release()
-        .catch((error: unknown) => logger.warn({ err: error, lease: lease?.key }, 'lease not released'));
+    // Shards of one Batch array job share the lease (same owner id); `finalize` releases it, not each
+    // shard — unless the shard failed or was interrupted: then the array job cannot complete, and the
+    // next run of the period must be able to start at once.
+    const releasing =
+      shard.count <= 1
+        ? lease?.release()
+        : lease && outcome === 'failed'
+          ? releaseLeaseOf(dest ?? source, schema.summaryPrefix, period, owner).then(() => {})
+          : undefined;
+    await releasing?.catch((error: unknown) => logger.warn({ err: error, lease: lease?.key }, 'lease not released'));
     await Promise.allSettled(opened.map((store) => store.close()));
   }
 }
@@ -269,6 +282,10 @@ export function registerRunCommand(program: Command): void {
       '--max-reject-ratio <r>',
       'fail (exit 1) when more than this share of objects is rejected (0..1, default 1)',
       '1',
+    )
+    .option(
+      '--allow-empty',
+      'replace Parquet day partitions that hold rows with empty ones when the run finds no calls on those days',
     )
     .option('--log-level <level>', 'pino log level (default info; warn on a terminal)')
     .option('--quiet', 'do not print the summary table')

@@ -2,6 +2,7 @@ import type { CdrValue } from '../cdr/record';
 import { formatDecimal } from '../money';
 import { COST_SCALE, type ColumnKind, MINUTES_SCALE, PRICE_SCALE, type ServiceSchema } from '../schema';
 import type { ObjectWriter } from '../store/object-store';
+import { writeChunk } from '../store/stream-write';
 import type { ReportBatch } from '../table';
 import { isoTimestamp } from './iso-timestamp';
 
@@ -116,13 +117,17 @@ export function csvRows(schema: ServiceSchema, batch: ReportBatch): Buffer {
 /** Streams the period's report as RFC 4180 CSV (UTF-8, CRLF, header row, fixed column order). */
 export class CsvReportWriter {
   private bytes = 0;
+  /** The header row's write; awaited before the first rows (and by close). */
+  private readonly headerWrite: Promise<void>;
 
   constructor(
     schema: ServiceSchema,
     private readonly writer: ObjectWriter,
     header = true,
   ) {
-    if (header) this.push(csvHeader(schema));
+    this.headerWrite = header ? this.push(csvHeader(schema)) : Promise.resolve();
+    // Observed by writeRows/close; never an unhandled rejection in between.
+    this.headerWrite.catch(() => {});
   }
 
   /** Bytes written so far. */
@@ -132,19 +137,20 @@ export class CsvReportWriter {
 
   /** Appends rendered rows (see `csvRows`); resolves when the stream can take more. */
   async writeRows(rows: Uint8Array): Promise<void> {
-    if (rows.length > 0 && !this.push(rows)) {
-      await new Promise<void>((resolve) => this.writer.stream.once('drain', resolve));
-    }
+    await this.headerWrite;
+    if (rows.length > 0) await this.push(rows);
   }
 
-  private push(data: string | Uint8Array): boolean {
+  /** Writes and waits for 'drain' when needed; throws the stream's error (never waits on a failed stream). */
+  private async push(data: string | Uint8Array): Promise<void> {
     const buffer = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     this.bytes += buffer.length;
-    return this.writer.stream.write(buffer);
+    await writeChunk(this.writer.stream, buffer);
   }
 
   /** Completes the object. */
   async close(): Promise<void> {
+    await this.headerWrite;
     await this.writer.done();
   }
 

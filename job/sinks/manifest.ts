@@ -86,7 +86,10 @@ export interface PartialManifest {
   readonly csvKey: string;
   readonly csvBytes: number;
   readonly rejectsKey: string;
+  /** Staged Parquet files (`staging/…`), committed into the dataset by `finalize`. */
   readonly parquetKeys: readonly string[];
+  /** The shards ran with `allowEmpty`: finalize may replace partitions holding rows with empty ones. */
+  readonly allowEmpty?: boolean;
   readonly connectors: number;
   readonly foldersListed: number;
   readonly startedAt: string;

@@ -1,5 +1,6 @@
 import type { Rejection } from '../cdr/record';
 import type { ObjectWriter } from '../store/object-store';
+import { writeChunk } from '../store/stream-write';
 
 /** Streams one JSON line per rejected object: `{"key":…,"code":…,"reason":…}`. */
 export class RejectsWriter {
@@ -16,9 +17,7 @@ export class RejectsWriter {
   async add(key: string, rejection: Rejection): Promise<void> {
     this.count++;
     const line = `${JSON.stringify({ key, code: rejection.code, reason: rejection.reason })}\n`;
-    if (!this.writer.stream.write(line)) {
-      await new Promise<void>((resolve) => this.writer.stream.once('drain', resolve));
-    }
+    await writeChunk(this.writer.stream, line);
   }
 
   /** Completes the object (an empty file when nothing was rejected). */

@@ -1,5 +1,6 @@
 import { Readable, Transform } from 'node:stream';
 import {
+  CopyObjectCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
@@ -382,6 +383,19 @@ export class S3Store implements ObjectStore {
         await finished.catch(() => {});
       },
     };
+  }
+
+  /** CopyObject within the bucket (objects up to 5 GB; the job's Parquet files are a few MB). */
+  async copy(fromKey: string, toKey: string): Promise<void> {
+    const source = `${this.bucket}/${this.fullKey(fromKey)}`.split('/').map(encodeURIComponent).join('/');
+    try {
+      await this.client.send(
+        new CopyObjectCommand({ Bucket: this.bucket, Key: this.fullKey(toKey), CopySource: source }),
+      );
+    } catch (error) {
+      if (isNotFound(error)) throw new ObjectNotFoundError(fromKey, this.location);
+      throw error;
+    }
   }
 
   async delete(keys: readonly string[]): Promise<void> {
