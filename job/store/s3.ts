@@ -387,7 +387,12 @@ export class S3Store implements ObjectStore {
 
   /** CopyObject within the bucket (objects up to 5 GB; the job's Parquet files are a few MB). */
   async copy(fromKey: string, toKey: string): Promise<void> {
-    const source = `${this.bucket}/${this.fullKey(fromKey)}`.split('/').map(encodeURIComponent).join('/');
+    // URL-encoded per segment, keeping `=` (Hive partition folders) literal: S3 accepts both, and
+    // s3rver decodes the header with decodeURI, which leaves `%3D` as it is.
+    const source = `${this.bucket}/${this.fullKey(fromKey)}`
+      .split('/')
+      .map((segment) => encodeURIComponent(segment).replace(/%3D/g, '='))
+      .join('/');
     try {
       await this.client.send(
         new CopyObjectCommand({ Bucket: this.bucket, Key: this.fullKey(toKey), CopySource: source }),
