@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import { defaultWorkerCount } from '../chunk-pool';
-import { abortable } from '../interruption';
+import { abortable, throwIfAborted } from '../interruption';
 import { acquireLease, defaultLeaseOwner, type Lease, parseLeaseTtl, releaseLeaseOf, sharedLeaseOwner } from '../lease';
 import { formatDate, type Period } from '../period';
 import { runShard, runSummary, type SummaryRunOptions } from '../pipeline';
@@ -177,10 +177,16 @@ export async function executeRun(
     // One run per service/frequency/period at a time (exit 3 otherwise); released in `finally`. The
     // shards of one run share it through a common owner id (the Batch job's), or go without.
     if (shard.count <= 1 || sharedOwner !== undefined) {
-      lease = await abortable(
-        acquireLease({ store: dest, service, summaryPrefix: schema.summaryPrefix, period, ttlMs: leaseTtlMs, owner }),
-        signal,
-      );
+      // Not raced with the signal (a few requests): a lease taken after giving up would never be released.
+      lease = await acquireLease({
+        store: dest,
+        service,
+        summaryPrefix: schema.summaryPrefix,
+        period,
+        ttlMs: leaseTtlMs,
+        owner,
+      });
+      throwIfAborted(signal);
     } else
       logger.warn({ shards: shard.count }, 'sharded run without AWS_BATCH_JOB_ID or CDR_LEASE_OWNER: no period lease');
     outcome = 'failed'; // until it completes
