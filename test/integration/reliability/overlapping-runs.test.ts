@@ -185,6 +185,33 @@ for (const backend of backends) {
       expect(await listKeys(store, `interleaved/${SUMMARY}leases/`)).to.deep.equal([]);
     });
 
+    it('finalize verifies the shards’ files: one missing fails it (exit 1, one line) and nothing is replaced', async () => {
+      const owner = { CDR_LEASE_OWNER: 'batch:monthly-array-2' };
+      for (let i = 0; i < 2; i++) {
+        const shard = await run('verified', MONTHLY, [], {
+          ...owner,
+          AWS_BATCH_JOB_ARRAY_SIZE: '2',
+          AWS_BATCH_JOB_ARRAY_INDEX: String(i),
+        });
+        expect(shard.code, shard.stderr).to.equal(0);
+      }
+      const partial = JSON.parse(
+        (await store.read(`verified/${SUMMARY}partials/Monthly/2025/03/31/shard-1-of-2.json`)).toString('utf8'),
+      ) as { parquetKeys: string[] };
+      const lost = partial.parquetKeys[0] as string;
+      await store.delete([`verified/${lost}`]);
+      const finalize = await runCli(['finalize', '--dest', uri('verified'), ...MONTHLY, '--shards', '2', '--quiet'], {
+        ...env,
+        ...owner,
+      });
+      expect(finalize.code, finalize.stderr).to.equal(1);
+      expect(finalize.stderr.trim().split('\n').pop()).to.equal(
+        `cdr-summary: shard 2 of 2: 1 of its Parquet files are missing (e.g. ${lost}); run the shards again`,
+      );
+      expect(await store.exists(`verified/${MONTHLY_MANIFEST}`)).to.equal(false);
+      expect(await listKeys(store, `verified/${SUMMARY}parquet/`)).to.deep.equal([]);
+    });
+
     it('a Daily and a Monthly run started together both complete; the dataset holds every call once', async () => {
       const args = (period: readonly string[]) => [
         'run',

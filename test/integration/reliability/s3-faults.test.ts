@@ -180,6 +180,10 @@ describe('S3 faults: a run through a fault-injecting proxy', function () {
       const lastLine = result.stderr.trim().split('\n').pop() ?? '';
       expect(lastLine).to.match(/^cdr-summary: cannot read s3:\/\/cdr-bucket\/.*_c05 /);
       expect(await store.exists(`${SUMMARY}csv/${FOLDERS.daily}/manifest.json`)).to.equal(false);
+      // What it had staged is gone too.
+      const staged: string[] = [];
+      for await (const entry of store.listAll(`${SUMMARY}staging/`)) staged.push(entry.key);
+      expect(staged).to.deep.equal([]);
       // The lease was released on failure: a clean run goes ahead at once.
       const again = await run('daily', {});
       expect(again.code, again.stderr).to.equal(0);
