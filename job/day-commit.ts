@@ -51,6 +51,7 @@ export interface CommitOptions {
 export async function commitPeriod(options: CommitOptions): Promise<string[]> {
   const { dest, schema, period, logger } = options;
   const committed = options.staged.map((key) => committedKey(schema, key)).sort();
+  const asked = Date.now();
   const days = await acquireDayLeases({
     store: dest,
     service: schema.service,
@@ -65,6 +66,7 @@ export async function commitPeriod(options: CommitOptions): Promise<string[]> {
         'waiting for another run to finish replacing a day partition',
       ),
   });
+  const leased = Date.now();
   try {
     if (!options.allowEmpty) {
       const emptied = await daysToEmpty(dest, schema, period, committed);
@@ -81,6 +83,10 @@ export async function commitPeriod(options: CommitOptions): Promise<string[]> {
     await removeStaleOutputs(dest, schema, period, options.keys, committed);
     await verifyCommitted(dest, schema, period, committed);
     await options.writeManifest(committed);
+    logger.info(
+      { days: days.keys.length, files: committed.length, leaseWaitMs: leased - asked, commitMs: Date.now() - leased },
+      'day partitions committed',
+    );
   } finally {
     await days
       .release()
