@@ -68,10 +68,13 @@ export async function commitPeriod(options: CommitOptions): Promise<string[]> {
   });
   const leased = Date.now();
   try {
-    if (!options.allowEmpty) {
-      const emptied = await daysToEmpty(dest, schema, period, committed);
-      if (emptied.length > 0) throw new EmptyDaysRefusedError(emptied);
-    }
+    const emptied = await daysToEmpty(dest, schema, period, committed);
+    if (emptied.length > 0 && !options.allowEmpty) throw new EmptyDaysRefusedError(emptied);
+    if (emptied.length > 0)
+      logger.warn(
+        { days: emptied },
+        'emptying Parquet day partitions that held rows (allowEmpty): no calls found on those days',
+      );
     throwIfAborted(options.signal);
     // From here on the run finishes what it started: a few copies and deletes, then the manifest.
     await options.publish();

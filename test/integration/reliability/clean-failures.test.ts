@@ -107,7 +107,7 @@ describe('failures end cleanly (local file system, real child processes)', funct
   });
 
   /** Starts a run and resolves once its CSV has been streamed for a while (a temporary file of 256 KiB). */
-  async function startAndWaitForCsv(dest: string, env: Record<string, string> = {}) {
+  async function startAndWaitForCsv(dest: string, env: Record<string, string> = {}, folder = REPORT) {
     const run = startCli(runArgs(dest), env);
     let ended = false;
     run.result.then(() => {
@@ -116,9 +116,9 @@ describe('failures end cleanly (local file system, real child processes)', funct
     await waitFor(
       async () => {
         if (ended) throw new Error(`the run ended early:\n${(await run.result).stderr}`);
-        for (const name of await files(path.join(dest, REPORT))) {
+        for (const name of await files(path.join(dest, folder))) {
           if (!name.includes('.tmp-')) continue;
-          const size = (await fs.stat(path.join(dest, REPORT, name)).catch(() => undefined))?.size ?? 0;
+          const size = (await fs.stat(path.join(dest, folder, name)).catch(() => undefined))?.size ?? 0;
           if (size > 256 * 1024) return true;
         }
         return false;
@@ -151,6 +151,18 @@ describe('failures end cleanly (local file system, real child processes)', funct
       expect(existsSync(path.join(dest, MANIFEST))).to.equal(true);
     });
   }
+
+  it('SIGTERM to one shard of an array job: exit 143, and it releases the shared lease (the array job cannot complete)', async () => {
+    const dest = path.join(scratch, 'shard-sigterm');
+    const shard = { CDR_LEASE_OWNER: 'batch:array-9', AWS_BATCH_JOB_ARRAY_SIZE: '2', AWS_BATCH_JOB_ARRAY_INDEX: '1' };
+    const run = await startAndWaitForCsv(dest, shard, `${SUMMARY}partials/Weekly/2025/01/03/`);
+    run.child.kill('SIGTERM');
+    const result = await run.result;
+    expect(result.code, result.stderr).to.equal(143);
+    await expectNothingLeft(dest);
+    const next = await runCli(runArgs(dest));
+    expect(next.code, next.stderr).to.equal(0);
+  });
 
   it('kill -9: an immediate re-run on the same host takes the dead run’s lease over and removes its temporary files', async () => {
     const dest = path.join(scratch, 'sigkill');
