@@ -285,6 +285,65 @@ describe('failures end cleanly on S3 (s3rver behind a fault proxy)', function ()
     await out.close();
   });
 
+  it('SIGTERM while the CSV goes up as a multipart upload: exit 143, the upload aborted (no parts left), lease released, nothing staged', async function () {
+    this.timeout(300_000);
+    await server.createBucket('big');
+    await server.createBucket('bigout');
+    const big = await S3Store.open('big', '', { client: server.client });
+    // Enough calls for a CSV of several 5 MiB parts.
+    await generateCorpus({
+      store: big,
+      service: 'AmazonChimeVoiceConnector',
+      calls: 15_000,
+      days: 2,
+      connectors: 2,
+      seed: 4,
+      end: parseDate('2025-01-03'),
+      pricesKey: 'prices/offer.json',
+      concurrency: 64,
+    });
+    await big.close();
+    const uploads = path.join(server.directory, 'bigout', '._S3rver_uploads');
+    const parts = async () => (await files(uploads)).filter((f) => /(^|\/)\d+$/.test(f) && !f.endsWith('.tmp'));
+    const run = startCli(
+      [
+        'run',
+        '--source',
+        's3://big',
+        '--dest',
+        's3://bigout',
+        '--prices',
+        's3://big/prices/offer.json',
+        ...PERIOD,
+        '--quiet',
+      ],
+      server.env,
+    );
+    let ended = false;
+    run.result.then(() => {
+      ended = true;
+    });
+    await waitFor(
+      async () => {
+        if (ended) throw new Error(`the run ended early:\n${(await run.result).stderr}`);
+        return (await parts()).length > 0;
+      },
+      240_000,
+      'a part of the multipart upload',
+    );
+    const sent = Date.now();
+    run.child.kill('SIGTERM');
+    const result = await run.result;
+    expect(result.code, result.stderr).to.equal(143);
+    expect(Date.now() - sent).to.be.below(20_000);
+    expect(await parts(), 'parts of an aborted upload').to.deep.equal([]);
+    const out = await S3Store.open('bigout', '', { client: server.client });
+    const left: string[] = [];
+    for await (const entry of out.listAll(SUMMARY)) left.push(entry.key);
+    expect(left).to.deep.equal([]);
+    await out.close();
+  });
+
   it('an S3 upload error fails the run at once: exit 1, one line, lease released, nothing staged; the next run starts at once', async () => {
     const args = [
       'run',
