@@ -186,10 +186,10 @@ export async function executeRun(
         ttlMs: leaseTtlMs,
         owner,
       });
-      throwIfAborted(signal);
     } else
       logger.warn({ shards: shard.count }, 'sharded run without AWS_BATCH_JOB_ID or CDR_LEASE_OWNER: no period lease');
     outcome = 'failed'; // until it completes
+    throwIfAborted(signal);
     logger.info(
       {
         service,
