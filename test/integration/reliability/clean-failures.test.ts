@@ -294,7 +294,7 @@ describe('failures end cleanly on S3 (s3rver behind a fault proxy)', function ()
     await generateCorpus({
       store: big,
       service: 'AmazonChimeVoiceConnector',
-      calls: 15_000,
+      calls: 14_000,
       days: 2,
       connectors: 2,
       seed: 4,
@@ -303,6 +303,27 @@ describe('failures end cleanly on S3 (s3rver behind a fault proxy)', function ()
       concurrency: 64,
     });
     await big.close();
+    // Another run is committing the last day: this run uploads its CSV parts, then waits for that day
+    // with its multipart upload still open, which is where SIGTERM reaches it.
+    const out = await S3Store.open('bigout', '', { client: server.client });
+    const blocker = `${SUMMARY}leases/days/2025-01-03.json`;
+    const now = Date.now();
+    await out.write(
+      blocker,
+      JSON.stringify({
+        leaseVersion: 1,
+        owner: 'batch:other-job',
+        host: 'elsewhere',
+        pid: 1,
+        service: 'AmazonChimeVoiceConnector',
+        frequency: 'Daily',
+        periodStart: '2025-01-03',
+        periodEnd: '2025-01-03',
+        createdAt: new Date(now).toISOString(),
+        expiresAt: new Date(now + 3_600_000).toISOString(),
+      }),
+    );
+    const leases = await startFaultProxy({ target: server.endpoint, conditionalWrites: { client: server.client } });
     const uploads = path.join(server.directory, 'bigout', '._S3rver_uploads');
     const parts = async () => (await files(uploads)).filter((f) => /(^|\/)\d+$/.test(f) && !f.endsWith('.tmp'));
     const run = startCli(
@@ -317,8 +338,12 @@ describe('failures end cleanly on S3 (s3rver behind a fault proxy)', function ()
         ...PERIOD,
         '--quiet',
       ],
-      server.env,
+      { ...server.env, AWS_ENDPOINT_URL_S3: leases.endpoint },
     );
+    let logs = '';
+    run.child.stderr?.on('data', (chunk: Buffer) => {
+      logs += chunk.toString('utf8');
+    });
     let ended = false;
     run.result.then(() => {
       ended = true;
@@ -326,7 +351,7 @@ describe('failures end cleanly on S3 (s3rver behind a fault proxy)', function ()
     await waitFor(
       async () => {
         if (ended) throw new Error(`the run ended early:\n${(await run.result).stderr}`);
-        return (await parts()).length > 0;
+        return logs.includes('waiting for another run') && (await parts()).length > 0;
       },
       240_000,
       'a part of the multipart upload',
@@ -336,11 +361,11 @@ describe('failures end cleanly on S3 (s3rver behind a fault proxy)', function ()
     const result = await run.result;
     expect(result.code, result.stderr).to.equal(143);
     expect(Date.now() - sent).to.be.below(20_000);
+    await leases.stop();
     expect(await parts(), 'parts of an aborted upload').to.deep.equal([]);
-    const out = await S3Store.open('bigout', '', { client: server.client });
     const left: string[] = [];
     for await (const entry of out.listAll(SUMMARY)) left.push(entry.key);
-    expect(left).to.deep.equal([]);
+    expect(left, 'only the other run’s day lease').to.deep.equal([blocker]);
     await out.close();
   });
 

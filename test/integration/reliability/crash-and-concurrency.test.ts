@@ -200,8 +200,32 @@ describe('crash safety and one run per period (local file system, generated tree
     const dest = path.join(scratch, 'killed-mid-parquet');
     // An earlier complete run of the period: it stays complete and consistent until the new run commits.
     await fs.cp(path.join(scratch, 'clean'), dest, { recursive: true });
+    // Another run is committing the last day (its day lease): the run stages everything, then waits
+    // for that day before its commit, which is where it is killed (deterministically before the commit).
+    const blocker = path.join(dest, SUMMARY, 'leases', 'days', '2025-01-03.json');
+    await fs.mkdir(path.dirname(blocker), { recursive: true });
+    const now = Date.now();
+    await fs.writeFile(
+      blocker,
+      JSON.stringify({
+        leaseVersion: 1,
+        owner: 'batch:other-job',
+        host: 'elsewhere',
+        pid: 1,
+        service: 'AmazonChimeVoiceConnector',
+        frequency: 'Daily',
+        periodStart: '2025-01-03',
+        periodEnd: '2025-01-03',
+        createdAt: new Date(now).toISOString(),
+        expiresAt: new Date(now + 3_600_000).toISOString(),
+      }),
+    );
     const env = { AWS_BATCH_JOB_ID: 'job-1234' };
     const run = startCli(runArgs(dest), env);
+    let logs = '';
+    run.child.stderr?.on('data', (chunk: Buffer) => {
+      logs += chunk.toString('utf8');
+    });
     let ended = false;
     run.result.then(() => {
       ended = true;
@@ -215,11 +239,21 @@ describe('crash safety and one run per period (local file system, generated tree
       60_000,
       'a staged Parquet file',
     );
+    await waitFor(
+      async () => {
+        if (ended) throw new Error(`the run ended before its commit\n${logs}`);
+        return logs.includes('waiting for another run');
+      },
+      60_000,
+      'the run to wait for the last day',
+    );
     run.child.kill('SIGKILL');
     expect((await run.result).signal).to.equal('SIGKILL');
     // Nothing of the killed run is visible: the older run's manifest, report and dataset are as they were.
     await expectEqualsClean(dest);
-    // The next attempt of the same Batch job joins its own lease instead of waiting for it to expire.
+    // The other run finishes its commit; the next attempt of the same Batch job joins its own lease
+    // instead of waiting for it to expire.
+    await fs.rm(blocker);
     const rerun = await runCli(runArgs(dest), env);
     expect(rerun.code, rerun.stderr).to.equal(0);
     expect(existsSync(path.join(dest, LEASE))).to.equal(false);
