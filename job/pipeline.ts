@@ -111,13 +111,31 @@ function chunkProcessor(options: SummaryRunOptions): ChunkProcessor {
 async function runPass(options: SummaryRunOptions, plan: CrawlPlan, outputs: PassOutputs): Promise<PassResult> {
   const { schema, source, dest, signal } = options;
   const csv = new CsvReportWriter(schema, dest.openWriter(outputs.csvKey, 'text/csv; charset=utf-8'), outputs.header);
-  const rejects = new RejectsWriter(dest.openWriter(outputs.rejectsKey, 'application/x-ndjson'));
-  const parquet = new PartitionedParquetSink(dest, schema, {
-    fileRows: options.parquetFileRows,
-    filePrefix: outputs.filePrefix,
-    root: outputs.stagingRoot,
-  });
-  const processor = chunkProcessor(options);
+  let rejects: RejectsWriter;
+  let parquet: PartitionedParquetSink;
+  let processor: ChunkProcessor;
+  try {
+    rejects = new RejectsWriter(dest.openWriter(outputs.rejectsKey, 'application/x-ndjson'));
+  } catch (error) {
+    await csv.abort();
+    throw error;
+  }
+  try {
+    parquet = new PartitionedParquetSink(dest, schema, {
+      fileRows: options.parquetFileRows,
+      filePrefix: outputs.filePrefix,
+      root: outputs.stagingRoot,
+    });
+  } catch (error) {
+    await Promise.allSettled([csv.abort(), rejects.abort()]);
+    throw error;
+  }
+  try {
+    processor = chunkProcessor(options);
+  } catch (error) {
+    await Promise.allSettled([csv.abort(), rejects.abort(), parquet.abort()]);
+    throw error;
+  }
   const totals = new RunTotals();
   const work = async (): Promise<string[]> => {
     const tasks = chunkTasks(crawl(source, schema, plan), options.chunkSize ?? 512);

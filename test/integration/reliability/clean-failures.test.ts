@@ -179,6 +179,18 @@ describe('failures end cleanly (local file system, real child processes)', funct
     expect(existsSync(path.join(dest, MANIFEST))).to.equal(true);
   });
 
+  it('an output folder that cannot be created (a file is in the way): exit 1, one line, no temporary files, lease released', async () => {
+    const dest = path.join(scratch, 'blocked-folder');
+    await fs.mkdir(path.join(dest, SUMMARY), { recursive: true });
+    await fs.writeFile(path.join(dest, SUMMARY, 'rejects'), 'not a folder');
+    const result = await runCli(runArgs(dest));
+    expect(result.code, result.stderr).to.equal(1);
+    expect(lastLine(result.stderr)).to.match(
+      /^cdr-summary: ENOTDIR: not a directory, mkdir '.*rejects\/Weekly\/2025\/01\/03'$/,
+    );
+    await expectNothingLeft(dest);
+  });
+
   it('a write that fails (file-size limit, RLIMIT_FSIZE): exit 1 with one line, lease released, no temporary files', async () => {
     const dest = path.join(scratch, 'fsize');
     // `ulimit -f` in the child's shell: any file written past 1 MiB fails with EFBIG (Node ignores SIGXFSZ).
