@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { isServiceCode, SERVICES, schemaFor } from '../core/schema';
-import { finalizeSummary } from '../pipeline/finalize';
+import { finalizeSummary, ShardMissingError } from '../pipeline/finalize';
 import { defaultLeaseOwner, releaseLeaseOf } from '../pipeline/lease';
 import { StoreLocationError } from '../store/object-store';
 import { openStore } from '../store/open';
@@ -10,6 +10,7 @@ import { createLogger } from './logger';
 import { addPeriodOptions, type PeriodArguments, periodFromArguments } from './period-options';
 import { warnAboutRatings } from './price-warnings';
 import { shardFromArguments } from './shard-options';
+import { shutdownSignal } from './shutdown';
 import { formatSummary } from './summary-table';
 
 interface FinalizeCommandOptions extends PeriodArguments, InsightArguments {
@@ -19,6 +20,7 @@ interface FinalizeCommandOptions extends PeriodArguments, InsightArguments {
   readonly logLevel?: string;
   readonly quiet?: boolean;
   readonly csvBom?: boolean;
+  readonly allowEmpty?: boolean;
 }
 
 /**
@@ -34,6 +36,10 @@ export function registerFinalizeCommand(program: Command): void {
     .option('--service <code>', `service (${SERVICES.join(' | ')})`, 'AmazonChimeVoiceConnector')
     .option('--shards <n>', 'number of shards the period was split into (default: AWS_BATCH_JOB_ARRAY_SIZE)')
     .option('--csv-bom', 'start the CSV report with a UTF-8 byte order mark (for Excel)')
+    .option(
+      '--allow-empty',
+      'replace Parquet day partitions that hold rows with empty ones (also implied when the shards ran with it)',
+    )
     .option('--log-level <level>', 'pino log level')
     .option('--quiet', 'do not print the summary table')
     .action(async (options: FinalizeCommandOptions) => {
@@ -49,6 +55,8 @@ export function registerFinalizeCommand(program: Command): void {
         if (error instanceof StoreLocationError) throw new UsageError(`--dest: ${error.message}`);
         throw error;
       }
+      const owner = defaultLeaseOwner();
+      let shardsMissing = false;
       try {
         const logger = createLogger(options.logLevel);
         const manifest = await finalizeSummary({
@@ -59,12 +67,20 @@ export function registerFinalizeCommand(program: Command): void {
           csvBom: options.csvBom === true,
           logger,
           insight,
+          owner,
+          allowEmpty: options.allowEmpty === true,
+          signal: shutdownSignal(),
         });
         warnAboutRatings(logger, manifest);
         if (!options.quiet) process.stdout.write(formatSummary(manifest, dest.location));
-        // The shards kept the period's lease for this step (shared owner: the array job's id).
-        await releaseLeaseOf(dest, schema.summaryPrefix, period, defaultLeaseOwner());
+      } catch (error) {
+        shardsMissing = error instanceof ShardMissingError;
+        throw error;
       } finally {
+        // The shards kept the period's lease for this step (shared owner: the array job's id). Released
+        // whether finalize succeeded or failed (the partial outputs stay: finalize can be run again),
+        // unless shards are missing: they may still be running.
+        if (!shardsMissing) await releaseLeaseOf(dest, schema.summaryPrefix, period, owner).catch(() => false);
         await dest.close();
       }
     });

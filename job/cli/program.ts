@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { InterruptedError } from '../core/interruption';
+import { EmptyDaysRefusedError } from '../pipeline/empty-day-guard';
 import { LeaseHeldError } from '../pipeline/lease';
 import { packageRoot } from '../prices/bundled';
 import { registerDemoCommand } from './demo-command';
@@ -11,6 +13,7 @@ import { registerLeaseCommand } from './lease-command';
 import { stopProgress } from './progress';
 import { registerRunCommand } from './run-command';
 import { registerSchedulerCommands } from './scheduler-commands';
+import { shutdownSignal } from './shutdown';
 
 function packageVersion(): string {
   const manifest = JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
@@ -36,8 +39,9 @@ export function buildProgram(): Command {
 
 /**
  * Runs the CLI with `argv` (as `process.argv`) and returns the exit code: 0 success, 2 unusable
- * input (one line on stderr, nothing written), 3 the period is locked by another run (its lease),
- * 1 any other failure.
+ * input (one line on stderr, nothing written; also a run that would empty Parquet partitions holding
+ * rows), 3 the period (or one of its days) is locked by another run, 130/143 stopped by SIGINT/SIGTERM
+ * (cleaned up), 1 any other failure.
  */
 export async function main(argv: readonly string[]): Promise<number> {
   try {
@@ -48,10 +52,16 @@ export async function main(argv: readonly string[]): Promise<number> {
       // Commander already printed its message (or the help / version).
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
+    // A signal stops the run with its own code, whatever error the stopping surfaced as.
+    const stop = shutdownSignal().aborted ? shutdownSignal().reason : error;
+    if (stop instanceof InterruptedError) {
+      process.stderr.write(`cdr-summary: ${stop.message}; the run stopped and cleaned up (lease released)\n`);
+      return stop.exitCode;
+    }
     const message = error instanceof Error ? error.message : String(error);
     stopProgress();
     process.stderr.write(`cdr-summary: ${message.split('\n')[0]}\n`);
     if (error instanceof LeaseHeldError) return EXIT.locked;
-    return error instanceof UsageError ? EXIT.usage : EXIT.failure;
+    return error instanceof UsageError || error instanceof EmptyDaysRefusedError ? EXIT.usage : EXIT.failure;
   }
 }

@@ -1,9 +1,17 @@
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
+import { abortable, throwIfAborted } from '../core/interruption';
 import { formatDate, type Period } from '../core/period';
 import { isServiceCode, SERVICES, type ServiceCode, schemaFor } from '../core/schema';
 import { defaultWorkerCount } from '../pipeline/chunk-pool';
-import { acquireLease, type Lease, parseLeaseTtl, sharedLeaseOwner } from '../pipeline/lease';
+import {
+  acquireLease,
+  defaultLeaseOwner,
+  type Lease,
+  parseLeaseTtl,
+  releaseLeaseOf,
+  sharedLeaseOwner,
+} from '../pipeline/lease';
 import { runShard, runSummary, type SummaryRunOptions } from '../pipeline/run-summary';
 import { PriceSourceError } from '../prices/errors';
 import { loadPricesArgument } from '../prices/load';
@@ -17,6 +25,7 @@ import { addPeriodOptions, type PeriodArguments, periodFromArguments } from './p
 import { warnAboutPrices, warnAboutRatings } from './price-warnings';
 import { ProgressLine } from './progress';
 import { shardFromArguments } from './shard-options';
+import { shutdownSignal } from './shutdown';
 import { formatSummary } from './summary-table';
 
 /** Options of `cdr-summary run`, as commander parses them. */
@@ -34,6 +43,7 @@ export interface RunCommandOptions extends PeriodArguments, InsightArguments {
   readonly leaseTtl?: string;
   readonly maxRejectRatio?: string;
   readonly csvBom?: boolean;
+  readonly allowEmpty?: boolean;
 }
 
 function positiveInteger(text: string, what: string): number {
@@ -153,15 +163,20 @@ export async function executeRun(
   const leaseTtlMs = leaseTtlOption(options.leaseTtl);
   const insight = insightFromArguments(options);
   const startedAt = Date.now();
+  const signal = shutdownSignal();
+  // One owner id for the period lease, the day leases and the staging folder; shards of one array job share it.
+  const sharedOwner = sharedLeaseOwner();
+  const owner = sharedOwner ?? defaultLeaseOwner();
   let lease: Lease | undefined;
   let outcome: 'completed' | 'failed' | 'shard' | undefined;
   const schema = schemaFor(service);
   const source = await openInput(options.source, '--source', schema.cdrPrefix);
   const opened: ObjectStore[] = [source];
+  let dest: ObjectStore | undefined;
   try {
     let prices: Awaited<ReturnType<typeof loadPricesArgument>>;
     try {
-      prices = await loadPricesArgument(options.prices, service, { openS3: openS3Bucket });
+      prices = await abortable(loadPricesArgument(options.prices, service, { openS3: openS3Bucket }), signal);
     } catch (error) {
       if (error instanceof PriceSourceError || error instanceof StoreLocationError) {
         throw new UsageError(`--prices: ${error.message}`);
@@ -169,21 +184,24 @@ export async function executeRun(
       throw error;
     }
     warnAboutPrices(logger, prices.table, prices.location);
-    const dest = options.dest === undefined ? source : await openStoreForOutput(options.dest, schema.summaryPrefix);
+    dest = options.dest === undefined ? source : await openStoreForOutput(options.dest, schema.summaryPrefix);
     if (dest !== source) opened.push(dest);
     // One run per service/frequency/period at a time (exit 3 otherwise); released in `finally`. The
     // shards of one run share it through a common owner id (the Batch job's), or go without.
-    if (shard.count <= 1 || sharedLeaseOwner() !== undefined) {
+    if (shard.count <= 1 || sharedOwner !== undefined) {
+      // Not raced with the signal (a few requests): a lease taken after giving up would never be released.
       lease = await acquireLease({
         store: dest,
         service,
         summaryPrefix: schema.summaryPrefix,
         period,
         ttlMs: leaseTtlMs,
+        owner,
       });
     } else
       logger.warn({ shards: shard.count }, 'sharded run without AWS_BATCH_JOB_ID or CDR_LEASE_OWNER: no period lease');
     outcome = 'failed'; // until it completes
+    throwIfAborted(signal);
     logger.info(
       {
         service,
@@ -212,6 +230,9 @@ export async function executeRun(
       csvBom: options.csvBom === true,
       onProgress: (done, total) => progress.update(done, total),
       insight,
+      allowEmpty: options.allowEmpty === true,
+      owner: shard.count > 1 ? sharedOwner : owner,
+      signal,
     };
     if (shard.count > 1) {
       const partial = await runShard(runOptions, shard);
@@ -234,11 +255,16 @@ export async function executeRun(
   } finally {
     if (outcome === 'failed' || outcome === 'shard')
       logRunStatistics(logger, { service, period, outcome }, undefined, opened, startedAt);
-    // Shards of one Batch array job share the lease (same owner id); `finalize` releases it, not each shard.
-    if (shard.count <= 1)
-      await lease
-        ?.release()
-        .catch((error: unknown) => logger.warn({ err: error, lease: lease?.key }, 'lease not released'));
+    // Shards of one Batch array job share the lease (same owner id); `finalize` releases it, not each
+    // shard — unless the shard failed or was interrupted: then the array job cannot complete, and the
+    // next run of the period must be able to start at once.
+    const releasing =
+      shard.count <= 1
+        ? lease?.release()
+        : lease && outcome === 'failed'
+          ? releaseLeaseOf(dest ?? source, schema.summaryPrefix, period, owner).then(() => {})
+          : undefined;
+    await releasing?.catch((error: unknown) => logger.warn({ err: error, lease: lease?.key }, 'lease not released'));
     await Promise.allSettled(opened.map((store) => store.close()));
   }
 }
@@ -279,6 +305,10 @@ export function registerRunCommand(program: Command): void {
       '1',
     )
     .option('--csv-bom', 'start the CSV report with a UTF-8 byte order mark (for Excel)')
+    .option(
+      '--allow-empty',
+      'replace Parquet day partitions that hold rows with empty ones when the run finds no calls on those days',
+    )
     .option('--log-level <level>', 'pino log level (default info; warn on a terminal)')
     .option('--quiet', 'do not print the summary table')
     .action(async (options: RunCommandOptions) => {

@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import type { Logger } from 'pino';
 import { outputKeys, partialKeys } from '../core/layout/summary-keys';
 import { formatDate, type Period } from '../core/period';
@@ -10,9 +9,13 @@ import { csvHeader } from '../sinks/csv';
 import { buildManifest, type Manifest, type PartialManifest, serializeManifest } from '../sinks/manifest';
 import { inThreadParquetEncoder } from '../sinks/parquet-encoder';
 import { rejectLine } from '../sinks/rejects';
-import { removeStaleOutputs } from '../sinks/retention';
+import { stagingFolder } from '../sinks/staging';
 import { ObjectNotFoundError, type ObjectStore, type ObjectWriter } from '../store/object-store';
+import { writeChunk } from '../store/stream-write';
+import { commitPeriod } from './day-commit';
 import { announceInsight, burstCollectionOf, type InsightOptions, prepareInsight, writeInsight } from './insight';
+import { defaultLeaseOwner } from './lease';
+import { removeLeftovers } from './leftovers';
 import { logSummary } from './run-summary';
 import { crossShardDuplicates, csvRowFilter, removeShardDuplicates } from './shard-dedupe';
 
@@ -29,6 +32,12 @@ export interface FinalizeOptions {
   readonly now?: () => Date;
   /** Anomaly thresholds, notifier and connector names for the cost insight (defaults when absent). */
   readonly insight?: InsightOptions;
+  /** Owner id shared with the shards (default `defaultLeaseOwner()`: CDR_LEASE_OWNER or the Batch job's). */
+  readonly owner?: string;
+  /** Replace partitions holding rows with empty ones (also when every shard ran with it). */
+  readonly allowEmpty?: boolean;
+  readonly dayLeaseWaitMs?: number;
+  readonly signal?: AbortSignal;
 }
 
 /** Thrown when a shard has not (yet) left its partial outputs. */
@@ -71,8 +80,21 @@ interface Part {
 }
 
 async function write(writer: ObjectWriter, data: Buffer | string): Promise<number> {
-  if (!writer.stream.write(data)) await once(writer.stream, 'drain');
+  await writeChunk(writer.stream, data);
   return typeof data === 'string' ? Buffer.byteLength(data) : data.length;
+}
+
+/** Throws unless every file a shard staged is still there (a manifest must name only files that exist). */
+async function verifyStaged(dest: ObjectStore, schema: ServiceSchema, period: Period, partials: PartialManifest[]) {
+  const present = new Set<string>();
+  for await (const entry of dest.listAll(stagingFolder(schema, period))) present.add(entry.key);
+  for (const partial of partials) {
+    const missing = partial.parquetKeys.filter((key) => !present.has(key));
+    if (missing.length > 0)
+      throw new ShardMissingError(
+        `shard ${partial.shardIndex + 1} of ${partial.shardCount}: ${missing.length} of its Parquet files are missing (e.g. ${missing[0]}); run the shards again`,
+      );
+  }
 }
 
 /** Writes `head` and the parts, in order, as one object; returns its size in bytes. */
@@ -104,9 +126,12 @@ async function concatenate(
 
 /**
  * Merges the shards of a fanned-out period into exactly what a single-process run writes: one CSV
- * (header + every shard's rows in shard order, which is crawl order), one rejects file, the Parquet
- * dataset with stale files removed, and the manifest with reconciled totals, written last. Then the
- * partial outputs are deleted.
+ * (header + every shard's rows in shard order, which is crawl order, without the calls an earlier
+ * shard already billed), one rejects file, the shards' staged Parquet files committed into the
+ * dataset (job/pipeline/day-commit.ts: under the day leases, after checking every staged file
+ * exists, refusing to empty a partition holding rows unless `allowEmpty` or the shards ran with it),
+ * the aggregates and dashboard, and the manifest with reconciled totals, written last. Then the
+ * partial and staged outputs are deleted.
  */
 export async function finalizeSummary(options: FinalizeOptions): Promise<Manifest> {
   const { schema, period, dest, shards, logger } = options;
@@ -115,7 +140,7 @@ export async function finalizeSummary(options: FinalizeOptions): Promise<Manifes
   const partials: PartialManifest[] = [];
   for (let i = 0; i < shards; i++) partials.push(await readPartial(options, i));
   const first = partials[0] as PartialManifest;
-  await dest.delete([keys.manifestKey]);
+  await verifyStaged(dest, schema, period, partials);
 
   const header = csvHeader(schema, options.csvBom === true);
   const totals = new RunTotals();
@@ -133,7 +158,7 @@ export async function finalizeSummary(options: FinalizeOptions): Promise<Manifes
   const duplicates = await crossShardDuplicates(dest, partials);
   const csvParts: Part[] = [];
   const rejectParts: Part[] = [];
-  const parquetKeys: string[] = [];
+  const staged: string[] = [];
   const encoder = inThreadParquetEncoder();
   try {
     for (const [i, partial] of partials.entries()) {
@@ -141,7 +166,7 @@ export async function finalizeSummary(options: FinalizeOptions): Promise<Manifes
       if (found.length === 0) {
         csvParts.push({ key: partial.csvKey });
         rejectParts.push({ key: partial.rejectsKey });
-        parquetKeys.push(...partial.parquetKeys);
+        staged.push(...partial.parquetKeys);
         continue;
       }
       const removed = await removeShardDuplicates(dest, schema, partial, found, encoder);
@@ -149,7 +174,7 @@ export async function finalizeSummary(options: FinalizeOptions): Promise<Manifes
         totals.removeDuplicate(charge);
         aggregates.subtractChunk(rowAggregates(schema, charge.values, burstCollectionOf(options.insight)));
       }
-      parquetKeys.push(...removed.parquetKeys);
+      staged.push(...removed.parquetKeys);
       csvParts.push({ key: partial.csvKey, filter: csvRowFilter(new Set(found.map((d) => d.ordinal))) });
       const lines = removed.rejects.map((r) => rejectLine(r.key, r.rejection)).join('');
       rejectParts.push({ key: partial.rejectsKey, trailer: lines });
@@ -157,32 +182,53 @@ export async function finalizeSummary(options: FinalizeOptions): Promise<Manifes
   } finally {
     await encoder.close();
   }
-  const csvBytes = await concatenate(dest, keys.csvKey, header, csvParts, 'text/csv; charset=utf-8');
-  await concatenate(dest, keys.rejectsKey, '', rejectParts, 'application/x-ndjson');
-  await removeStaleOutputs(dest, schema, period, keys, parquetKeys);
   const insight = await prepareInsight({ schema, period, dest, aggregates, totals, options: options.insight });
 
   const startedAt = new Date(Math.min(...partials.map((p) => Date.parse(p.startedAt))));
-  const manifest = buildManifest({
+  const written: { manifest?: Manifest } = {};
+  let csvBytes = 0;
+  const parquetKeys = await commitPeriod({
+    dest,
     schema,
     period,
-    source: first.source,
-    prices: first.prices,
-    totals,
-    csvKey: keys.csvKey,
-    csvBytes,
-    rejectsKey: keys.rejectsKey,
-    parquetKeys,
-    priceVersions: first.priceVersions,
-    connectors: first.connectors,
-    foldersListed: partials.reduce((n, p) => n + p.foldersListed, 0),
-    shards,
-    startedAt,
-    finishedAt: now(),
-    insight: insight.fields,
+    owner: options.owner ?? defaultLeaseOwner(),
+    keys,
+    staged,
+    allowEmpty: options.allowEmpty === true || partials.every((p) => p.allowEmpty === true),
+    logger,
+    dayLeaseWaitMs: options.dayLeaseWaitMs,
+    signal: options.signal,
+    async publish() {
+      await dest.delete([keys.manifestKey]);
+      csvBytes = await concatenate(dest, keys.csvKey, header, csvParts, 'text/csv; charset=utf-8');
+      await concatenate(dest, keys.rejectsKey, '', rejectParts, 'application/x-ndjson');
+    },
+    async writeManifest(committed) {
+      const manifest = buildManifest({
+        schema,
+        period,
+        source: first.source,
+        prices: first.prices,
+        totals,
+        csvKey: keys.csvKey,
+        csvBytes,
+        rejectsKey: keys.rejectsKey,
+        parquetKeys: committed,
+        priceVersions: first.priceVersions,
+        connectors: first.connectors,
+        foldersListed: partials.reduce((n, p) => n + p.foldersListed, 0),
+        shards,
+        startedAt,
+        finishedAt: now(),
+        insight: insight.fields,
+      });
+      // The aggregates and the dashboard are written before the manifest that names them.
+      await writeInsight(dest, schema, insight, manifest);
+      await dest.write(keys.manifestKey, serializeManifest(manifest), 'application/json');
+      written.manifest = manifest;
+    },
   });
-  await writeInsight(dest, schema, insight, manifest);
-  await dest.write(keys.manifestKey, serializeManifest(manifest), 'application/json');
+  if (!written.manifest) throw new Error('the commit wrote no manifest');
   await dest.delete(
     partials.flatMap((p) => [
       p.csvKey,
@@ -191,7 +237,8 @@ export async function finalizeSummary(options: FinalizeOptions): Promise<Manifes
       partialKeys(schema, period, { index: p.shardIndex, count: shards }).manifestKey,
     ]),
   );
-  logSummary(logger, manifest, parquetKeys.length);
-  await announceInsight(logger, insight, manifest, options.insight?.notifier);
-  return manifest;
+  await removeLeftovers(dest, schema, period);
+  logSummary(logger, written.manifest, parquetKeys.length);
+  await announceInsight(logger, insight, written.manifest, options.insight?.notifier);
+  return written.manifest;
 }

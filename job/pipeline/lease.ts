@@ -79,7 +79,35 @@ export interface LeaseOptions {
   readonly ttlMs?: number;
   /** Owner id (default `defaultLeaseOwner()`). */
   readonly owner?: string;
+  /** The lease object's key (default: the period's, `leaseKey`); day leases pass theirs. */
+  readonly key?: string;
   readonly now?: () => Date;
+}
+
+/** Whether a process with this pid exists on this host (EPERM: it exists, owned by someone else). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Whether a lease's holder is known to be dead: a per-process owner (`run:…`, never shared by
+ * several processes) on this very host whose pid no longer exists, e.g. after kill -9 or an OOM kill.
+ * A shared owner (a Batch job, CDR_LEASE_OWNER) is never judged by one pid: its other processes may live.
+ */
+export function holderIsDead(holder: LeaseRecord): boolean {
+  return (
+    holder.owner.startsWith('run:') &&
+    holder.host === hostname() &&
+    Number.isInteger(holder.pid) &&
+    holder.pid > 0 &&
+    holder.pid !== process.pid &&
+    !processAlive(holder.pid)
+  );
 }
 
 /** A held lease. */
@@ -123,8 +151,9 @@ function requireConditional(
  *    create): exactly one of any number of concurrent runs succeeds;
  * 2. if it exists and belongs to this run's owner id (a retried Batch attempt, an array child), join
  *    it (renewing it when more than half of its time is gone);
- * 3. if it exists, belongs to another run and has not expired, throw LeaseHeldError;
- * 4. if it has expired (or is unreadable), delete exactly the version read (S3 `If-Match: <ETag>`;
+ * 3. if it exists, belongs to another run and has not expired, throw LeaseHeldError — unless its
+ *    holder is known to be dead (`holderIsDead`: a per-process owner on this host whose pid is gone);
+ * 4. if it has expired, its holder is dead (or it is unreadable), delete exactly the version read (S3 `If-Match: <ETag>`;
  *    on disk a rename aside) and go back to 1. Two runs taking over the same expired lease cannot
  *    both succeed: the second delete no longer matches, and the second create finds the first's lease.
  *    (Remaining race, on disk only: a lease rewritten between the rename aside and the check is put
@@ -136,7 +165,7 @@ export async function acquireLease(options: LeaseOptions): Promise<Lease> {
   const now = options.now ?? (() => new Date());
   const ttl = options.ttlMs ?? DEFAULT_LEASE_TTL_MS;
   const owner = options.owner ?? defaultLeaseOwner();
-  const key = leaseKey(options.summaryPrefix, period);
+  const key = options.key ?? leaseKey(options.summaryPrefix, period);
   for (let round = 0; round < 5; round++) {
     const createdAt = now();
     const record: LeaseRecord = {
@@ -169,8 +198,9 @@ export async function acquireLease(options: LeaseOptions): Promise<Lease> {
         return heldLease(store, key, holder, existing.body.toString('utf8'), false);
       continue;
     }
-    if (holder && Date.parse(holder.expiresAt) > now().getTime()) throw new LeaseHeldError(key, holder);
-    // Expired (or unreadable): remove exactly that version, then compete for the key again.
+    if (holder && Date.parse(holder.expiresAt) > now().getTime() && !holderIsDead(holder))
+      throw new LeaseHeldError(key, holder);
+    // Expired, its holder dead (or unreadable): remove exactly that version, then compete for the key again.
     await ops.deleteTagged(key, existing.tag);
   }
   throw new Error(`could not take the lease ${key}: it keeps changing (another run is taking it over)`);

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { abortable, throwIfAborted } from '../core/interruption';
 import { outputKeys, partialKeys, type ShardSpec } from '../core/layout/summary-keys';
 import { formatDate, type Period } from '../core/period';
 import type { ServiceSchema } from '../core/schema';
@@ -12,14 +13,17 @@ import { CsvReportWriter } from '../sinks/csv';
 import { buildManifest, type Manifest, type PartialManifest, serializeManifest } from '../sinks/manifest';
 import { PartitionedParquetSink } from '../sinks/parquet';
 import { RejectsWriter } from '../sinks/rejects';
-import { removeStaleOutputs } from '../sinks/retention';
+import { stagingRoot } from '../sinks/staging';
 import type { ObjectStore } from '../store/object-store';
 import { CallDeduper } from './call-dedupe';
 import { CallLedgerWriter } from './call-ledger';
 import { type ChunkTask, dayBatches } from './chunk';
 import { type ChunkProcessor, inProcessProcessor, workerProcessor } from './chunk-pool';
 import { type CrawlPlan, chunkTasks, crawl, planCrawl, shardPlan } from './crawl';
+import { commitPeriod } from './day-commit';
 import { announceInsight, burstCollectionOf, type InsightOptions, prepareInsight, writeInsight } from './insight';
+import { defaultLeaseOwner } from './lease';
+import { removeLeftovers } from './leftovers';
 import { orderedMap } from './ordered-map';
 
 /** Everything one summary run needs. */
@@ -50,6 +54,21 @@ export interface SummaryRunOptions {
   readonly now?: () => Date;
   /** Anomaly thresholds, notifier and connector names for the cost insight (defaults when absent). */
   readonly insight?: InsightOptions;
+  /**
+   * Replace a day's Parquet partition that holds rows with an empty one when this run found no call
+   * on that day (CDRs expired from the bucket look exactly like that). Without it such a run stops
+   * with EmptyDaysRefusedError (exit 2) before anything becomes visible.
+   */
+  readonly allowEmpty?: boolean;
+  /**
+   * The run's owner id, as in its period lease (default: a fresh `run:` id). The shards and finalize
+   * of one array job share it: it names their staging folder and their day leases.
+   */
+  readonly owner?: string;
+  /** Longest wait for another run's day lease at commit (default DEFAULT_DAY_LEASE_WAIT_MS). */
+  readonly dayLeaseWaitMs?: number;
+  /** Aborted on SIGTERM/SIGINT: the run stops within seconds, cleaning up what it was writing. */
+  readonly signal?: AbortSignal;
 }
 
 /** Where the rows of one pass go, and what the pass produced. */
@@ -58,6 +77,8 @@ interface PassOutputs {
   readonly rejectsKey: string;
   /** Parquet file-name prefix, distinct per shard. */
   readonly filePrefix: string;
+  /** Where the Parquet files are staged until the commit (see job/sinks/staging.ts). */
+  readonly stagingRoot: string;
   /** Whether the CSV starts with the header row (single runs; finalize adds it for shards). */
   readonly header: boolean;
   /** Where a shard writes its call ledger, so finalize can bill a call read by two shards once. */
@@ -68,7 +89,12 @@ interface PassResult {
   readonly totals: RunTotals;
   readonly aggregates: CostAggregates;
   readonly csvBytes: number;
-  readonly parquetKeys: string[];
+  /** Staged Parquet keys, sorted. */
+  readonly staged: string[];
+  /** Still open: the caller completes (`close`) or abandons (`abort`) them. */
+  readonly csv: CsvReportWriter;
+  readonly rejects: RejectsWriter;
+  readonly ledger: CallLedgerWriter | undefined;
 }
 
 function chunkProcessor(options: SummaryRunOptions): ChunkProcessor {
@@ -97,33 +123,63 @@ function chunkProcessor(options: SummaryRunOptions): ChunkProcessor {
 }
 
 /**
- * Reads the plan's folders and streams every call in the period to the CSV, the Parquet dataset and
- * the rejects file, in crawl order. Outputs become visible only when complete.
+ * Reads the plan's folders and streams every call in the period to the CSV, the staged Parquet files
+ * and the rejects file, in crawl order, billing each call once (the first object carrying it). Returns
+ * with the CSV, rejects and call ledger still open (nothing of them visible yet). On any failure, or
+ * when `options.signal` aborts, it abandons the writers (temporary files removed, multipart uploads
+ * aborted), deletes the files it staged and rethrows at once.
  */
 async function runPass(options: SummaryRunOptions, plan: CrawlPlan, outputs: PassOutputs): Promise<PassResult> {
-  const { schema, source, dest } = options;
-  const csv = new CsvReportWriter(
-    schema,
-    dest.openWriter(outputs.csvKey, 'text/csv; charset=utf-8'),
-    outputs.header,
-    options.csvBom === true,
-  );
-  const rejects = new RejectsWriter(dest.openWriter(outputs.rejectsKey, 'application/x-ndjson'));
-  const parquet = new PartitionedParquetSink(dest, schema, {
-    fileRows: options.parquetFileRows,
-    filePrefix: outputs.filePrefix,
-  });
-  const ledger = outputs.callsKey
-    ? new CallLedgerWriter(dest.openWriter(outputs.callsKey, 'application/octet-stream'))
-    : undefined;
-  const processor = chunkProcessor(options);
+  const { schema, source, dest, signal } = options;
+  const opened: { abort(): Promise<void> }[] = [];
+  const open = <T extends { abort(): Promise<void> }>(create: () => T): T => {
+    const writer = create();
+    opened.push(writer);
+    return writer;
+  };
+  let csv: CsvReportWriter;
+  let rejects: RejectsWriter;
+  let parquet: PartitionedParquetSink;
+  let ledger: CallLedgerWriter | undefined;
+  let processor: ChunkProcessor;
+  try {
+    csv = open(
+      () =>
+        new CsvReportWriter(
+          schema,
+          dest.openWriter(outputs.csvKey, 'text/csv; charset=utf-8'),
+          outputs.header,
+          options.csvBom === true,
+        ),
+    );
+    rejects = open(() => new RejectsWriter(dest.openWriter(outputs.rejectsKey, 'application/x-ndjson')));
+    parquet = open(
+      () =>
+        new PartitionedParquetSink(dest, schema, {
+          fileRows: options.parquetFileRows,
+          filePrefix: outputs.filePrefix,
+          root: outputs.stagingRoot,
+        }),
+    );
+    const callsKey = outputs.callsKey;
+    ledger = callsKey
+      ? open(() => new CallLedgerWriter(dest.openWriter(callsKey, 'application/octet-stream')))
+      : undefined;
+    processor = chunkProcessor(options);
+  } catch (error) {
+    // A writer that cannot be opened: abandon those already open (no temporary file left).
+    await Promise.allSettled(opened.map((writer) => writer.abort()));
+    throw error;
+  }
   const totals = new RunTotals();
   const aggregates = new CostAggregates();
   const deduper = new CallDeduper(schema);
-  try {
+  const burst = burstCollectionOf(options.insight);
+  const work = async (): Promise<string[]> => {
     const tasks = chunkTasks(crawl(source, schema, plan), options.chunkSize ?? 512);
     const run = (task: ChunkTask) => processor.run(task).then((result) => ({ task, result }));
     for await (const processed of orderedMap(tasks, processor.parallelism, run)) {
+      throwIfAborted(signal);
       totals.addChunk(processed.result);
       aggregates.addChunk(processed.result.aggregates);
       aggregates.addRejects(processed.result.rejects);
@@ -131,48 +187,56 @@ async function runPass(options: SummaryRunOptions, plan: CrawlPlan, outputs: Pas
       const { result, duplicates } = deduper.admit(processed.result, processed.task.objects);
       for (const duplicate of duplicates) {
         totals.removeDuplicate(duplicate.charge);
-        aggregates.subtractChunk(rowAggregates(schema, duplicate.charge.values, burstCollectionOf(options.insight)));
+        aggregates.subtractChunk(rowAggregates(schema, duplicate.charge.values, burst));
       }
       await csv.writeRows(result.csv);
-      for (const day of result.days) await parquet.add(day.day, dayBatches(day));
+      for (const day of result.days) {
+        throwIfAborted(signal);
+        await parquet.add(day.day, dayBatches(day));
+      }
       for (const reject of result.rejects) await rejects.add(reject.key, reject.rejection);
       for (const duplicate of duplicates) await rejects.add(duplicate.key, duplicate.rejection);
       await ledger?.add(result, processed.task.objects);
       options.onProgress?.(totals.objectsRead, undefined);
     }
-    await csv.close();
-    await rejects.close();
-    await ledger?.close();
+    throwIfAborted(signal);
+    options.onProgress?.(totals.objectsRead, totals.objectsRead);
+    return parquet.close();
+  };
+  try {
+    const staged = await abortable(work(), signal);
+    return { totals, aggregates, csvBytes: csv.size, staged, csv, rejects, ledger };
   } catch (error) {
     await Promise.allSettled([csv.abort(), rejects.abort(), parquet.abort(), ledger?.abort()]);
+    await dest.delete(parquet.keys).catch(() => {});
     throw error;
   } finally {
     await processor.close();
   }
-  options.onProgress?.(totals.objectsRead, totals.objectsRead);
-  const parquetKeys = await parquet.close();
-  return { totals, aggregates, csvBytes: csv.size, parquetKeys };
 }
 
 /**
  * Runs one period's summary in this process: crawl the period's day folders, parse and validate
  * every object, rate each call against the price version in effect at its start, stream record
- * batches to the CSV report and the Parquet dataset, write rejects, replace what earlier runs left,
- * and write the manifest last (its presence means the period is complete).
+ * batches to the CSV report and staged Parquet files, write rejects; then commit (job/day-commit.ts):
+ * holding the lease of each of the period's days, publish the report, replace the days' Parquet
+ * partitions and write the manifest last (its presence means the period is complete).
  */
 export async function runSummary(options: SummaryRunOptions): Promise<Manifest> {
-  const { schema, period, source, dest, logger } = options;
+  const { schema, period, source, dest, logger, signal } = options;
   const now = options.now ?? (() => new Date());
   const startedAt = now();
+  const owner = options.owner ?? defaultLeaseOwner();
   const keys = outputKeys(schema, period);
-  const plan = await planCrawl(source, schema, period);
-  // A manifest means "complete": remove the old one before anything of this run is written.
-  await dest.delete([keys.manifestKey]);
+  const plan = await abortable(planCrawl(source, schema, period), signal);
+  // One run of the period at a time (the period lease): whatever is staged for it was left by a dead run.
+  const leftovers = await removeLeftovers(dest, schema, period);
   logger.info(
     {
       period: `${formatDate(period.start)}..${formatDate(period.end)}`,
       connectors: plan.partitions.length,
       folders: plan.folders.length,
+      ...(leftovers > 0 && { leftoversRemoved: leftovers }),
     },
     'crawl planned',
   );
@@ -180,9 +244,9 @@ export async function runSummary(options: SummaryRunOptions): Promise<Manifest> 
     csvKey: keys.csvKey,
     rejectsKey: keys.rejectsKey,
     filePrefix: 'part-',
+    stagingRoot: stagingRoot(schema, period, owner),
     header: true,
   });
-  await removeStaleOutputs(dest, schema, period, keys, pass.parquetKeys);
   const insight = await prepareInsight({
     schema,
     period,
@@ -191,52 +255,99 @@ export async function runSummary(options: SummaryRunOptions): Promise<Manifest> 
     totals: pass.totals,
     options: options.insight,
   });
-  const manifest = buildManifest({
-    schema,
-    period,
-    source: source.location,
-    prices: options.pricesLocation,
-    totals: pass.totals,
-    csvKey: keys.csvKey,
-    csvBytes: pass.csvBytes,
-    rejectsKey: keys.rejectsKey,
-    parquetKeys: pass.parquetKeys,
-    priceVersions: options.rateTable.versions,
-    connectors: plan.partitions.length,
-    foldersListed: plan.folders.length,
-    shards: 1,
-    startedAt,
-    finishedAt: now(),
-    insight: insight.fields,
-  });
-  await writeInsight(dest, schema, insight, manifest);
-  await dest.write(keys.manifestKey, serializeManifest(manifest), 'application/json');
-  logSummary(logger, manifest, pass.parquetKeys.length);
-  await announceInsight(logger, insight, manifest, options.insight?.notifier);
-  return manifest;
+  const written: { manifest?: Manifest } = {};
+  try {
+    const parquetKeys = await commitPeriod({
+      dest,
+      schema,
+      period,
+      owner,
+      keys,
+      staged: pass.staged,
+      allowEmpty: options.allowEmpty ?? false,
+      logger,
+      dayLeaseWaitMs: options.dayLeaseWaitMs,
+      signal,
+      async publish() {
+        // A manifest means "complete": remove the old one before anything of this run becomes visible.
+        await dest.delete([keys.manifestKey]);
+        await pass.csv.close();
+        await pass.rejects.close();
+      },
+      async writeManifest(committed) {
+        const manifest = buildManifest({
+          schema,
+          period,
+          source: source.location,
+          prices: options.pricesLocation,
+          totals: pass.totals,
+          csvKey: keys.csvKey,
+          csvBytes: pass.csvBytes,
+          rejectsKey: keys.rejectsKey,
+          parquetKeys: committed,
+          priceVersions: options.rateTable.versions,
+          connectors: plan.partitions.length,
+          foldersListed: plan.folders.length,
+          shards: 1,
+          startedAt,
+          finishedAt: now(),
+          insight: insight.fields,
+        });
+        // The aggregates and the dashboard are written before the manifest that names them.
+        await writeInsight(dest, schema, insight, manifest);
+        await dest.write(keys.manifestKey, serializeManifest(manifest), 'application/json');
+        written.manifest = manifest;
+      },
+    });
+    if (!written.manifest) throw new Error('the commit wrote no manifest');
+    logSummary(logger, written.manifest, parquetKeys.length);
+  } catch (error) {
+    // Abandons what is not complete yet (a no-op for what publish completed).
+    await Promise.allSettled([pass.csv.abort(), pass.rejects.abort()]);
+    throw error;
+  } finally {
+    await dest.delete(pass.staged).catch((error: unknown) => logger.warn({ err: error }, 'staged files not removed'));
+  }
+  await announceInsight(logger, insight, written.manifest, options.insight?.notifier);
+  return written.manifest;
 }
 
 /**
  * Runs one shard of a fanned-out period (a Batch array child): reads its slice of the period's
- * folders, writes its Parquet files (named per shard) and a partial report, rejects and manifest
- * under `partials/`. `finalize` merges the shards into the period's single report and manifest.
+ * folders, stages its Parquet files (named per shard) and writes a partial report, rejects and
+ * manifest under `partials/`. `finalize` commits the shards into the period's single report, the
+ * dataset and the manifest.
  */
 export async function runShard(options: SummaryRunOptions, shard: ShardSpec): Promise<PartialManifest> {
-  const { schema, period, source, dest, logger } = options;
+  const { schema, period, source, dest, logger, signal } = options;
   const now = options.now ?? (() => new Date());
   const startedAt = now();
+  const owner = options.owner ?? defaultLeaseOwner();
   const keys = partialKeys(schema, period, shard);
-  const fullPlan = await planCrawl(source, schema, period);
+  const fullPlan = await abortable(planCrawl(source, schema, period), signal);
   const plan = shardPlan(fullPlan, shard.index, shard.count);
-  await dest.delete([keys.manifestKey, outputKeys(schema, period).manifestKey]);
+  const root = stagingRoot(schema, period, owner);
+  // Only with an owner shared by the sibling shards can a shard tell their staged files from a dead run's.
+  if (options.owner !== undefined) await removeLeftovers(dest, schema, period, root.slice(0, -'parquet/'.length));
+  await dest.delete([keys.manifestKey]);
   logger.info({ shard: `${shard.index + 1}/${shard.count}`, folders: plan.folders.length }, 'shard planned');
   const pass = await runPass(options, plan, {
     csvKey: keys.csvKey,
     rejectsKey: keys.rejectsKey,
     filePrefix: `part-s${String(shard.index).padStart(4, '0')}-`,
+    stagingRoot: root,
     header: false,
     callsKey: keys.callsKey,
   });
+  try {
+    await pass.csv.close();
+    await pass.rejects.close();
+    await pass.ledger?.close();
+  } catch (error) {
+    await Promise.allSettled([pass.csv.abort(), pass.rejects.abort(), pass.ledger?.abort()]);
+    await dest.delete(pass.staged).catch(() => {});
+    throw error;
+  }
   const partial: PartialManifest = {
     partialVersion: 1,
     service: schema.service,
@@ -254,7 +365,8 @@ export async function runShard(options: SummaryRunOptions, shard: ShardSpec): Pr
     csvBytes: pass.csvBytes,
     rejectsKey: keys.rejectsKey,
     callsKey: keys.callsKey,
-    parquetKeys: pass.parquetKeys,
+    parquetKeys: pass.staged,
+    ...(options.allowEmpty && { allowEmpty: true }),
     connectors: fullPlan.partitions.length,
     foldersListed: plan.folders.length,
     startedAt: startedAt.toISOString(),

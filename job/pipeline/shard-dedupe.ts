@@ -79,12 +79,16 @@ export async function removeShardDuplicates(
 ): Promise<ShardDuplicatesRemoved> {
   const wanted = new CallIdSet();
   for (const duplicate of duplicates) wanted.add(duplicate.id, 0);
-  const prefixes = new Set(duplicates.map((d) => partitionPrefix(schema, dateOfEpochSeconds(d.day * 86_400))));
+  // The day partitions of the duplicates, as key segments: a shard's files are staged, not yet in `parquet/`.
+  const dataset = partitionPrefix(schema, dateOfEpochSeconds(0)).indexOf('parquet/');
+  const segments = new Set(
+    duplicates.map((d) => partitionPrefix(schema, dateOfEpochSeconds(d.day * 86_400)).slice(dataset)),
+  );
   const chargeById = new Map<string, RowCharge>();
   const parquetKeys: string[] = [];
   const scratch = new Uint32Array(CALL_ID_WORDS);
   for (const key of partial.parquetKeys) {
-    if (![...prefixes].some((prefix) => key.startsWith(prefix))) {
+    if (![...segments].some((segment) => key.includes(`/${segment}`))) {
       parquetKeys.push(key);
       continue;
     }

@@ -4,6 +4,7 @@ import { isoTimestamp } from '../core/iso-timestamp';
 import { COST_SCALE, type ColumnKind, MINUTES_SCALE, PRICE_SCALE, type ServiceSchema } from '../core/schema';
 import type { ReportBatch } from '../report/report-batch';
 import type { ObjectWriter } from '../store/object-store';
+import { writeChunk } from '../store/stream-write';
 import * as csvSafety from './csv-safety';
 
 /** Text of one CSV cell: decimals exact, timestamps ISO 8601 UTC, empty for null. */
@@ -131,6 +132,8 @@ export function csvRows(schema: ServiceSchema, batch: ReportBatch, rowEnds?: Uin
 /** Streams the period's report as RFC 4180 CSV (UTF-8, CRLF, header row, fixed column order). */
 export class CsvReportWriter {
   private bytes = 0;
+  /** The header row's write; awaited before the first rows (and by close). */
+  private readonly headerWrite: Promise<void>;
 
   constructor(
     schema: ServiceSchema,
@@ -138,7 +141,9 @@ export class CsvReportWriter {
     header = true,
     bom = false,
   ) {
-    if (header) this.push(csvHeader(schema, bom));
+    this.headerWrite = header ? this.push(csvHeader(schema, bom)) : Promise.resolve();
+    // Observed by writeRows/close; never an unhandled rejection in between.
+    this.headerWrite.catch(() => {});
   }
 
   /** Bytes written so far. */
@@ -148,19 +153,20 @@ export class CsvReportWriter {
 
   /** Appends rendered rows (see `csvRows`); resolves when the stream can take more. */
   async writeRows(rows: Uint8Array): Promise<void> {
-    if (rows.length > 0 && !this.push(rows)) {
-      await new Promise<void>((resolve) => this.writer.stream.once('drain', resolve));
-    }
+    await this.headerWrite;
+    if (rows.length > 0) await this.push(rows);
   }
 
-  private push(data: string | Uint8Array): boolean {
+  /** Writes and waits for 'drain' when needed; throws the stream's error (never waits on a failed stream). */
+  private async push(data: string | Uint8Array): Promise<void> {
     const buffer = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     this.bytes += buffer.length;
-    return this.writer.stream.write(buffer);
+    await writeChunk(this.writer.stream, buffer);
   }
 
   /** Completes the object. */
   async close(): Promise<void> {
+    await this.headerWrite;
     await this.writer.done();
   }
 

@@ -100,7 +100,10 @@ export interface PartialManifest {
   readonly rejectsKey: string;
   /** The shard's call ledger: every call it billed, for finalize to bill each call once across shards. */
   readonly callsKey: string;
+  /** Staged Parquet files (`staging/…`), committed into the dataset by `finalize`. */
   readonly parquetKeys: readonly string[];
+  /** The shards ran with `allowEmpty`: finalize may replace partitions holding rows with empty ones. */
+  readonly allowEmpty?: boolean;
   readonly connectors: number;
   readonly foldersListed: number;
   readonly startedAt: string;

@@ -14,6 +14,11 @@ export interface ParquetSinkOptions {
   readonly filePrefix?: string;
   /** Encoder to use; the sink closes it. Default: `defaultParquetEncoder()` (a helper thread on 2+ cores). */
   readonly encoder?: ParquetEncoder;
+  /**
+   * Key prefix the `year=/month=/day=/` folders go under. Default: the dataset itself
+   * (`<summaryPrefix>parquet/`); runs write to their staging folder and commit later (job/day-commit.ts).
+   */
+  readonly root?: string;
 }
 
 /**
@@ -26,9 +31,19 @@ export const DEFAULT_FILE_ROWS = 32_768;
 /** Files being encoded or written at once; the next flush waits for the oldest (bounds memory). */
 const MAX_FILES_IN_FLIGHT = 2;
 
+/** The Hive partition folder of calls that start on `date`, relative to the dataset root: `year=/month=/day=/`. */
+export function partitionPath(date: CalendarDate): string {
+  return `year=${date.year}/month=${pad2(date.month)}/day=${pad2(date.day)}/`;
+}
+
+/** The root of the Parquet dataset: `<summaryPrefix>parquet/`. */
+export function datasetRoot(schema: ServiceSchema): string {
+  return `${schema.summaryPrefix}parquet/`;
+}
+
 /** Key prefix of the Hive partition holding calls that start on `date`. */
 export function partitionPrefix(schema: ServiceSchema, date: CalendarDate): string {
-  return `${schema.summaryPrefix}parquet/year=${date.year}/month=${pad2(date.month)}/day=${pad2(date.day)}/`;
+  return `${datasetRoot(schema)}${partitionPath(date)}`;
 }
 
 interface Pending {
@@ -49,18 +64,21 @@ export class PartitionedParquetSink {
   private readonly fileRows: number;
   private readonly maxPendingRows: number;
   private readonly filePrefix: string;
+  private readonly root: string;
   private bytesWritten = 0;
   private readonly encoder: ParquetEncoder;
   private readonly inFlight: Promise<void>[] = [];
+  private aborted = false;
 
   constructor(
     private readonly store: ObjectStore,
-    private readonly schema: ServiceSchema,
+    schema: ServiceSchema,
     options: ParquetSinkOptions = {},
   ) {
     this.fileRows = options.fileRows ?? DEFAULT_FILE_ROWS;
     this.maxPendingRows = options.maxPendingRows ?? DEFAULT_FILE_ROWS;
     this.filePrefix = options.filePrefix ?? 'part-';
+    this.root = options.root ?? datasetRoot(schema);
     this.encoder = options.encoder ?? defaultParquetEncoder();
   }
 
@@ -100,9 +118,9 @@ export class PartitionedParquetSink {
    * MAX_FILES_IN_FLIGHT files are under way, so encoding overlaps the caller's work.
    */
   private async flush(day: number, entry: Pending): Promise<void> {
-    if (entry.rows === 0) return;
+    if (entry.rows === 0 || this.aborted) return;
     const date = dateOfEpochSeconds(day * 86_400);
-    const key = `${partitionPrefix(this.schema, date)}${this.filePrefix}${String(entry.files).padStart(5, '0')}.parquet`;
+    const key = `${this.root}${partitionPath(date)}${this.filePrefix}${String(entry.files).padStart(5, '0')}.parquet`;
     const encoding = this.encoder.encode(entry.batches);
     this.pendingRows -= entry.rows;
     entry.files++;
@@ -121,6 +139,7 @@ export class PartitionedParquetSink {
 
   /** Flushes every partition and waits for every file; returns the keys written, sorted. */
   async close(): Promise<string[]> {
+    if (this.aborted) throw new Error('the Parquet sink was aborted');
     try {
       for (const [day, entry] of [...this.pending].sort((a, b) => a[0] - b[0])) await this.flush(day, entry);
       this.pending.clear();
@@ -131,8 +150,12 @@ export class PartitionedParquetSink {
     return [...this.written].sort();
   }
 
-  /** Abandons pending rows and stops the encoder; files already written stay (the caller cleans up). */
+  /**
+   * Abandons pending rows, starts no more files, waits for those under way and stops the encoder;
+   * files already written stay (`keys`: the caller deletes them).
+   */
   async abort(): Promise<void> {
+    this.aborted = true;
     this.pending.clear();
     await Promise.allSettled(this.inFlight.splice(0));
     await this.encoder.close();

@@ -1,5 +1,6 @@
 import type { Rejection } from '../cdr/record';
 import type { ObjectWriter } from '../store/object-store';
+import { writeChunk } from '../store/stream-write';
 
 /** The rejects.jsonl line of one object (with its newline). */
 export function rejectLine(key: string, rejection: Rejection): string {
@@ -20,10 +21,7 @@ export class RejectsWriter {
   /** Records one rejected object. */
   async add(key: string, rejection: Rejection): Promise<void> {
     this.count++;
-    const line = rejectLine(key, rejection);
-    if (!this.writer.stream.write(line)) {
-      await new Promise<void>((resolve) => this.writer.stream.once('drain', resolve));
-    }
+    await writeChunk(this.writer.stream, rejectLine(key, rejection));
   }
 
   /** Completes the object (an empty file when nothing was rejected). */

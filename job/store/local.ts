@@ -41,6 +41,19 @@ function tempSuffix(): string {
   return `.tmp-${process.pid}-${Date.now().toString(36)}-${tempCounter}`;
 }
 
+/** The pid in a temporary file's name (see `tempSuffix`). */
+const TEMP_PID = /\.tmp-(\d+)-/;
+
+/** Whether a process with this pid exists on this host. */
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return hasCode(error, 'EPERM');
+  }
+}
+
 function hasCode(error: unknown, code: string): boolean {
   return (error as NodeJS.ErrnoException | undefined)?.code === code;
 }
@@ -197,31 +210,69 @@ export class LocalStore implements ObjectStore {
     const file = this.pathOf(key);
     await fs.mkdir(path.dirname(file), { recursive: true });
     const temp = file + tempSuffix();
-    await fs.writeFile(temp, body);
-    await fs.rename(temp, file);
+    try {
+      await fs.writeFile(temp, body);
+      await fs.rename(temp, file);
+    } catch (error) {
+      // Disk full, file-size limit, a folder gone: leave no temporary file behind.
+      await fs.rm(temp, { force: true });
+      throw error;
+    }
     this.counters.sent(typeof body === 'string' ? Buffer.byteLength(body) : body.length);
   }
 
+  /**
+   * Streams to a temporary sibling file that `done()` renames into place. A write error (disk full,
+   * file-size limit) fails the stream: writers see it (see `writeChunk`), `done()` throws it, and the
+   * temporary file is removed either way.
+   */
   openWriter(key: string): ObjectWriter {
     const file = this.pathOf(key);
     const temp = file + tempSuffix();
     // The directory must exist before the stream opens its file descriptor.
     mkdirSync(path.dirname(file), { recursive: true });
     const stream = createWriteStream(temp);
+    // Reported by writeChunk/done(); a listener keeps an unobserved write error from crashing the process.
+    stream.on('error', () => {});
     const counted = (bytes: number) => this.counters.sent(bytes);
+    const removeTemp = async () => {
+      if (!stream.closed) await finished(stream).catch(() => {});
+      await fs.rm(temp, { force: true });
+    };
     return {
       stream,
       async done() {
-        stream.end();
-        await finished(stream);
-        await fs.rename(temp, file);
+        try {
+          if (stream.errored) throw stream.errored;
+          stream.end();
+          await finished(stream);
+          await fs.rename(temp, file);
+        } catch (error) {
+          stream.destroy();
+          await removeTemp();
+          throw error;
+        }
         counted(stream.bytesWritten);
       },
       async abort() {
         stream.destroy();
-        await fs.rm(temp, { force: true });
+        await removeTemp();
       },
     };
+  }
+
+  async copy(fromKey: string, toKey: string): Promise<void> {
+    const target = this.pathOf(toKey);
+    await fs.mkdir(path.dirname(target), { recursive: true });
+    const temp = target + tempSuffix();
+    try {
+      await fs.copyFile(this.pathOf(fromKey), temp);
+      await fs.rename(temp, target);
+    } catch (error) {
+      await fs.rm(temp, { force: true });
+      if (isNotFound(error) && !(await this.exists(fromKey))) throw new ObjectNotFoundError(fromKey, this.location);
+      throw error;
+    }
   }
 
   async delete(keys: readonly string[]): Promise<void> {
@@ -280,6 +331,25 @@ export class LocalStore implements ObjectStore {
     } finally {
       await fs.rm(aside, { force: true });
     }
+  }
+
+  /**
+   * Deletes `*.tmp-<pid>-…` files in these folders and below whose pid is not a running process on
+   * this host (the folder is assumed to be written from this host only). A live process's files are kept.
+   */
+  async removeDeadTemporaryFiles(folders: readonly string[]): Promise<number> {
+    let removed = 0;
+    for (const folder of folders) {
+      const dir = this.pathOf(folder);
+      const names = await fs.readdir(dir, { recursive: true }).catch(() => [] as string[]);
+      for (const name of names) {
+        const pid = Number(TEMP_PID.exec(path.basename(name))?.[1]);
+        if (!(pid > 0) || pid === process.pid || processExists(pid)) continue;
+        await fs.rm(path.join(dir, name), { force: true, recursive: true });
+        removed++;
+      }
+    }
+    return removed;
   }
 
   /** Bytes read and written; a local store makes no requests and never retries. */

@@ -58,6 +58,12 @@ export interface ObjectStore {
   write(key: string, body: string | Uint8Array, contentType?: string): Promise<void>;
   /** Opens a streaming writer (multipart upload on S3, temp file + rename locally). */
   openWriter(key: string, contentType?: string): ObjectWriter;
+  /**
+   * Copies an object to another key of the same store; the copy becomes visible complete (S3
+   * CopyObject; on disk a copy to a temporary file renamed into place). Throws ObjectNotFoundError
+   * when the source is missing.
+   */
+  copy(fromKey: string, toKey: string): Promise<void>;
   /** Deletes objects; missing ones are ignored. */
   delete(keys: readonly string[]): Promise<void>;
   /** Whether an object exists. */
@@ -76,6 +82,12 @@ export interface ObjectStore {
    * false when it was rewritten or deleted meanwhile.
    */
   deleteTagged?(key: string, tag: string): Promise<boolean>;
+  /**
+   * Removes the temporary files that processes no longer running left directly in these folders
+   * (a run killed with SIGKILL or by the OOM killer); returns how many. Only stores that use temporary
+   * files have it (the local one); S3 uploads become visible only when complete.
+   */
+  removeDeadTemporaryFiles?(folders: readonly string[]): Promise<number>;
   /** What the store did so far: requests, retries by kind, bytes read and written. */
   stats?(): StoreStats;
 }

@@ -1,5 +1,6 @@
-import { Readable, Transform } from 'node:stream';
+import { PassThrough, Readable, Transform } from 'node:stream';
 import {
+  CopyObjectCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
@@ -125,6 +126,10 @@ function collect(body: unknown, expectedLength: number | undefined, what: string
       length += chunk.length;
     });
     body.once('error', (error) => reject(new BodyError(error)));
+    // A body destroyed without an error ends with 'close' alone: never wait for an 'end' that cannot come.
+    body.once('close', () => {
+      if (!body.readableEnded) reject(new BodyError(new Error(`the response body of ${what} was closed early`)));
+    });
     body.once('end', () => {
       if (expectedLength !== undefined && length !== expectedLength) {
         reject(new BodyError(new Error(`truncated read of ${what}: ${length} of ${expectedLength} bytes`)));
@@ -443,9 +448,14 @@ export class S3Store implements ObjectStore {
     // Failures are reported by done()/abort(); a listener keeps an unobserved stream error from
     // crashing the process.
     stream.on('error', () => {});
+    // The upload reads its own stream: when it fails it destroys that one (with a bare AbortError),
+    // and the writers' stream then fails with the upload's real error (below), which is what they report.
+    const body = new PassThrough();
+    body.on('error', () => {});
+    stream.pipe(body);
     const upload = new Upload({
       client: this.client,
-      params: { Bucket: this.bucket, Key: this.fullKey(key), Body: stream, ContentType: contentType },
+      params: { Bucket: this.bucket, Key: this.fullKey(key), Body: body, ContentType: contentType },
       partSize: PART_SIZE,
       queueSize: QUEUE_SIZE,
     });
@@ -454,7 +464,7 @@ export class S3Store implements ObjectStore {
         counters.sent(bytes);
       },
       (error: unknown) => {
-        // The upload stopped consuming the stream: fail it so writers waiting for 'drain' wake up.
+        // The upload stopped consuming the stream: fail it, so writers waiting for 'drain' see why.
         stream.destroy(error instanceof Error ? error : new Error(String(error)));
         throw error;
       },
@@ -474,10 +484,30 @@ export class S3Store implements ObjectStore {
         // Failing the body (rather than Upload.abort(), which settles before cleaning up) makes the
         // upload skip any final PutObject/CompleteMultipartUpload, wait for parts in flight, then send
         // AbortMultipartUpload; waiting for that here means abort() returns once S3 is clean.
-        stream.destroy(new Error(`write of ${key} aborted`));
+        const aborting = new Error(`write of ${key} aborted`);
+        stream.destroy(aborting);
+        body.destroy(aborting);
         await finished.catch(() => {});
       },
     };
+  }
+
+  /** CopyObject within the bucket (objects up to 5 GB; the job's Parquet files are a few MB). */
+  async copy(fromKey: string, toKey: string): Promise<void> {
+    // URL-encoded per segment, keeping `=` (Hive partition folders) literal: S3 accepts both, and
+    // s3rver decodes the header with decodeURI, which leaves `%3D` as it is.
+    const source = `${this.bucket}/${this.fullKey(fromKey)}`
+      .split('/')
+      .map((segment) => encodeURIComponent(segment).replace(/%3D/g, '='))
+      .join('/');
+    try {
+      await this.client.send(
+        new CopyObjectCommand({ Bucket: this.bucket, Key: this.fullKey(toKey), CopySource: source }),
+      );
+    } catch (error) {
+      if (isNotFound(error)) throw new ObjectNotFoundError(fromKey, this.location);
+      throw error;
+    }
   }
 
   async delete(keys: readonly string[]): Promise<void> {

@@ -21,6 +21,13 @@ export interface FaultProxyOptions {
   readonly latencyMs?: readonly [number, number];
   /** GETs whose URL matches are always closed before a response (an object that can never be read). */
   readonly unreadable?: RegExp;
+  /**
+   * PUT and POST requests (PutObject, UploadPart, CompleteMultipartUpload…) whose decoded URL matches
+   * are answered `403 AccessDenied` (final: never retried), after `rejectWritesDelayMs` (default 0),
+   * until `calm()`.
+   */
+  readonly rejectWrites?: RegExp;
+  readonly rejectWritesDelayMs?: number;
   /** At most this many faults in total (default unlimited): keeps a test's worst case bounded. */
   readonly maxFaults?: number;
   /**
@@ -38,6 +45,7 @@ export interface FaultCounts {
   dropsMidBody: number;
   stalls: number;
   preconditionFailed: number;
+  writesRejected: number;
 }
 
 /** A running fault proxy. */
@@ -111,6 +119,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     dropsMidBody: 0,
     stalls: 0,
     preconditionFailed: 0,
+    writesRejected: 0,
   };
   const maxFaults = options.maxFaults ?? Number.POSITIVE_INFINITY;
   let faults = 0;
@@ -241,6 +250,17 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         counts.slowDowns++;
         req.resume();
         req.once('end', () => sendError(req, res, 503, 'SlowDown', 'Please reduce your request rate.'));
+        return;
+      }
+      if (
+        !calm &&
+        (req.method === 'PUT' || req.method === 'POST') &&
+        options.rejectWrites?.test(decodeURIComponent(req.url ?? ''))
+      ) {
+        counts.writesRejected++;
+        req.resume();
+        await new Promise((resolve) => setTimeout(resolve, options.rejectWritesDelayMs ?? 0));
+        sendError(req, res, 403, 'AccessDenied', 'Access Denied');
         return;
       }
       if (req.method === 'GET' && options.unreadable?.test(decodeURIComponent(req.url ?? ''))) {

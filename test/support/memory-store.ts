@@ -81,6 +81,10 @@ export class MemoryStore implements ObjectStore {
     };
   }
 
+  async copy(from: string, to: string): Promise<void> {
+    await this.write(to, await this.read(from));
+  }
+
   async delete(keys: readonly string[]): Promise<void> {
     for (const key of keys) this.objects.delete(key);
   }

@@ -1,4 +1,4 @@
-import { existsSync, type FSWatcher, promises as fs, watch } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -134,9 +134,10 @@ describe('crash safety and one run per period (local file system, generated tree
     await expectEqualsClean(dest);
   });
 
-  it('SIGKILL while the CSV is being written: no manifest; the re-run (after `lease clear`) equals a clean run', async () => {
+  it('SIGKILL of a Batch job’s run while the CSV is being written: no manifest; another run is refused until `lease clear`, then equals a clean run', async () => {
     const dest = path.join(scratch, 'killed-mid-csv');
-    const run = startCli(runArgs(dest));
+    // A shared owner (a Batch job's) is never judged dead by one pid: its next attempt, or `lease clear`, goes on.
+    const run = startCli(runArgs(dest), { CDR_LEASE_OWNER: 'batch:killed-job' });
     const reportDir = path.join(dest, REPORT);
     // Kill once a good part of the report has been streamed to its temporary file.
     await waitFor(
@@ -188,48 +189,71 @@ describe('crash safety and one run per period (local file system, generated tree
       '2025-01-03',
     ]);
     expect(cleared.code, cleared.stderr).to.equal(0);
-    expect(cleared.stdout).to.match(/^cleared lease .*Weekly-2025-01-03\.json \(owner run:/);
+    expect(cleared.stdout).to.match(/^cleared lease .*Weekly-2025-01-03\.json \(owner batch:killed-job/);
 
     const rerun = await runCli(runArgs(dest));
     expect(rerun.code, rerun.stderr).to.equal(0);
     await expectEqualsClean(dest);
   });
 
-  it('SIGKILL once Parquet files appear, on a dest holding an older complete run: no manifest; a retried attempt (same owner) re-runs cleanly', async () => {
+  it('SIGKILL once Parquet files are staged, on a dest holding an older complete run: that run’s outputs stay intact; a retried attempt (same owner) re-runs cleanly', async () => {
     const dest = path.join(scratch, 'killed-mid-parquet');
-    // An earlier complete run of the period: its manifest must disappear as soon as the new run starts.
+    // An earlier complete run of the period: it stays complete and consistent until the new run commits.
     await fs.cp(path.join(scratch, 'clean'), dest, { recursive: true });
-    const env = { AWS_BATCH_JOB_ID: 'job-1234' };
-    // Watch the period's partition folders (inotify: no polling delay) and kill the run the moment it
-    // creates its first Parquet file there.
-    const partitions = (await files(path.join(dest, SUMMARY, 'parquet'))).map((f) =>
-      path.dirname(path.join(dest, SUMMARY, 'parquet', f)),
-    );
-    const watchers: FSWatcher[] = [];
-    let run: ReturnType<typeof startCli> | undefined;
-    const firstParquet = new Promise<void>((resolve) => {
-      for (const dir of new Set(partitions)) {
-        watchers.push(
-          watch(dir, (_event, name) => {
-            if (!name?.includes('.parquet') || run === undefined) return;
-            run.child.kill('SIGKILL');
-            resolve();
-          }),
-        );
-      }
-    });
-    run = startCli(runArgs(dest), env);
-    await Promise.race([
-      firstParquet,
-      run.result.then((r) => {
-        throw new Error(`the run ended before writing Parquet files (code ${r.code})\n${r.stderr}`);
+    // Another run is committing the last day (its day lease): the run stages everything, then waits
+    // for that day before its commit, which is where it is killed (deterministically before the commit).
+    const blocker = path.join(dest, SUMMARY, 'leases', 'days', '2025-01-03.json');
+    await fs.mkdir(path.dirname(blocker), { recursive: true });
+    const now = Date.now();
+    await fs.writeFile(
+      blocker,
+      JSON.stringify({
+        leaseVersion: 1,
+        owner: 'batch:other-job',
+        host: 'elsewhere',
+        pid: 1,
+        service: 'AmazonChimeVoiceConnector',
+        frequency: 'Daily',
+        periodStart: '2025-01-03',
+        periodEnd: '2025-01-03',
+        createdAt: new Date(now).toISOString(),
+        expiresAt: new Date(now + 3_600_000).toISOString(),
       }),
-    ]).finally(() => {
-      for (const watcher of watchers) watcher.close();
+    );
+    const env = { AWS_BATCH_JOB_ID: 'job-1234' };
+    const run = startCli(runArgs(dest), env);
+    let logs = '';
+    run.child.stderr?.on('data', (chunk: Buffer) => {
+      logs += chunk.toString('utf8');
     });
+    let ended = false;
+    run.result.then(() => {
+      ended = true;
+    });
+    // Kill the run as soon as it has staged its first Parquet file.
+    await waitFor(
+      async () => {
+        if (ended) throw new Error(`the run ended before staging Parquet files\n${(await run.result).stderr}`);
+        return (await files(path.join(dest, SUMMARY, 'staging'))).some((f) => f.endsWith('.parquet'));
+      },
+      60_000,
+      'a staged Parquet file',
+    );
+    await waitFor(
+      async () => {
+        if (ended) throw new Error(`the run ended before its commit\n${logs}`);
+        return logs.includes('waiting for another run');
+      },
+      60_000,
+      'the run to wait for the last day',
+    );
+    run.child.kill('SIGKILL');
     expect((await run.result).signal).to.equal('SIGKILL');
-    expect(existsSync(path.join(dest, MANIFEST)), 'no manifest').to.equal(false);
-    // The next attempt of the same Batch job joins its own lease instead of waiting for it to expire.
+    // Nothing of the killed run is visible: the older run's manifest, report and dataset are as they were.
+    await expectEqualsClean(dest);
+    // The other run finishes its commit; the next attempt of the same Batch job joins its own lease
+    // instead of waiting for it to expire.
+    await fs.rm(blocker);
     const rerun = await runCli(runArgs(dest), env);
     expect(rerun.code, rerun.stderr).to.equal(0);
     expect(existsSync(path.join(dest, LEASE))).to.equal(false);

@@ -10,6 +10,7 @@ import type { Manifest } from '../../../job/sinks/manifest';
 import { S3Store } from '../../../job/store/s3';
 import { runCli } from '../../support/cli';
 import { duckdbQuery } from '../../support/duckdb';
+import { startFaultProxy } from '../../support/fault-proxy';
 import { type S3rver, startS3rver } from '../../support/s3rver';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -73,16 +74,41 @@ describe('crash safety on S3 (s3rver): SIGKILL once Parquet objects appear', fun
 
   it('leaves no manifest; a retried attempt of the same job re-runs to a complete result, every call once', async () => {
     const killedStore = await S3Store.open('killed', '', { client: server.client });
-    const env = { ...server.env, AWS_BATCH_JOB_ID: 'job-s3:0' };
+    // Leases need conditional writes, which s3rver ignores: the run talks to S3 through the proxy.
+    const proxy = await startFaultProxy({ target: server.endpoint, conditionalWrites: { client: server.client } });
+    const env = { ...server.env, AWS_ENDPOINT_URL_S3: proxy.endpoint, AWS_BATCH_JOB_ID: 'job-s3:0' };
+    // Another run is committing the last day: the run stages its Parquet files, then waits for that day
+    // before its commit, where it is killed (deterministically before anything becomes visible).
+    const blocker = `${SUMMARY}leases/days/2025-01-03.json`;
+    const now = Date.now();
+    await killedStore.write(
+      blocker,
+      JSON.stringify({
+        leaseVersion: 1,
+        owner: 'batch:other-job',
+        host: 'elsewhere',
+        pid: 1,
+        service: 'AmazonChimeVoiceConnector',
+        frequency: 'Daily',
+        periodStart: '2025-01-03',
+        periodEnd: '2025-01-03',
+        createdAt: new Date(now).toISOString(),
+        expiresAt: new Date(now + 3_600_000).toISOString(),
+      }),
+    );
     const child = spawn(
       process.execPath,
       ['--require', 'tsx/cjs', path.join(ROOT, 'job', 'main.ts'), ...runArgs('killed')],
       {
         cwd: ROOT,
         env: { ...process.env, ...env },
-        stdio: 'ignore',
+        stdio: ['ignore', 'ignore', 'pipe'],
       },
     );
+    let logs = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      logs += chunk.toString('utf8');
+    });
     let ended = false;
     const exited = new Promise<NodeJS.Signals | null>((resolve) =>
       child.on('close', (_code, signal) => {
@@ -92,9 +118,9 @@ describe('crash safety on S3 (s3rver): SIGKILL once Parquet objects appear', fun
     );
     const bucketDir = path.join(server.directory, 'killed');
     const deadline = Date.now() + 60_000;
-    while ((await storedParquet(bucketDir)).length === 0) {
-      if (Date.now() > deadline) throw new Error('no Parquet object appeared');
-      if (ended) throw new Error('the run ended before its first Parquet object was seen');
+    while ((await storedParquet(bucketDir)).length === 0 || !logs.includes('waiting for another run')) {
+      if (Date.now() > deadline) throw new Error(`the run did not stage Parquet objects and wait\n${logs}`);
+      if (ended) throw new Error(`the run ended before its commit\n${logs}`);
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     child.kill('SIGKILL');
@@ -102,8 +128,10 @@ describe('crash safety on S3 (s3rver): SIGKILL once Parquet objects appear', fun
     expect(await killedStore.exists(MANIFEST), 'no manifest').to.equal(false);
     expect(await killedStore.exists(LEASE), 'the killed run still holds its lease').to.equal(true);
 
-    // The next attempt of the same Batch job joins its own lease.
+    // The other run finishes; the next attempt of the same Batch job joins its own lease.
+    await killedStore.delete([blocker]);
     const rerun = await runCli(runArgs('killed'), env);
+    await proxy.stop();
     expect(rerun.code, rerun.stderr).to.equal(0);
     expect(await killedStore.exists(LEASE)).to.equal(false);
     const got = JSON.parse((await killedStore.read(MANIFEST)).toString('utf8')) as Manifest;

@@ -51,25 +51,41 @@ describe('S3 faults: a run through a fault-injecting proxy', function () {
     await server?.stop();
   });
 
-  async function outputs(name: keyof typeof FOLDERS): Promise<Outputs> {
+  /** Each run writes under its own folder: an empty destination, so no run reads another's outputs (history). */
+  async function outputs(name: keyof typeof FOLDERS, label: string): Promise<Outputs> {
+    const root = `runs/${label}/`;
     const manifest = JSON.parse(
-      (await store.read(`${SUMMARY}csv/${FOLDERS[name]}/manifest.json`)).toString('utf8'),
+      (await store.read(`${root}${SUMMARY}csv/${FOLDERS[name]}/manifest.json`)).toString('utf8'),
     ) as Manifest;
-    return { manifest, csv: await store.read(manifest.csvKey), rejects: await store.read(manifest.rejectsKey) };
+    return {
+      manifest,
+      csv: await store.read(`${root}${manifest.csvKey}`),
+      rejects: await store.read(`${root}${manifest.rejectsKey}`),
+    };
   }
 
-  function run(name: keyof typeof FOLDERS, env: Record<string, string>, extra: string[] = []) {
+  function run(name: keyof typeof FOLDERS, label: string, env: Record<string, string>, extra: string[] = []) {
     return runCli(
-      ['run', '--source', 's3://cdr-bucket', '--prices', 's3://cdr-bucket/prices/', ...EXPECTED[name].args, ...extra],
+      [
+        'run',
+        '--source',
+        's3://cdr-bucket',
+        '--dest',
+        `s3://cdr-bucket/runs/${label}/`,
+        '--prices',
+        's3://cdr-bucket/prices/',
+        ...EXPECTED[name].args,
+        ...extra,
+      ],
       { ...server.env, ...env },
     );
   }
 
   for (const name of PERIODS) {
     it(`${name}: clean run (reference)`, async () => {
-      const result = await run(name, {}, ['--workers', '0']);
+      const result = await run(name, `${name}-clean`, {}, ['--workers', '0']);
       expect(result.code, result.stderr).to.equal(0);
-      clean[name] = { ...(await outputs(name)), bytesIn: statistics(result.stderr).bytesIn as number };
+      clean[name] = { ...(await outputs(name, `${name}-clean`)), bytesIn: statistics(result.stderr).bytesIn as number };
       expect(clean[name]?.manifest.totalCost).to.equal(EXPECTED[name].totalCost);
     });
 
@@ -86,10 +102,10 @@ describe('S3 faults: a run through a fault-injecting proxy', function () {
         });
         // The default retry policy, as in production; CDRs read on worker threads (their counters are
         // forwarded to the run's statistics: the same bytes as the in-process clean run).
-        const result = await run(name, { AWS_ENDPOINT_URL_S3: proxy.endpoint }, ['--workers', '2']);
+        const result = await run(name, `${name}-faults`, { AWS_ENDPOINT_URL_S3: proxy.endpoint }, ['--workers', '2']);
         expect(result.code, result.stderr).to.equal(0);
         const stats = statistics(result.stderr);
-        const faulty = await outputs(name);
+        const faulty = await outputs(name, `${name}-faults`);
         expect(faulty.csv.equals(reference.csv), 'CSV bytes').to.equal(true);
         expect(faulty.rejects.equals(reference.rejects), 'rejects bytes').to.equal(true);
         expect(comparable(faulty.manifest)).to.deep.equal(comparable(reference.manifest));
@@ -152,15 +168,15 @@ describe('S3 faults: a run through a fault-injecting proxy', function () {
 
   it('--max-reject-ratio: more rejects than allowed fail the run (exit 1) after writing rejects and manifest', async () => {
     // Daily: 4 of 14 objects rejected (0.29).
-    const result = await run('daily', {}, ['--max-reject-ratio', '0.25']);
+    const result = await run('daily', 'ratio', {}, ['--max-reject-ratio', '0.25']);
     expect(result.code, result.stderr).to.equal(1);
     expect(result.stderr.trim().split('\n').pop()).to.equal(
       `cdr-summary: 4 of 14 objects rejected (28.6 %), more than --max-reject-ratio 0.25; see ${SUMMARY}rejects/Daily/2025/02/28/rejects.jsonl`,
     );
     expect(
-      (await store.read(`${SUMMARY}rejects/Daily/2025/02/28/rejects.jsonl`)).toString('utf8').split('\n'),
+      (await store.read(`runs/ratio/${SUMMARY}rejects/Daily/2025/02/28/rejects.jsonl`)).toString('utf8').split('\n'),
     ).to.have.length(5);
-    const bad = await run('daily', {}, ['--max-reject-ratio', '1.5']);
+    const bad = await run('daily', 'ratio', {}, ['--max-reject-ratio', '1.5']);
     expect(bad.code).to.equal(2);
     expect(bad.stderr.trim()).to.equal('cdr-summary: --max-reject-ratio must be a number from 0 to 1');
   });
@@ -168,8 +184,7 @@ describe('S3 faults: a run through a fault-injecting proxy', function () {
   it('an object that still cannot be read after the retries fails the run (exit 1), never a reject', async () => {
     const proxy = await startFaultProxy({ target: server.endpoint, unreadable: /_c05(\?|$)/ });
     try {
-      await store.delete([`${SUMMARY}csv/${FOLDERS.daily}/manifest.json`]);
-      const result = await run('daily', { AWS_ENDPOINT_URL_S3: proxy.endpoint, AWS_MAX_ATTEMPTS: '3' }, [
+      const result = await run('daily', 'unreadable', { AWS_ENDPOINT_URL_S3: proxy.endpoint, AWS_MAX_ATTEMPTS: '3' }, [
         '--workers',
         '0',
       ]);
@@ -179,11 +194,15 @@ describe('S3 faults: a run through a fault-injecting proxy', function () {
       expect(failed.retries.network, 'retries of the dropped GETs, logged').to.be.at.least(2);
       const lastLine = result.stderr.trim().split('\n').pop() ?? '';
       expect(lastLine).to.match(/^cdr-summary: cannot read s3:\/\/cdr-bucket\/.*_c05 /);
-      expect(await store.exists(`${SUMMARY}csv/${FOLDERS.daily}/manifest.json`)).to.equal(false);
+      expect(await store.exists(`runs/unreadable/${SUMMARY}csv/${FOLDERS.daily}/manifest.json`)).to.equal(false);
+      // What it had staged is gone too.
+      const staged: string[] = [];
+      for await (const entry of store.listAll(`runs/unreadable/${SUMMARY}staging/`)) staged.push(entry.key);
+      expect(staged).to.deep.equal([]);
       // The lease was released on failure: a clean run goes ahead at once.
-      const again = await run('daily', {});
+      const again = await run('daily', 'unreadable', {});
       expect(again.code, again.stderr).to.equal(0);
-      expect((await outputs('daily')).rejects.toString('utf8')).to.not.contain('c05');
+      expect((await outputs('daily', 'unreadable')).rejects.toString('utf8')).to.not.contain('c05');
     } finally {
       await proxy.stop();
     }
