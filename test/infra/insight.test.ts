@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { dashboardQueries } from '../../infra/athena-queries';
 import { aggregateColumns, hourlyAggregateColumns } from '../../job/core/aggregate-columns';
 import { ANOMALY_TOPIC_ENV } from '../../job/core/insight-env';
-import { schemaFor } from '../../job/core/schema';
+import { COST_SCALE, MONEY_PRECISION, schemaFor } from '../../job/core/schema';
 import {
   BASE_ENV,
   type Block,
@@ -90,7 +90,7 @@ describe('infra: cost insight', () => {
       const sql = str(q, 'query');
       expect(sql).to.match(/FROM "chime_vc_daily"\."aggregates(_hourly)?"/);
       expect(sql).to.include(`"frequency" = 'Daily'`);
-      expect(sql).to.include('CAST("cost" AS decimal(38,16))');
+      expect(sql).to.include(`CAST("cost" AS decimal(${MONEY_PRECISION},${COST_SCALE}))`);
       expect(sql, 'no Terraform template sequences').to.not.match(/[$%]\{/);
       const quoted = [...sql.matchAll(/"([^"]+)"/g)].map((m) => m[1] ?? '');
       for (const id of quoted.filter((x) => !['chime_vc_daily', 'aggregates', 'aggregates_hourly'].includes(x)))
