@@ -10,6 +10,7 @@ import { loadPricesArgument } from '../prices/load';
 import type { Manifest, PartialManifest } from '../sinks/manifest';
 import { type ObjectStore, StoreLocationError, type StoreStats } from '../store/object-store';
 import { openS3Bucket, openStore } from '../store/open';
+import { addChargeOptions, type ChargeArguments, loadChargeArguments } from './charge-options';
 import { UsageError } from './errors';
 import { createLogger } from './logger';
 import { addPeriodOptions, type PeriodArguments, periodFromArguments } from './period-options';
@@ -18,7 +19,7 @@ import { shardFromArguments } from './shard-options';
 import { formatSummary } from './summary-table';
 
 /** Options of `cdr-summary run`, as commander parses them. */
-export interface RunCommandOptions extends PeriodArguments {
+export interface RunCommandOptions extends PeriodArguments, ChargeArguments {
   readonly source: string;
   readonly dest?: string;
   readonly prices: string;
@@ -164,6 +165,7 @@ export async function executeRun(
       }
       throw error;
     }
+    const charging = await loadChargeArguments(options, openS3Bucket);
     const dest = options.dest === undefined ? source : await openStoreForOutput(options.dest, schema.summaryPrefix);
     if (dest !== source) opened.push(dest);
     // One run per service/frequency/period at a time (exit 3 otherwise); released in `finally`. The
@@ -189,6 +191,8 @@ export async function executeRun(
         dest: dest.location,
         prices: prices.location,
         priceVersions: prices.table.versions.length,
+        ...charging.sources,
+        connectorsKnown: charging.connectors.length,
       },
       'run started',
     );
@@ -204,6 +208,9 @@ export async function executeRun(
       readConcurrency: concurrency,
       workers,
       workerSource: { location: options.source, priceVersions: prices.snapshot.versions },
+      charges: charging.charges,
+      connectors: charging.connectors,
+      chargeSources: charging.sources,
       onProgress: (done, total) => progress.update(done, total),
     };
     if (shard.count > 1) {
@@ -255,7 +262,7 @@ export function registerRunCommand(program: Command): void {
       '--prices <file|dir|s3://…>',
       'price list: GetProducts response, offer file, bulk folder or snapshot',
     );
-  addPeriodOptions(command)
+  addChargeOptions(addPeriodOptions(command))
     .option('--service <code>', `service to summarize (${SERVICES.join(' | ')})`, 'AmazonChimeVoiceConnector')
     .option('--concurrency <n>', 'objects read at once, over all threads (S3 GETs in flight)', '64')
     .option(

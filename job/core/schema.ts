@@ -16,16 +16,25 @@ export const PRICE_SCALE = 10;
 export const COST_SCALE = MINUTES_SCALE + PRICE_SCALE;
 /** Decimal precision of money columns in Parquet/Athena (Decimal128 maximum). */
 export const MONEY_PRECISION = 38;
+/** Fractional digits of a `--markup` percentage. */
+export const MARKUP_SCALE = 4;
+/**
+ * Fractional digits of `ChargedAmount`: holds both charges exactly. A markup charge is
+ * Cost × (100 + percent) / 100 (COST_SCALE + MARKUP_SCALE + 2 digits); a rate-deck charge is
+ * fee + seconds × rate / 60 (PRICE_SCALE + 2 digits, the deck refusing rates that would not end).
+ */
+export const CHARGE_SCALE = COST_SCALE + MARKUP_SCALE + 2;
 
 /**
  * Logical type of a column; each maps to one Arrow type, one Parquet type and one Athena type.
  * - `string`: UTF-8 text.
  * - `integer`: signed 64-bit integer (durations, epoch seconds).
  * - `boolean`.
- * - `minutes` / `price` / `cost`: exact decimals with MINUTES_SCALE / PRICE_SCALE / COST_SCALE digits.
+ * - `minutes` / `price` / `cost` / `charge`: exact decimals with MINUTES_SCALE / PRICE_SCALE /
+ *   COST_SCALE / CHARGE_SCALE digits.
  * - `timestamp`: UTC instant, milliseconds.
  */
-export type ColumnKind = 'string' | 'integer' | 'boolean' | 'minutes' | 'price' | 'cost' | 'timestamp';
+export type ColumnKind = 'string' | 'integer' | 'boolean' | 'minutes' | 'price' | 'cost' | 'charge' | 'timestamp';
 
 /** One column of the report. */
 export interface ColumnDefinition {
@@ -109,6 +118,19 @@ export const DERIVED_COLUMNS: readonly ColumnDefinition[] = [
   column('PriceVersion', 'string', false, 'Price list version in effect at call start'),
   column('RatingStatus', 'string', false, 'RATED, or why the call could not be rated'),
   column('Cost', 'cost', false, 'BillableDurationMinutes x PricePerUnit, USD, exact'),
+  column('DeckPrefix', 'string', false, 'Rate-deck prefix matched by the called number (longest match)'),
+  column('DeckRatePerMinute', 'price', false, 'Rate per minute of the deck row applied'),
+  column('ChargedSeconds', 'integer', false, 'Seconds charged after the deck row increments'),
+  column(
+    'ChargedAmount',
+    'charge',
+    false,
+    'Connection fee + ChargedSeconds / 60 x rate, or Cost x (1 + markup); exact',
+  ),
+  column('ChargeCurrency', 'string', false, 'Currency of ChargedAmount (the deck currency, USD with a markup)'),
+  column('DeckStatus', 'string', false, 'CHARGED or NO_MATCH; empty without a rate deck'),
+  column('ConnectorName', 'string', false, 'Name of the Voice Connector (or account) from --connectors'),
+  column('ConnectorTags', 'string', false, 'Tags of the Voice Connector (or account), a JSON object'),
 ];
 
 /** Everything that differs between the two services. */
@@ -190,6 +212,8 @@ export function athenaType(kind: ColumnKind): string {
       return `decimal(20,${PRICE_SCALE})`;
     case 'cost':
       return `decimal(${MONEY_PRECISION},${COST_SCALE})`;
+    case 'charge':
+      return `decimal(${MONEY_PRECISION},${CHARGE_SCALE})`;
     case 'timestamp':
       return 'timestamp';
   }

@@ -3,8 +3,13 @@ import { MAX_CDR_BYTES, parseCdr } from '../cdr/parse';
 import type { ParseResult, Rejection } from '../cdr/record';
 import { type CalendarDate, folderInPeriod, inPeriod, type Period } from '../core/period';
 import type { ServiceSchema } from '../core/schema';
+import type { Charger } from '../prices/rate-deck/charger';
 import type { Rater } from '../prices/rater';
+import type { ChargeCounts } from '../report/charge-totals';
+import { ChunkCharges } from '../report/chunk-charges';
+import type { ConnectorDirectory } from '../report/connectors';
 import { type ReportBatch, ReportBatchBuilder } from '../report/report-batch';
+import type { UsageLine } from '../report/usage-lines';
 import { csvRows } from '../sinks/csv';
 import type { ObjectStore } from '../store/object-store';
 
@@ -51,6 +56,10 @@ export interface ChunkResult {
   readonly costs: readonly UsageTypeCost[];
   readonly unratedByStatus: readonly (readonly [status: string, calls: number])[];
   readonly callsByVersion: readonly (readonly [version: string, calls: number])[];
+  /** What the operator charged (rate deck or markup). */
+  readonly charges: ChargeCounts;
+  /** Rated usage at FOCUS grain. */
+  readonly usage: readonly UsageLine[];
 }
 
 /** What a chunk needs besides its objects. */
@@ -59,6 +68,10 @@ export interface ChunkContext {
   readonly schema: ServiceSchema;
   readonly period: Period;
   readonly rater: Rater;
+  /** The operator's charges (rate deck, markup or none). */
+  readonly charger: Charger;
+  /** Connector names and tags. */
+  readonly connectors: ConnectorDirectory;
   /** Reads in flight within a chunk (S3); local reads are synchronous anyway. */
   readonly readConcurrency: number;
 }
@@ -120,13 +133,14 @@ function splitByDay(batch: ReportBatch, startColumn: number): DayRows[] {
  * belongs to); valid calls starting outside the period are counted, not reported.
  */
 export async function processChunk(task: ChunkTask, context: ChunkContext): Promise<ChunkResult> {
-  const { schema, period, rater } = context;
+  const { schema, period, rater, charger, connectors } = context;
   const bytes = await readAll(context, task.objects);
   const builder = new ReportBatchBuilder(schema);
   const rejects: { key: string; rejection: Rejection }[] = [];
   const costs = new Map<string, { calls: number; cost: bigint }>();
   const unratedByStatus = new Map<string, number>();
   const callsByVersion = new Map<string, number>();
+  const charges = new ChunkCharges(schema);
   let rated = 0;
   let unrated = 0;
   let outside = 0;
@@ -148,7 +162,10 @@ export async function processChunk(task: ChunkTask, context: ChunkContext): Prom
       return;
     }
     const rating = rater.rate(result.record);
-    builder.append(result.record, rating);
+    const charge = charger.charge(result.record, rating.cost);
+    const connector = connectors.lookup(charges.resourceIdOf(result.record));
+    builder.append(result.record, rating, charge, connector);
+    charges.add(result.record, rating, charge, connector);
     if (rating.version) callsByVersion.set(rating.version, (callsByVersion.get(rating.version) ?? 0) + 1);
     if (rating.status === 'RATED' && rating.price && rating.cost !== null) {
       rated++;
@@ -177,6 +194,7 @@ export async function processChunk(task: ChunkTask, context: ChunkContext): Prom
     costs: [...costs].map(([usageType, t]) => [usageType, t.calls, t.cost] as const),
     unratedByStatus: [...unratedByStatus],
     callsByVersion: [...callsByVersion],
+    ...charges.result(),
   };
 }
 

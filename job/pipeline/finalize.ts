@@ -2,11 +2,14 @@ import type { Logger } from 'pino';
 import { outputKeys, partialKeys } from '../core/layout/summary-keys';
 import { formatDate, type Period } from '../core/period';
 import type { ServiceSchema } from '../core/schema';
+import { ChargeTotals } from '../report/charge-totals';
 import { RunTotals } from '../report/run-totals';
+import { UsageLines } from '../report/usage-lines';
 import { csvHeader } from '../sinks/csv';
 import { buildManifest, type Manifest, type PartialManifest, serializeManifest } from '../sinks/manifest';
 import { removeStaleOutputs } from '../sinks/retention';
 import { ObjectNotFoundError, type ObjectStore, type ObjectWriter } from '../store/object-store';
+import { writeFocusExport } from './focus-export';
 import { logSummary } from './run-summary';
 
 /** What `finalize` merges. */
@@ -104,6 +107,17 @@ export async function finalizeSummary(options: FinalizeOptions): Promise<Manifes
   );
   const parquetKeys = partials.flatMap((p) => p.parquetKeys);
   await removeStaleOutputs(dest, schema, period, keys, parquetKeys);
+  const charges = new ChargeTotals();
+  const usage = new UsageLines();
+  for (const partial of partials) {
+    charges.add(partial.charges);
+    usage.merge(UsageLines.parse(partial.usage));
+  }
+  const chargeFields = await writeFocusExport(dest, schema, period, usage.lines(), {
+    totals: charges,
+    currency: first.chargeCurrency,
+    sources: first.chargeSources,
+  });
 
   const startedAt = new Date(Math.min(...partials.map((p) => Date.parse(p.startedAt))));
   const manifest = buildManifest({
@@ -122,6 +136,7 @@ export async function finalizeSummary(options: FinalizeOptions): Promise<Manifes
     shards,
     startedAt,
     finishedAt: now(),
+    charges: chargeFields,
   });
   await dest.write(keys.manifestKey, serializeManifest(manifest), 'application/json');
   await dest.delete(

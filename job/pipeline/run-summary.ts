@@ -2,10 +2,15 @@ import type { Logger } from 'pino';
 import { outputKeys, partialKeys, type ShardSpec } from '../core/layout/summary-keys';
 import { formatDate, type Period } from '../core/period';
 import type { ServiceSchema } from '../core/schema';
+import { type ChargerSetup, createCharger } from '../prices/rate-deck/charger';
 import type { RateTable } from '../prices/rate-table';
 import { Rater } from '../prices/rater';
 import type { SnapshotVersion } from '../prices/snapshot-format';
+import { ChargeTotals } from '../report/charge-totals';
+import { ConnectorDirectory, type ConnectorInfo } from '../report/connectors';
 import { RunTotals } from '../report/run-totals';
+import { UsageLines } from '../report/usage-lines';
+import { type ChargeSources, NO_CHARGE_SOURCES } from '../sinks/charge-manifest';
 import { CsvReportWriter } from '../sinks/csv';
 import { buildManifest, type Manifest, type PartialManifest, serializeManifest } from '../sinks/manifest';
 import { PartitionedParquetSink } from '../sinks/parquet';
@@ -15,6 +20,7 @@ import type { ObjectStore } from '../store/object-store';
 import { dayBatches } from './chunk';
 import { type ChunkProcessor, inProcessProcessor, workerProcessor } from './chunk-pool';
 import { type CrawlPlan, chunkTasks, crawl, planCrawl, shardPlan } from './crawl';
+import { writeFocusExport } from './focus-export';
 import { orderedMap } from './ordered-map';
 
 /** Everything one summary run needs. */
@@ -37,6 +43,12 @@ export interface SummaryRunOptions {
   readonly workerSource?: { readonly location: string; readonly priceVersions: readonly SnapshotVersion[] };
   /** Rows per Parquet file. */
   readonly parquetFileRows?: number;
+  /** What the operator charges: a rate deck, a markup on Cost, or nothing (default). */
+  readonly charges?: ChargerSetup;
+  /** Connector (or account) names and tags for ConnectorName/ConnectorTags (default none). */
+  readonly connectors?: readonly ConnectorInfo[];
+  /** Where the deck, markup and connectors came from (for the manifest). */
+  readonly chargeSources?: ChargeSources;
   /** Called as objects are processed (progress bar). */
   readonly onProgress?: (done: number, total: number | undefined) => void;
   /** Clock, for tests. */
@@ -55,6 +67,8 @@ interface PassOutputs {
 
 interface PassResult {
   readonly totals: RunTotals;
+  readonly charges: ChargeTotals;
+  readonly usage: UsageLines;
   readonly csvBytes: number;
   readonly parquetKeys: string[];
 }
@@ -69,12 +83,21 @@ function chunkProcessor(options: SummaryRunOptions): ChunkProcessor {
       service: schema.service,
       period,
       versions: options.workerSource.priceVersions,
+      charges: options.charges ?? { kind: 'none' },
+      connectors: options.connectors ?? [],
       readConcurrency,
     };
     return workerProcessor(setup, workers);
   }
   const rater = new Rater(schema, options.rateTable);
-  return inProcessProcessor({ store: options.source, schema, period, rater, readConcurrency });
+  const charger = createCharger(schema, options.charges ?? { kind: 'none' });
+  const connectors = new ConnectorDirectory(options.connectors ?? []);
+  return inProcessProcessor({ store: options.source, schema, period, rater, charger, connectors, readConcurrency });
+}
+
+/** The currency of the run's charges (the deck's, USD with a markup), null when nothing is charged. */
+function chargeCurrency(options: SummaryRunOptions): string | null {
+  return createCharger(options.schema, options.charges ?? { kind: 'none' }).currency;
 }
 
 /**
@@ -91,10 +114,14 @@ async function runPass(options: SummaryRunOptions, plan: CrawlPlan, outputs: Pas
   });
   const processor = chunkProcessor(options);
   const totals = new RunTotals();
+  const charges = new ChargeTotals();
+  const usage = new UsageLines();
   try {
     const tasks = chunkTasks(crawl(source, schema, plan), options.chunkSize ?? 512);
     for await (const result of orderedMap(tasks, processor.parallelism, (task) => processor.run(task))) {
       totals.addChunk(result);
+      charges.add(result.charges);
+      usage.merge(result.usage);
       await csv.writeRows(result.csv);
       for (const day of result.days) await parquet.add(day.day, dayBatches(day));
       for (const reject of result.rejects) await rejects.add(reject.key, reject.rejection);
@@ -110,7 +137,7 @@ async function runPass(options: SummaryRunOptions, plan: CrawlPlan, outputs: Pas
   }
   options.onProgress?.(totals.objectsRead, totals.objectsRead);
   const parquetKeys = await parquet.close();
-  return { totals, csvBytes: csv.size, parquetKeys };
+  return { totals, charges, usage, csvBytes: csv.size, parquetKeys };
 }
 
 /**
@@ -142,6 +169,11 @@ export async function runSummary(options: SummaryRunOptions): Promise<Manifest> 
     header: true,
   });
   await removeStaleOutputs(dest, schema, period, keys, pass.parquetKeys);
+  const charges = await writeFocusExport(dest, schema, period, pass.usage.lines(), {
+    totals: pass.charges,
+    currency: chargeCurrency(options),
+    sources: options.chargeSources ?? NO_CHARGE_SOURCES,
+  });
   const manifest = buildManifest({
     schema,
     period,
@@ -158,6 +190,7 @@ export async function runSummary(options: SummaryRunOptions): Promise<Manifest> 
     shards: 1,
     startedAt,
     finishedAt: now(),
+    charges,
   });
   await dest.write(keys.manifestKey, serializeManifest(manifest), 'application/json');
   logSummary(logger, manifest, pass.parquetKeys.length);
@@ -204,6 +237,10 @@ export async function runShard(options: SummaryRunOptions, shard: ShardSpec): Pr
     foldersListed: plan.folders.length,
     startedAt: startedAt.toISOString(),
     finishedAt: now().toISOString(),
+    charges: pass.charges.toJSON(),
+    chargeSources: options.chargeSources ?? NO_CHARGE_SOURCES,
+    chargeCurrency: chargeCurrency(options),
+    usage: pass.usage.toJSON(),
   };
   await dest.write(keys.manifestKey, `${JSON.stringify(partial, null, 2)}\n`, 'application/json');
   logger.info(

@@ -13,6 +13,7 @@ import {
 } from 'apache-arrow';
 import type { CdrRecord, CdrValue } from '../cdr/record';
 import {
+  CHARGE_SCALE,
   COST_SCALE,
   type ColumnDefinition,
   type ColumnKind,
@@ -21,7 +22,9 @@ import {
   PRICE_SCALE,
   type ServiceSchema,
 } from '../core/schema';
+import type { Charge } from '../prices/rate-deck/charger';
 import type { Rating } from '../prices/rater';
+import type { ConnectorCells } from './connectors';
 
 /** Arrow type of a column kind: signed integers, UTF-8, Decimal128, timestamps in UTC milliseconds. */
 export function arrowType(kind: ColumnKind): DataType {
@@ -38,6 +41,8 @@ export function arrowType(kind: ColumnKind): DataType {
       return new Decimal(PRICE_SCALE, 20, 128);
     case 'cost':
       return new Decimal(COST_SCALE, MONEY_PRECISION, 128);
+    case 'charge':
+      return new Decimal(CHARGE_SCALE, MONEY_PRECISION, 128);
     case 'timestamp':
       return new TimestampMillisecond('UTC');
   }
@@ -111,8 +116,8 @@ export class ReportBatchBuilder {
     return this.rows;
   }
 
-  /** Adds one rated call. */
-  append(record: CdrRecord, rating: Rating): void {
+  /** Adds one rated call, with what the operator charges for it and its connector's name and tags. */
+  append(record: CdrRecord, rating: Rating, charge: Charge, connector: ConnectorCells): void {
     const columns = this.columns;
     const values = record.values;
     const n = this.cdrFieldCount;
@@ -128,6 +133,14 @@ export class ReportBatchBuilder {
     (columns[n + 4] as CdrValue[]).push(rating.version);
     (columns[n + 5] as CdrValue[]).push(rating.status);
     (columns[n + 6] as CdrValue[]).push(rating.cost);
+    (columns[n + 7] as CdrValue[]).push(charge.deckPrefix);
+    (columns[n + 8] as CdrValue[]).push(charge.deckRatePerMinute);
+    (columns[n + 9] as CdrValue[]).push(charge.chargedSeconds);
+    (columns[n + 10] as CdrValue[]).push(charge.amount);
+    (columns[n + 11] as CdrValue[]).push(charge.currency);
+    (columns[n + 12] as CdrValue[]).push(charge.deckStatus);
+    (columns[n + 13] as CdrValue[]).push(connector.name);
+    (columns[n + 14] as CdrValue[]).push(connector.tags);
     this.rows++;
   }
 
@@ -194,7 +207,8 @@ function columnData(kind: ColumnKind, values: readonly CdrValue[], length: numbe
     }
     case 'minutes':
     case 'price':
-    case 'cost': {
+    case 'cost':
+    case 'charge': {
       // Decimal128: two's complement, little-endian, four 32-bit words per value.
       const words = new Uint32Array(length * 4);
       for (let i = 0; i < length; i++) {

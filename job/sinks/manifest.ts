@@ -3,7 +3,10 @@ import { type Frequency, formatDate, type Period } from '../core/period';
 import type { ServiceCode } from '../core/schema';
 import { COST_SCALE, type ServiceSchema } from '../core/schema';
 import type { PriceVersionWindow } from '../prices/rate-table';
+import type { ChargeCountsJson } from '../report/charge-totals';
 import type { RunTotals, TotalsJson, UsageTypeTotal } from '../report/run-totals';
+import type { UsageLineJson } from '../report/usage-lines';
+import type { ChargeManifestFields, ChargeSources } from './charge-manifest';
 
 /** A price version as the manifest lists it. */
 export interface ManifestPriceVersion {
@@ -18,7 +21,7 @@ export interface ManifestPriceVersion {
  * The run's manifest (`manifest.json`, written last: its presence means the run completed).
  * Counts reconcile: objectsRead = recordsRated + recordsUnrated + recordsRejected + objectsOutsidePeriod.
  */
-export interface Manifest {
+export interface Manifest extends ChargeManifestFields {
   readonly manifestVersion: 1;
   readonly service: ServiceCode;
   readonly frequency: Frequency;
@@ -83,6 +86,11 @@ export interface PartialManifest {
   readonly foldersListed: number;
   readonly startedAt: string;
   readonly finishedAt: string;
+  /** The shard's charges, their sources and currency, and its usage at FOCUS grain (for the merged export). */
+  readonly charges: ChargeCountsJson;
+  readonly chargeSources: ChargeSources;
+  readonly chargeCurrency: string | null;
+  readonly usage: readonly UsageLineJson[];
 }
 
 /** Everything `buildManifest` needs besides the totals. */
@@ -102,6 +110,8 @@ export interface ManifestInputs {
   readonly shards: number;
   readonly startedAt: Date;
   readonly finishedAt: Date;
+  /** Charges, connector names and the FOCUS export. */
+  readonly charges: ChargeManifestFields;
 }
 
 const iso = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString();
@@ -143,5 +153,6 @@ export function buildManifest(input: ManifestInputs): Manifest {
     startedAt: input.startedAt.toISOString(),
     finishedAt: input.finishedAt.toISOString(),
     durationMs: input.finishedAt.getTime() - input.startedAt.getTime(),
+    ...input.charges,
   };
 }

@@ -1,0 +1,148 @@
+import type { CdrRecord } from '../../cdr/record';
+import { DecimalFormatError, parseDecimal, pow10 } from '../../core/decimal';
+import { MARKUP_SCALE, MINUTES_SCALE, type ServiceSchema } from '../../core/schema';
+import type { RateDeck } from './format';
+import { chargedAmount, chargedSeconds } from './increments';
+import { PrefixIndex } from './prefix-index';
+
+/** DeckStatus of a charged call (empty without a deck). */
+export type DeckStatus = 'CHARGED' | 'NO_MATCH';
+
+/** What the operator charges for one call (the DeckPrefix … DeckStatus columns). */
+export interface Charge {
+  readonly deckPrefix: string | null;
+  /** Scaled by 10^PRICE_SCALE. */
+  readonly deckRatePerMinute: bigint | null;
+  readonly chargedSeconds: number | null;
+  /** Scaled by 10^CHARGE_SCALE. */
+  readonly amount: bigint | null;
+  readonly currency: string | null;
+  readonly deckStatus: DeckStatus | null;
+}
+
+/** Charges calls: from a rate deck, as a markup on the AWS cost, or not at all. Pure. */
+export interface Charger {
+  /** Currency of every amount, or null when nothing is charged. */
+  readonly currency: string | null;
+  /** The charge of one call whose AWS cost (scaled by 10^COST_SCALE) is `cost`, null when unrated. */
+  charge(record: CdrRecord, cost: bigint | null): Charge;
+}
+
+/** What a worker thread needs to rebuild a charger (plain data). */
+export type ChargerSetup =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'deck'; readonly deck: RateDeck }
+  | { readonly kind: 'markup'; readonly percent: string };
+
+const NONE: Charge = {
+  deckPrefix: null,
+  deckRatePerMinute: null,
+  chargedSeconds: null,
+  amount: null,
+  currency: null,
+  deckStatus: null,
+};
+
+const NO_CHARGER: Charger = { currency: null, charge: () => NONE };
+
+const SECONDS_PER_MINUTE_SCALED = 60n;
+const MINUTES_UNIT = pow10(MINUTES_SCALE);
+
+/** Rates calls against a deck: longest prefix of DestinationPhoneNumber, increments, exact amounts. */
+class DeckCharger implements Charger {
+  readonly currency: string;
+  private readonly index: PrefixIndex;
+  private readonly secondsIndex: number;
+  private readonly numberIndex: number;
+  private readonly directionIndex: number;
+  private readonly noMatch: Charge;
+
+  constructor(schema: ServiceSchema, deck: RateDeck) {
+    this.currency = deck.currency;
+    this.index = new PrefixIndex(deck);
+    const indexOf = (name: string) => schema.cdrFields.findIndex((f) => f.name === name);
+    this.secondsIndex = indexOf('BillableDurationSeconds');
+    this.numberIndex = indexOf('DestinationPhoneNumber');
+    this.directionIndex = indexOf('Direction');
+    this.noMatch = { ...NONE, deckStatus: 'NO_MATCH' };
+  }
+
+  charge(record: CdrRecord): Charge {
+    const number = this.numberIndex >= 0 ? record.values[this.numberIndex] : null;
+    if (typeof number !== 'string') return this.noMatch;
+    const digits = number.startsWith('+') ? number.slice(1) : number;
+    const row = this.index.lookup(digits, this.direction(record), record.startEpochSeconds);
+    if (!row) return this.noMatch;
+    const charged = chargedSeconds(this.seconds(record), row.initialIncrement, row.subsequentIncrement);
+    return {
+      deckPrefix: row.prefix,
+      deckRatePerMinute: row.ratePerMinute,
+      chargedSeconds: charged,
+      amount: chargedAmount(charged, row.ratePerMinute, row.connectionFee),
+      currency: this.currency,
+      deckStatus: 'CHARGED',
+    };
+  }
+
+  private direction(record: CdrRecord): 'outbound' | 'inbound' | undefined {
+    const value = this.directionIndex >= 0 ? record.values[this.directionIndex] : null;
+    if (typeof value !== 'string') return undefined;
+    const lower = value.toLowerCase();
+    return lower === 'outbound' || lower === 'inbound' ? lower : undefined;
+  }
+
+  /** BillableDurationSeconds, else BillableDurationMinutes × 60 rounded up to a whole second. */
+  private seconds(record: CdrRecord): number {
+    const seconds = this.secondsIndex >= 0 ? record.values[this.secondsIndex] : null;
+    if (typeof seconds === 'number') return seconds;
+    const scaled = record.billableMinutes * SECONDS_PER_MINUTE_SCALED;
+    return Number((scaled + MINUTES_UNIT - 1n) / MINUTES_UNIT);
+  }
+}
+
+/** Charges Cost × (1 + percent / 100), USD, for rated calls. */
+class MarkupCharger implements Charger {
+  readonly currency = 'USD';
+  /** (100 + percent) scaled by 10^MARKUP_SCALE: Cost (COST_SCALE) × factor / 100 lands on CHARGE_SCALE. */
+  private readonly factor: bigint;
+
+  constructor(percent: bigint) {
+    this.factor = 100n * pow10(MARKUP_SCALE) + percent;
+  }
+
+  charge(_record: CdrRecord, cost: bigint | null): Charge {
+    if (cost === null) return NONE;
+    return { ...NONE, amount: cost * this.factor, currency: this.currency };
+  }
+}
+
+/** Thrown for a `--markup` value that is not a usable percentage. */
+export class MarkupError extends Error {
+  override readonly name = 'MarkupError';
+}
+
+/** Parses a markup percentage (`25`, `12.5`, `-10` for a discount; more than −100, ≤ 4 decimals). */
+export function parseMarkup(text: string): bigint {
+  let percent: bigint;
+  try {
+    percent = parseDecimal(text, MARKUP_SCALE);
+  } catch (error) {
+    if (error instanceof DecimalFormatError) throw new MarkupError(`not a percentage: ${error.message}`);
+    throw error;
+  }
+  if (percent <= -100n * pow10(MARKUP_SCALE)) throw new MarkupError(`${text} % would make charges zero or negative`);
+  if (percent > 1_000_000n * pow10(MARKUP_SCALE)) throw new MarkupError(`${text} % is implausibly large`);
+  return percent;
+}
+
+/** Builds the charger a setup describes. */
+export function createCharger(schema: ServiceSchema, setup: ChargerSetup): Charger {
+  switch (setup.kind) {
+    case 'none':
+      return NO_CHARGER;
+    case 'deck':
+      return new DeckCharger(schema, setup.deck);
+    case 'markup':
+      return new MarkupCharger(parseMarkup(setup.percent));
+  }
+}

@@ -1,0 +1,127 @@
+import { CsvError, parse } from 'csv-parse/sync';
+import { DecimalFormatError, formatDecimal, parseDecimal } from '../../core/decimal';
+import { PRICE_SCALE } from '../../core/schema';
+import { RateDeckError } from './deck-error';
+import { DECK_DIRECTIONS, DECK_HEADER, type DeckDirection, type DeckRow } from './format';
+import { amountIsFinite } from './increments';
+import { parseUtcInstant } from './utc-instant';
+
+/** Longest prefix accepted (E.164 numbers have at most 15 digits). */
+const MAX_PREFIX_DIGITS = 15;
+/** Largest increment accepted, in seconds (a day). */
+const MAX_INCREMENT = 86_400;
+
+function decimalField(value: string, name: string, line: number): bigint {
+  let amount: bigint;
+  try {
+    amount = parseDecimal(value, PRICE_SCALE);
+  } catch (error) {
+    if (error instanceof DecimalFormatError) throw new RateDeckError(`${name}: ${error.message}`, line);
+    throw error;
+  }
+  if (amount < 0n) throw new RateDeckError(`${name} ${value} is negative`, line);
+  return amount;
+}
+
+function incrementField(value: string, name: string, line: number, minimum: number): number {
+  if (!/^\d{1,6}$/.test(value) || Number(value) < minimum || Number(value) > MAX_INCREMENT) {
+    throw new RateDeckError(
+      `${name} ${JSON.stringify(value)} must be a whole number of seconds from ${minimum} to ${MAX_INCREMENT}`,
+      line,
+    );
+  }
+  return Number(value);
+}
+
+function instantField(value: string, name: string, line: number): number | null {
+  if (value === '') return null;
+  const instant = parseUtcInstant(value);
+  if (instant === undefined) {
+    throw new RateDeckError(
+      `${name} ${JSON.stringify(value)} is not an ISO 8601 UTC date (2025-03-01) or date-time (2025-03-01T00:00:00Z)`,
+      line,
+    );
+  }
+  return instant;
+}
+
+/** Validates one data line of the CSV into a DeckRow. */
+function deckRow(fields: readonly string[], line: number): DeckRow {
+  const [prefix, direction, rate, fee, initial, subsequent, from, to, currency, description] = fields.map((f) =>
+    f.trim(),
+  ) as [string, string, string, string, string, string, string, string, string, string];
+  if (!new RegExp(`^\\d{1,${MAX_PREFIX_DIGITS}}$`).test(prefix)) {
+    throw new RateDeckError(`prefix ${JSON.stringify(prefix)} must be 1 to ${MAX_PREFIX_DIGITS} digits`, line);
+  }
+  if (!(DECK_DIRECTIONS as readonly string[]).includes(direction)) {
+    throw new RateDeckError(
+      `direction ${JSON.stringify(direction)} must be one of ${DECK_DIRECTIONS.join(', ')}`,
+      line,
+    );
+  }
+  const ratePerMinute = decimalField(rate, 'rate_per_minute', line);
+  const connectionFee = fee === '' ? 0n : decimalField(fee, 'connection_fee', line);
+  const initialIncrement = incrementField(initial, 'initial_increment', line, 0);
+  const subsequentIncrement = incrementField(subsequent, 'subsequent_increment', line, 1);
+  const effectiveFrom = instantField(from, 'effective_from', line);
+  const effectiveTo = instantField(to, 'effective_to', line);
+  if (effectiveFrom !== null && effectiveTo !== null && effectiveTo <= effectiveFrom) {
+    throw new RateDeckError(`effective_to ${to} is not after effective_from ${from}`, line);
+  }
+  if (!/^[A-Z]{3}$/.test(currency)) {
+    throw new RateDeckError(`currency ${JSON.stringify(currency)} must be an ISO 4217 code such as USD`, line);
+  }
+  if (!amountIsFinite(ratePerMinute, initialIncrement, subsequentIncrement)) {
+    throw new RateDeckError(
+      `rate_per_minute ${formatDecimal(ratePerMinute, PRICE_SCALE)} in steps of ${initialIncrement}/${subsequentIncrement} s ` +
+        'gives amounts with no exact decimal value (the rate / 60 per second does not end); ' +
+        'use increments that are multiples of 3 s, or a rate whose last digit divides by 3 (e.g. 0.0102)',
+      line,
+    );
+  }
+  return {
+    line,
+    prefix,
+    direction: direction as DeckDirection,
+    ratePerMinute,
+    connectionFee,
+    initialIncrement,
+    subsequentIncrement,
+    effectiveFrom,
+    effectiveTo,
+    currency,
+    description,
+  };
+}
+
+/**
+ * Parses rate-deck CSV text (RFC 4180, UTF-8, optional BOM, header exactly DECK_HEADER) into rows,
+ * each validated on its own. Throws RateDeckError naming the line of the first problem.
+ */
+export function parseDeckCsv(text: string): DeckRow[] {
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    records = parse(text, {
+      bom: true,
+      info: true,
+      skip_empty_lines: true,
+      relax_column_count: false,
+    }) as unknown as typeof records;
+  } catch (error) {
+    if (error instanceof CsvError) {
+      const line = (error as CsvError & { lines?: number }).lines;
+      throw new RateDeckError(`not valid CSV: ${error.message.replace(/ (on|at) line \d+$/, '')}`, line);
+    }
+    throw error;
+  }
+  const [header, ...rows] = records;
+  if (!header) throw new RateDeckError('the deck is empty (expected a header row)');
+  if (header.record.join(',') !== DECK_HEADER.join(',')) {
+    throw new RateDeckError(
+      `header must be exactly ${DECK_HEADER.join(',')} (found ${header.record.join(',')})`,
+      header.info.lines,
+    );
+  }
+  if (rows.length === 0) throw new RateDeckError('the deck has a header but no rates');
+  return rows.map(({ record, info }) => deckRow(record, info.lines));
+}
