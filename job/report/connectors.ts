@@ -90,7 +90,7 @@ function fromJson(text: string): ConnectorInfo[] {
  */
 export function parseConnectors(text: string): ConnectorInfo[] {
   const trimmed = text.replace(/^\uFEFF/, '').trimStart();
-  const connectors = trimmed.startsWith('[') ? fromJson(trimmed) : fromCsv(text);
+  const connectors = /^[[{]/.test(trimmed) ? fromJson(trimmed) : fromCsv(text);
   const seen = new Set<string>();
   for (const connector of connectors) {
     if (seen.has(connector.id)) throw new ConnectorsFileError(`${connector.id} is listed twice`);
