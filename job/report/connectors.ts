@@ -1,4 +1,4 @@
-import { CsvError, parse } from 'csv-parse/sync';
+import { type CsvRecord, CsvSyntaxError, readCsvRecords } from '../core/csv-records';
 
 /** One Voice Connector (or, for Business Calling, one AWS account) with its display name and tags. */
 export interface ConnectorInfo {
@@ -22,32 +22,32 @@ function checkId(id: unknown, where: string): string {
 }
 
 function fromCsv(text: string): ConnectorInfo[] {
-  let records: { record: string[]; info: { lines: number } }[];
+  let records: CsvRecord[];
   try {
-    records = parse(text, { bom: true, info: true, skip_empty_lines: true }) as unknown as typeof records;
+    records = readCsvRecords(text);
   } catch (error) {
-    if (error instanceof CsvError) throw new ConnectorsFileError(`not valid CSV: ${error.message}`);
+    if (error instanceof CsvSyntaxError) throw new ConnectorsFileError(`not valid CSV: ${error.message}`);
     throw error;
   }
   const [header, ...rows] = records;
   if (!header) throw new ConnectorsFileError('the connectors file is empty');
-  const [idColumn, nameColumn, ...tagColumns] = header.record.map((name) => name.trim());
+  const [idColumn, nameColumn, ...tagColumns] = header.fields.map((name) => name.trim());
   if (!(ID_COLUMNS as readonly (string | undefined)[]).includes(idColumn) || nameColumn !== 'Name') {
     throw new ConnectorsFileError(
-      `header must start with VoiceConnectorId,Name (or AwsAccountId,Name), then tag columns (found ${header.record.join(',')})`,
+      `header must start with VoiceConnectorId,Name (or AwsAccountId,Name), then tag columns (found ${header.fields.join(',')})`,
     );
   }
   if (tagColumns.some((tag) => tag === '')) throw new ConnectorsFileError('line 1: a tag column has no name');
   if (new Set(tagColumns).size !== tagColumns.length)
     throw new ConnectorsFileError('line 1: a tag column appears twice');
-  return rows.map(({ record, info }) => {
-    const [id, name = '', ...values] = record;
+  return rows.map(({ fields, line }) => {
+    const [id, name = '', ...values] = fields;
     const tags: Record<string, string> = {};
     tagColumns.forEach((tag, i) => {
       const value = values[i] ?? '';
       if (value !== '') tags[tag] = value;
     });
-    return { id: checkId(id, `line ${info.lines}`), name: name.trim(), tags };
+    return { id: checkId(id, `line ${line}`), name: name.trim(), tags };
   });
 }
 

@@ -1,4 +1,4 @@
-import { CsvError, parse } from 'csv-parse/sync';
+import { type CsvRecord, CsvSyntaxError, readCsvRecords } from '../../core/csv-records';
 import { DecimalFormatError, formatDecimal, parseDecimal } from '../../core/decimal';
 import { PRICE_SCALE } from '../../core/schema';
 import { RateDeckError } from './deck-error';
@@ -8,6 +8,7 @@ import { parseUtcInstant } from './utc-instant';
 
 /** Longest prefix accepted (E.164 numbers have at most 15 digits). */
 const MAX_PREFIX_DIGITS = 15;
+const PREFIX = new RegExp(`^\\d{1,${MAX_PREFIX_DIGITS}}$`);
 /** Largest increment accepted, in seconds (a day). */
 const MAX_INCREMENT = 86_400;
 
@@ -50,7 +51,7 @@ function deckRow(fields: readonly string[], line: number): DeckRow {
   const [prefix, direction, rate, fee, initial, subsequent, from, to, currency, description] = fields.map((f) =>
     f.trim(),
   ) as [string, string, string, string, string, string, string, string, string, string];
-  if (!new RegExp(`^\\d{1,${MAX_PREFIX_DIGITS}}$`).test(prefix)) {
+  if (!PREFIX.test(prefix)) {
     throw new RateDeckError(`prefix ${JSON.stringify(prefix)} must be 1 to ${MAX_PREFIX_DIGITS} digits`, line);
   }
   if (!(DECK_DIRECTIONS as readonly string[]).includes(direction)) {
@@ -99,29 +100,26 @@ function deckRow(fields: readonly string[], line: number): DeckRow {
  * each validated on its own. Throws RateDeckError naming the line of the first problem.
  */
 export function parseDeckCsv(text: string): DeckRow[] {
-  let records: { record: string[]; info: { lines: number } }[];
+  let records: CsvRecord[];
   try {
-    records = parse(text, {
-      bom: true,
-      info: true,
-      skip_empty_lines: true,
-      relax_column_count: false,
-    }) as unknown as typeof records;
+    records = readCsvRecords(text);
   } catch (error) {
-    if (error instanceof CsvError) {
-      const line = (error as CsvError & { lines?: number }).lines;
-      throw new RateDeckError(`not valid CSV: ${error.message.replace(/ (on|at) line \d+$/, '')}`, line);
-    }
+    if (error instanceof CsvSyntaxError)
+      throw new RateDeckError(`not valid CSV: ${error.message.replace(/^line \d+: /, '')}`, error.line);
     throw error;
   }
   const [header, ...rows] = records;
   if (!header) throw new RateDeckError('the deck is empty (expected a header row)');
-  if (header.record.join(',') !== DECK_HEADER.join(',')) {
+  if (header.fields.join(',') !== DECK_HEADER.join(',')) {
     throw new RateDeckError(
-      `header must be exactly ${DECK_HEADER.join(',')} (found ${header.record.join(',')})`,
-      header.info.lines,
+      `header must be exactly ${DECK_HEADER.join(',')} (found ${header.fields.join(',')})`,
+      header.line,
     );
   }
   if (rows.length === 0) throw new RateDeckError('the deck has a header but no rates');
-  return rows.map(({ record, info }) => deckRow(record, info.lines));
+  return rows.map(({ fields, line }) => {
+    if (fields.length !== DECK_HEADER.length)
+      throw new RateDeckError(`not valid CSV: expected ${DECK_HEADER.length} fields, found ${fields.length}`, line);
+    return deckRow(fields, line);
+  });
 }
