@@ -27,6 +27,12 @@ export interface SchedulerConfig {
   readonly arraySize: number;
   /** First part of the job name (`JOB_NAME_PREFIX`, default `cdr-summary`). */
   readonly jobNamePrefix: string;
+  /** Key of the rate deck in the bucket (`RATE_DECK_KEY`); the job charges with a copy of it. */
+  readonly rateDeckKey?: string;
+  /** Key of a connectors file in the bucket (`CONNECTORS_KEY`). */
+  readonly connectorsKey?: string;
+  /** Refresh the connectors file from the Chime SDK Voice API before each job (`REFRESH_CONNECTORS=true`). */
+  readonly refreshConnectors?: boolean;
 }
 
 /** Default first part of the job names. */
@@ -81,19 +87,48 @@ function required(env: NodeJS.ProcessEnv, name: string): string {
   return value;
 }
 
+/** The optional charge settings: `RATE_DECK_KEY`, `CONNECTORS_KEY`, `REFRESH_CONNECTORS` (true/false). */
+export function chargeConfigFromEnv(
+  env: NodeJS.ProcessEnv,
+  service: ServiceCode,
+): Pick<SchedulerConfig, 'rateDeckKey' | 'connectorsKey' | 'refreshConnectors'> {
+  const key = (name: string) => {
+    const value = env[name]?.trim().replace(/^\/+/, '');
+    return value ? value : undefined;
+  };
+  const refreshText = env.REFRESH_CONNECTORS?.trim().toLowerCase() ?? '';
+  if (!['', 'true', 'false'].includes(refreshText))
+    throw new ConfigError(`REFRESH_CONNECTORS ${JSON.stringify(env.REFRESH_CONNECTORS)} must be true or false`);
+  const refreshConnectors = refreshText === 'true';
+  if (refreshConnectors && service !== 'AmazonChimeVoiceConnector')
+    throw new ConfigError(
+      'REFRESH_CONNECTORS applies to AmazonChimeVoiceConnector only (Business Calling has accounts)',
+    );
+  const rateDeckKey = key('RATE_DECK_KEY');
+  const connectorsKey = key('CONNECTORS_KEY');
+  return {
+    ...(rateDeckKey ? { rateDeckKey } : {}),
+    ...(connectorsKey ? { connectorsKey } : {}),
+    ...(refreshConnectors ? { refreshConnectors } : {}),
+  };
+}
+
 /**
  * Reads the configuration: `CDR_BUCKET`, `SERVICE_NAME`, `JOB_FREQUENCY`, `JOB_QUEUE`,
- * `JOB_DEFINITION` (required), `ARRAY_SIZE`, `JOB_NAME_PREFIX` (optional). Throws ConfigError.
+ * `JOB_DEFINITION` (required), `ARRAY_SIZE`, `JOB_NAME_PREFIX`, `RATE_DECK_KEY`, `CONNECTORS_KEY`,
+ * `REFRESH_CONNECTORS` (optional). Throws ConfigError.
  */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SchedulerConfig {
   const prefix = env.JOB_NAME_PREFIX?.trim() || DEFAULT_JOB_NAME_PREFIX;
+  const service = parseService(required(env, 'SERVICE_NAME'));
   return {
     bucket: parseBucket(required(env, 'CDR_BUCKET')),
-    service: parseService(required(env, 'SERVICE_NAME')),
+    service,
     frequency: parseConfigFrequency(required(env, 'JOB_FREQUENCY')),
     jobQueue: required(env, 'JOB_QUEUE').trim(),
     jobDefinition: required(env, 'JOB_DEFINITION').trim(),
     arraySize: env.ARRAY_SIZE?.trim() ? parseArraySize(env.ARRAY_SIZE) : 1,
     jobNamePrefix: prefix,
+    ...chargeConfigFromEnv(env, service),
   };
 }
