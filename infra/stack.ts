@@ -87,6 +87,7 @@ export class CdrSummaryStack extends TerraformStack {
       reservedConcurrency: config.schedulerReservedConcurrency,
       enabled: config.scheduleEnabled,
       ...(config.kmsKeyArn ? { kmsKeyArn: config.kmsKeyArn } : {}),
+      chargeInputs: config.chargeInputs,
     });
 
     this.analytics = new SummaryAnalytics(this, 'analytics', {
@@ -94,6 +95,7 @@ export class CdrSummaryStack extends TerraformStack {
       service: config.service,
       bucketName: config.cdrBucket,
       bytesScannedCutoff: config.athenaBytesScannedCutoff,
+      frequency: config.frequency,
     });
 
     const outputs: Record<string, { value: string; description: string }> = {

@@ -96,7 +96,9 @@ describe('infra: side-by-side stacks and frequencies', () => {
   });
 
   it('generates the Business Calling table columns from its own schema', () => {
-    const table = onlyResource(bcMonthly.json, 'aws_glue_catalog_table');
+    const table = Object.values(resourcesOf(bcMonthly.json, 'aws_glue_catalog_table')).find(
+      (t) => t.name === 'calls',
+    ) as Record<string, unknown>;
     const columns = list(obj(table, 'storage_descriptor'), 'columns') as Record<string, unknown>[];
     expect(columns.map((c) => [c.name, c.type])).to.deep.equal(
       athenaColumns('AmazonChimeBusinessCalling').map((c) => [c.name.toLowerCase(), c.type]),

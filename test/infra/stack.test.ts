@@ -70,7 +70,7 @@ describe('infra: Voice Connector / Daily stack', () => {
       aws_scheduler_schedule: 1,
       aws_sqs_queue: 1,
       aws_glue_catalog_database: 1,
-      aws_glue_catalog_table: 1,
+      aws_glue_catalog_table: 2,
       aws_athena_workgroup: 1,
       aws_athena_named_query: 4,
       aws_ecr_repository: 1,
@@ -266,7 +266,8 @@ describe('infra: Voice Connector / Daily stack', () => {
   describe('Analytics', () => {
     let table: Block;
     before(() => {
-      table = onlyResource(s.json, 'aws_glue_catalog_table');
+      const tables = Object.values(resourcesOf(s.json, 'aws_glue_catalog_table'));
+      table = tables.find((t) => t.name === 'calls') as Block;
     });
 
     it('defines the table columns from athenaColumns(service), as Glue stores them', () => {
