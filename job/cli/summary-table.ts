@@ -31,17 +31,26 @@ export function formatSummary(manifest: Manifest, destination: string): string {
   }
   for (const [status, calls] of Object.entries(manifest.unratedByStatus)) rows.push([status, String(calls), '-']);
   rows.push(['Total', String(manifest.recordsRated + manifest.recordsUnrated), manifest.totalCost]);
+  const charged = manifest.chargedTotal
+    ? [
+        `charged ${manifest.chargedTotal.amount} ${manifest.chargedTotal.currency} over ${manifest.chargedTotal.calls} calls` +
+          (manifest.rateDeck ? ` (rate deck; ${manifest.deckNoMatch} calls without a matching prefix)` : ' (markup)'),
+        '',
+      ]
+    : [];
   return [
     `${manifest.service} ${manifest.frequency} ${manifest.periodStart} .. ${manifest.periodEnd}`,
     `objects read ${manifest.objectsRead}: rated ${manifest.recordsRated}, unrated ${manifest.recordsUnrated}, rejected ${manifest.recordsRejected}, other periods ${manifest.objectsOutsidePeriod}`,
     '',
     table(rows, [false, true, true]),
     '',
+    ...charged,
     `destination ${destination}`,
     `  report    ${manifest.csvKey}`,
     `  manifest  ${manifest.csvKey.replace(/[^/]+$/, 'manifest.json')}`,
     `  rejects   ${manifest.rejectsKey}`,
     `  parquet   ${manifest.parquetKeys.length} file(s) under ${manifest.csvKey.split('/')[0]}/parquet/`,
+    `  focus     ${manifest.focusCsvKey} (+ Parquet, FOCUS ${manifest.focusVersion})`,
     '',
   ].join('\n');
 }
