@@ -49,17 +49,9 @@ interface Sums {
   charged: bigint | null;
 }
 
+/** The key as text; the price and its unit follow from the usage type and the version. */
 function keyText(k: UsageLineKey): string {
-  return [
-    k.day,
-    k.accountId,
-    k.resourceId,
-    k.usageType,
-    k.priceVersion,
-    k.region ?? '',
-    k.pricePerUnit,
-    k.priceUnit,
-  ].join('\u0000');
+  return `${k.day}\u0000${k.accountId}\u0000${k.resourceId}\u0000${k.usageType}\u0000${k.priceVersion}\u0000${k.region ?? ''}`;
 }
 
 /** Accumulates usage lines. */
