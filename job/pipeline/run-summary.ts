@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { outputKeys, partialKeys, type ShardSpec } from '../core/layout/summary-keys';
 import { formatDate, type Period } from '../core/period';
 import type { ServiceSchema } from '../core/schema';
-import { type ChargerSetup, createCharger } from '../prices/rate-deck/charger';
+import { type ChargerSetup, chargeCurrencyOf, createCharger } from '../prices/rate-deck/charger';
 import type { RateTable } from '../prices/rate-table';
 import { Rater } from '../prices/rater';
 import type { SnapshotVersion } from '../prices/snapshot-format';
@@ -97,7 +97,7 @@ function chunkProcessor(options: SummaryRunOptions): ChunkProcessor {
 
 /** The currency of the run's charges (the deck's, USD with a markup), null when nothing is charged. */
 function chargeCurrency(options: SummaryRunOptions): string | null {
-  return createCharger(options.schema, options.charges ?? { kind: 'none' }).currency;
+  return chargeCurrencyOf(options.charges ?? { kind: 'none' });
 }
 
 /**

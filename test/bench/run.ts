@@ -60,6 +60,8 @@ interface Options {
   readonly s3: boolean;
   /** Prefixes of the synthetic rate deck whose cost is measured (0: not measured). */
   readonly deck: number;
+  /** Measure only the deck's cost (no DuckDB comparison, no sizing). */
+  readonly deckOnly: boolean;
 }
 
 function parseArgs(argv: readonly string[]): Options {
@@ -71,6 +73,7 @@ function parseArgs(argv: readonly string[]): Options {
   let cpuProf = false;
   let s3 = false;
   let deck = 0;
+  let deckOnly = false;
   let rev: string | undefined;
   const whole = (flag: string, text: string | undefined, min: number): number => {
     if (text === undefined || !/^\d+$/.test(text) || Number(text) < min) {
@@ -90,6 +93,7 @@ function parseArgs(argv: readonly string[]): Options {
     else if (arg === '--cpu-prof') cpuProf = true;
     else if (arg === '--s3') s3 = true;
     else if (arg === '--deck') deck = whole(arg, argv[++i], 1);
+    else if (arg === '--deck-only') deckOnly = true;
     else if (arg === '--rev') {
       rev = argv[++i];
       if (rev === undefined || rev.startsWith('-')) throw new BenchError('--rev needs a git revision');
@@ -99,13 +103,15 @@ function parseArgs(argv: readonly string[]): Options {
           '  --scale     also our throughput and peak RSS at 10k / 100k / 1M CDRs (1M is generated once, ~2 min)\n' +
           '  --s3        also our client CPU per S3 GET: 20,000 CDRs read from s3rver vs from local disk\n' +
           '  --deck P    also the cost of --rate-deck with a synthetic P-prefix deck (e.g. 50000): alternating runs with and without\n' +
+          '  --deck-only with --deck: measure only that (no DuckDB comparison, no sizing)\n' +
           '  --cpu-prof  one extra run of our job under node --cpu-prof; prints the top self-time functions\n' +
           '  --rev C     measure commit C (built apart in .bench-cache/rev-<sha>/) instead of the working tree\n',
       );
       process.exit(0);
     } else throw new BenchError(`unknown option ${JSON.stringify(arg)} (try --help)`);
   }
-  return { calls, runs, scale, seed, connectors, cpuProf, rev, s3, deck };
+  if (deckOnly && deck === 0) throw new BenchError('--deck-only needs --deck P');
+  return { calls, runs, scale, seed, connectors, cpuProf, rev, s3, deck, deckOnly };
 }
 
 function log(line: string): void {
@@ -442,8 +448,13 @@ async function main(): Promise<void> {
   process.stdout.write(
     `job under test: ${prepared.label}; peak RSS and CPU from ${hasGnuTime() ? '/usr/bin/time' : 'process.resourceUsage() (preload)'}\n`,
   );
-  const baseline = await buildBaseline();
   const data = ensureData(options.calls, options.seed, options.connectors);
+  if (options.deckOnly) {
+    deckOverhead(data, options);
+    rmSync(summaryFolder(data), { recursive: true, force: true });
+    return;
+  }
+  const baseline = await buildBaseline();
 
   const ours: OurResult[] = [];
   const duck: DuckResult[] = [];

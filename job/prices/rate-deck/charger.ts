@@ -87,6 +87,9 @@ class DeckCharger implements Charger {
   private direction(record: CdrRecord): 'outbound' | 'inbound' | undefined {
     const value = this.directionIndex >= 0 ? record.values[this.directionIndex] : null;
     if (typeof value !== 'string') return undefined;
+    // Chime writes `Outbound` / `Inbound`; other spellings are accepted too.
+    if (value === 'Outbound') return 'outbound';
+    if (value === 'Inbound') return 'inbound';
     const lower = value.toLowerCase();
     return lower === 'outbound' || lower === 'inbound' ? lower : undefined;
   }
@@ -133,6 +136,11 @@ export function parseMarkup(text: string): bigint {
   if (percent <= -100n * pow10(MARKUP_SCALE)) throw new MarkupError(`${text} % would make charges zero or negative`);
   if (percent > 1_000_000n * pow10(MARKUP_SCALE)) throw new MarkupError(`${text} % is implausibly large`);
   return percent;
+}
+
+/** The currency a setup charges in (the deck's, USD for a markup), null when nothing is charged. */
+export function chargeCurrencyOf(setup: ChargerSetup): string | null {
+  return setup.kind === 'deck' ? setup.deck.currency : setup.kind === 'markup' ? 'USD' : null;
 }
 
 /** Builds the charger a setup describes. */

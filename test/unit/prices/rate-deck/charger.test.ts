@@ -49,6 +49,14 @@ describe('rate deck charger', () => {
     expect(summary(charger.charge(call('447'), null)).prefix).to.equal('447');
   });
 
+  it('matches a 15-digit prefix, and reads the number only up to its first non-digit', () => {
+    const charger = deckCharger('1,any,0.03,0,60,60,,,USD,one', '123456789012345,any,0.06,0,60,60,,,USD,fifteen');
+    expect(summary(charger.charge(call('+123456789012345'), null)).prefix).to.equal('123456789012345');
+    expect(summary(charger.charge(call('+1234567890123456'), null)).prefix).to.equal('123456789012345');
+    expect(summary(charger.charge(call('+12345;ext=9'), null)).prefix).to.equal('1');
+    expect(summary(charger.charge(call('sip:123456789012345@example.com'), null)).status).to.equal('NO_MATCH');
+  });
+
   it('says NO_MATCH, with no amount, when no prefix matches or the CDR names no number', () => {
     const charger = deckCharger('44,any,0.03,0,60,60,,,USD,UK');
     expect(summary(charger.charge(call('+12065550101'), null))).to.deep.equal({
