@@ -23,6 +23,8 @@ export interface ChargeManifestFields extends ChargeSources {
   readonly focusVersion: string;
   readonly focusCsvKey: string;
   readonly focusParquetKey: string;
+  /** FOCUS metadata (DataGenerator, Schema) of the export. */
+  readonly focusMetadataKey: string;
   /** Rows of the FOCUS export (charges at day × account × connector × usage type × price grain). */
   readonly focusRows: number;
 }

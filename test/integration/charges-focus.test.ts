@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { FOCUS_COLUMNS } from '../../job/core/focus/columns';
+import type { FocusMetadata } from '../../job/core/focus/metadata';
 import type { Manifest } from '../../job/sinks/manifest';
 import { LocalStore } from '../../job/store/local';
 import type { ObjectStore } from '../../job/store/object-store';
@@ -153,11 +154,26 @@ describe('rate deck, connector names and the FOCUS export (end to end)', functio
     expect(totals?.secondsType).to.equal('BIGINT');
   });
 
-  it('writes one FOCUS CSV and one FOCUS Parquet file under focus/<Frequency>/<YYYY>/<MM>/<DD>/', async () => {
+  it('writes one FOCUS CSV, one FOCUS Parquet file and the FOCUS metadata under focus/<Frequency>/<YYYY>/<MM>/<DD>/', async () => {
     expect(manifest.focusCsvKey.startsWith(FOCUS_FOLDER)).to.equal(true);
     expect(manifest.focusParquetKey.startsWith(`${FOCUS_FOLDER}parquet/`)).to.equal(true);
+    expect(manifest.focusMetadataKey).to.equal(`${FOCUS_FOLDER}metadata.json`);
     const keys = await listKeys(store, `out/${SUMMARY}focus/`);
-    expect(keys.sort()).to.deep.equal([`out/${manifest.focusCsvKey}`, `out/${manifest.focusParquetKey}`].sort());
+    expect(keys.sort()).to.deep.equal(
+      [`out/${manifest.focusCsvKey}`, `out/${manifest.focusParquetKey}`, `out/${manifest.focusMetadataKey}`].sort(),
+    );
+    const metadata = JSON.parse((await store.read(`out/${manifest.focusMetadataKey}`)).toString()) as FocusMetadata;
+    expect(metadata.DataGenerator).to.deep.equal({ DataGenerator: 'chime-cdr-summary' });
+    expect(metadata.Schema.FocusVersion).to.equal('1.2');
+    expect(metadata.Schema.SchemaId).to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(metadata.Schema.CreationDate).to.match(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+    expect(metadata.Schema.ColumnDefinition.map((c) => c.ColumnName)).to.deep.equal(FOCUS_COLUMNS.map((c) => c.name));
+    expect(metadata.Schema.ColumnDefinition.find((c) => c.ColumnName === 'BilledCost')).to.deep.equal({
+      ColumnName: 'BilledCost',
+      DataType: 'DECIMAL',
+      NumericPrecision: 38,
+      NumberScale: 16,
+    });
   });
 
   it('FOCUS: sum(BilledCost) equals the manifest totalCost exactly, in Parquet and in CSV', async () => {

@@ -16,6 +16,7 @@ import {
 } from 'apache-arrow';
 import { formatDecimal } from '../../core/decimal';
 import { FOCUS_COLUMNS, type FocusType } from '../../core/focus/columns';
+import type { FocusMetadata } from '../../core/focus/metadata';
 import type { FocusKeys } from '../../core/layout/focus-keys';
 import { MONEY_PRECISION } from '../../core/schema';
 import type { FocusTable, FocusValue } from '../../report/focus-rows';
@@ -122,8 +123,14 @@ export function focusParquet(table: FocusTable): Uint8Array {
   return encodeParquetIpc(tableToIPC(new Table([new RecordBatch(schema, data)]), 'stream'));
 }
 
-/** Writes the period's FOCUS export: the CSV and the Parquet file (each replaced whole). */
-export async function writeFocus(store: ObjectStore, keys: FocusKeys, table: FocusTable): Promise<void> {
+/** Writes the period's FOCUS export: the CSV, the Parquet file and the metadata (each replaced whole). */
+export async function writeFocus(
+  store: ObjectStore,
+  keys: FocusKeys,
+  table: FocusTable,
+  metadata: FocusMetadata,
+): Promise<void> {
   await store.write(keys.csvKey, focusCsv(table), 'text/csv; charset=utf-8');
   await store.write(keys.parquetKey, focusParquet(table), 'application/vnd.apache.parquet');
+  await store.write(keys.metadataKey, `${JSON.stringify(metadata, null, 2)}\n`, 'application/json');
 }
