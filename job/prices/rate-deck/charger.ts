@@ -2,7 +2,7 @@ import type { CdrRecord } from '../../cdr/record';
 import { DecimalFormatError, parseDecimal, pow10 } from '../../core/decimal';
 import { MARKUP_SCALE, MINUTES_SCALE, type ServiceSchema } from '../../core/schema';
 import type { RateDeck } from './format';
-import { chargedAmount, chargedSeconds } from './increments';
+import { chargedAmountOf, chargedSeconds } from './increments';
 import { PrefixIndex } from './prefix-index';
 
 /** DeckStatus of a charged call (empty without a deck). */
@@ -78,7 +78,7 @@ class DeckCharger implements Charger {
       deckPrefix: row.prefix,
       deckRatePerMinute: row.ratePerMinute,
       chargedSeconds: charged,
-      amount: chargedAmount(charged, row.ratePerMinute, row.connectionFee),
+      amount: chargedAmountOf(charged, row.amounts),
       currency: this.currency,
       deckStatus: 'CHARGED',
     };

@@ -25,6 +25,25 @@ export function chargedAmount(charged: number, ratePerMinute: bigint, connection
   return connectionFee * PRICE_TO_CHARGE + perMinute / 60n;
 }
 
+/** A row's fee and rate at CHARGE_SCALE, computed once per row rather than once per call. */
+export interface RowAmounts {
+  /** connection_fee, scaled by 10^CHARGE_SCALE. */
+  readonly fee: bigint;
+  /** rate_per_minute, scaled by 10^CHARGE_SCALE. */
+  readonly ratePerMinute: bigint;
+}
+
+/** The fee and rate of a row at CHARGE_SCALE. */
+export function rowAmounts(ratePerMinute: bigint, connectionFee: bigint): RowAmounts {
+  return { fee: connectionFee * PRICE_TO_CHARGE, ratePerMinute: ratePerMinute * PRICE_TO_CHARGE };
+}
+
+/** `chargedAmount` with the row's amounts prepared (`rowAmounts`); exact for rows the deck accepted. */
+export function chargedAmountOf(charged: number, row: RowAmounts): bigint {
+  if (charged === 0) return 0n;
+  return row.fee + (BigInt(charged) * row.ratePerMinute) / 60n;
+}
+
 /**
  * Whether every amount a row can produce is a finite decimal: charged seconds are always
  * `initial + k × subsequent`, so it suffices that `initial × rate` and `subsequent × rate` divide by 60

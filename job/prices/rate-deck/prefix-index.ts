@@ -1,13 +1,19 @@
 import type { DeckDirection, DeckRow, RateDeck } from './format';
+import { type RowAmounts, rowAmounts } from './increments';
+
+/** A deck row with its fee and rate prepared at the charge scale. */
+export interface IndexedRow extends DeckRow {
+  readonly amounts: RowAmounts;
+}
 
 /** The rows of one prefix, per direction, each list ordered by effective_from. */
 interface PrefixRows {
-  outbound?: DeckRow[];
-  inbound?: DeckRow[];
-  any?: DeckRow[];
+  outbound?: IndexedRow[];
+  inbound?: IndexedRow[];
+  any?: IndexedRow[];
 }
 
-function inEffect(rows: readonly DeckRow[] | undefined, at: number): DeckRow | undefined {
+function inEffect(rows: readonly IndexedRow[] | undefined, at: number): IndexedRow | undefined {
   if (!rows) return undefined;
   for (const row of rows) {
     if ((row.effectiveFrom === null || row.effectiveFrom <= at) && (row.effectiveTo === null || at < row.effectiveTo))
@@ -34,7 +40,8 @@ export class PrefixIndex {
 
   constructor(deck: RateDeck) {
     let longest = 0;
-    for (const row of deck.rows) {
+    for (const deckRow of deck.rows) {
+      const row: IndexedRow = { ...deckRow, amounts: rowAmounts(deckRow.ratePerMinute, deckRow.connectionFee) };
       const length = row.prefix.length;
       let map = this.byLength[length];
       if (!map) {
@@ -64,7 +71,7 @@ export class PrefixIndex {
    * then, the longest prefix wins, and at one prefix a row of the call's own `direction` beats `any`.
    * `direction` undefined (not in the CDR) matches `any` rows only. Digits end at the first non-digit.
    */
-  lookup(digits: string, direction: Exclude<DeckDirection, 'any'> | undefined, at: number): DeckRow | undefined {
+  lookup(digits: string, direction: Exclude<DeckDirection, 'any'> | undefined, at: number): IndexedRow | undefined {
     const matches = this.matches;
     matches.length = 0;
     const end = Math.min(digits.length, this.longest);
