@@ -50,7 +50,7 @@ describe('rate deck increments', () => {
     expect(() => chargedAmount(7, price('0.01'), 0n)).to.throw(RangeError);
   });
 
-  it('gives the same exact amount with the row amounts prepared once (the charger's fast path)', () => {
+  it('gives the same exact amount with the row amounts prepared once (the fast path of the charger)', () => {
     for (const [rate, fee, initial, subsequent] of [
       ['0.0123', '0.05', 60, 6],
       ['0.0102', '0', 1, 1],
