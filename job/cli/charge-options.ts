@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { PriceSourceError } from '../prices/errors';
 import { type OpenS3Store, openPricesArgument } from '../prices/prices-argument';
 import { type ChargerSetup, MarkupError, parseMarkup } from '../prices/rate-deck/charger';
+import { compileDeck } from '../prices/rate-deck/compiled-deck';
 import { RateDeckError } from '../prices/rate-deck/deck-error';
 import { loadRateDeck } from '../prices/rate-deck/load';
 import { type ConnectorInfo, ConnectorsFileError, parseConnectors } from '../report/connectors';
@@ -68,7 +69,7 @@ export async function loadChargeArguments(args: ChargeArguments, openS3: OpenS3S
   let rateDeck: string | null = null;
   if (args.rateDeck !== undefined) {
     const loaded = await loadRateDeck(args.rateDeck, openS3).catch((error: unknown) => usage('--rate-deck', error));
-    charges = { kind: 'deck', deck: loaded.deck };
+    charges = { kind: 'deck', deck: compileDeck(loaded.deck) };
     rateDeck = loaded.location;
   } else if (args.markup !== undefined) {
     try {

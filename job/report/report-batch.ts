@@ -167,8 +167,6 @@ function validityBitmap(
   return { bitmap: nulls === 0 ? undefined : bitmap, nulls };
 }
 
-const U64_MASK = (1n << 64n) - 1n;
-
 function columnData(kind: ColumnKind, values: readonly CdrValue[], length: number) {
   const { bitmap, nulls } = validityBitmap(values, length);
   const common = { length, nullCount: nulls, nullBitmap: bitmap };
@@ -209,18 +207,16 @@ function columnData(kind: ColumnKind, values: readonly CdrValue[], length: numbe
     case 'price':
     case 'cost':
     case 'charge': {
-      // Decimal128: two's complement, little-endian, four 32-bit words per value.
-      const words = new Uint32Array(length * 4);
+      // Decimal128: two's complement, little-endian, two 64-bit halves per value. A BigInt64Array
+      // element keeps a value's low 64 bits (modulo 2^64), so each half is one store.
+      const halves = new BigInt64Array(length * 2);
       for (let i = 0; i < length; i++) {
         const value = values[i];
         if (typeof value !== 'bigint') continue;
-        const low = value & U64_MASK;
-        const high = (value >> 64n) & U64_MASK;
-        words[i * 4] = Number(low & 0xffffffffn);
-        words[i * 4 + 1] = Number(low >> 32n);
-        words[i * 4 + 2] = Number(high & 0xffffffffn);
-        words[i * 4 + 3] = Number(high >> 32n);
+        halves[i * 2] = value;
+        halves[i * 2 + 1] = value >> 64n;
       }
+      const words = new Uint32Array(halves.buffer);
       return makeData({ type: arrowType(kind) as Decimal, ...common, data: words });
     }
   }

@@ -1,9 +1,9 @@
 import type { CdrRecord } from '../../cdr/record';
 import { DecimalFormatError, parseDecimal, pow10 } from '../../core/decimal';
 import { MARKUP_SCALE, MINUTES_SCALE, type ServiceSchema } from '../../core/schema';
-import type { RateDeck } from './format';
-import { chargedAmountOf, chargedSeconds } from './increments';
-import { PrefixIndex } from './prefix-index';
+import { type CompiledDeck, directionIndex } from './compiled-deck';
+import { chargedSeconds, PRICE_TO_CHARGE } from './increments';
+import { PrefixIndex, type PrefixMatch } from './prefix-index';
 
 /** DeckStatus of a charged call (empty without a deck). */
 export type DeckStatus = 'CHARGED' | 'NO_MATCH';
@@ -31,7 +31,7 @@ export interface Charger {
 /** What a worker thread needs to rebuild a charger (plain data). */
 export type ChargerSetup =
   | { readonly kind: 'none' }
-  | { readonly kind: 'deck'; readonly deck: RateDeck }
+  | { readonly kind: 'deck'; readonly deck: CompiledDeck }
   | { readonly kind: 'markup'; readonly percent: string };
 
 const NONE: Charge = {
@@ -48,6 +48,10 @@ const NO_CHARGER: Charger = { currency: null, charge: () => NONE };
 const SECONDS_PER_MINUTE_SCALED = 60n;
 const MINUTES_UNIT = pow10(MINUTES_SCALE);
 
+const PLUS = 43;
+const OUTBOUND = directionIndex('outbound');
+const INBOUND = directionIndex('inbound');
+
 /** Rates calls against a deck: longest prefix of DestinationPhoneNumber, increments, exact amounts. */
 class DeckCharger implements Charger {
   readonly currency: string;
@@ -56,8 +60,16 @@ class DeckCharger implements Charger {
   private readonly numberIndex: number;
   private readonly directionIndex: number;
   private readonly noMatch: Charge;
+  private readonly match: PrefixMatch = { row: -1, length: 0 };
+  /** Per row, filled on first use: its prefix text, and its fee and rate at CHARGE_SCALE. */
+  private readonly prefixText: string[] = [];
+  private readonly feeCharge: bigint[] = [];
+  private readonly rateCharge: bigint[] = [];
 
-  constructor(schema: ServiceSchema, deck: RateDeck) {
+  constructor(
+    schema: ServiceSchema,
+    private readonly deck: CompiledDeck,
+  ) {
     this.currency = deck.currency;
     this.index = new PrefixIndex(deck);
     const indexOf = (name: string) => schema.cdrFields.findIndex((f) => f.name === name);
@@ -70,28 +82,46 @@ class DeckCharger implements Charger {
   charge(record: CdrRecord): Charge {
     const number = this.numberIndex >= 0 ? record.values[this.numberIndex] : null;
     if (typeof number !== 'string') return this.noMatch;
-    const digits = number.startsWith('+') ? number.slice(1) : number;
-    const row = this.index.lookup(digits, this.direction(record), record.startEpochSeconds);
-    if (!row) return this.noMatch;
-    const charged = chargedSeconds(this.seconds(record), row.initialIncrement, row.subsequentIncrement);
+    const start = number.charCodeAt(0) === PLUS ? 1 : 0;
+    const match = this.match;
+    if (!this.index.lookup(number, start, this.direction(record), record.startEpochSeconds, match)) return this.noMatch;
+    const deck = this.deck;
+    const row = match.row;
+    let prefix = this.prefixText[row];
+    if (prefix === undefined) {
+      prefix = number.slice(start, start + match.length);
+      this.prefixText[row] = prefix;
+      this.feeCharge[row] = (deck.connectionFee[row] as bigint) * PRICE_TO_CHARGE;
+      this.rateCharge[row] = (deck.ratePerMinute[row] as bigint) * PRICE_TO_CHARGE;
+    }
+    const charged = chargedSeconds(
+      this.seconds(record),
+      deck.initialIncrement[row] as number,
+      deck.subsequentIncrement[row] as number,
+    );
     return {
-      deckPrefix: row.prefix,
-      deckRatePerMinute: row.ratePerMinute,
+      deckPrefix: prefix,
+      deckRatePerMinute: deck.ratePerMinute[row] as bigint,
       chargedSeconds: charged,
-      amount: chargedAmountOf(charged, row.amounts),
+      // Exact: the deck refused rows whose amounts would not end (see amountIsFinite).
+      amount:
+        charged === 0
+          ? 0n
+          : (this.feeCharge[row] as bigint) + (BigInt(charged) * (this.rateCharge[row] as bigint)) / 60n,
       currency: this.currency,
       deckStatus: 'CHARGED',
     };
   }
 
-  private direction(record: CdrRecord): 'outbound' | 'inbound' | undefined {
+  /** The call's direction index, or -1 when the CDR has none (then only `any` rows apply). */
+  private direction(record: CdrRecord): number {
     const value = this.directionIndex >= 0 ? record.values[this.directionIndex] : null;
-    if (typeof value !== 'string') return undefined;
+    if (typeof value !== 'string') return -1;
     // Chime writes `Outbound` / `Inbound`; other spellings are accepted too.
-    if (value === 'Outbound') return 'outbound';
-    if (value === 'Inbound') return 'inbound';
+    if (value === 'Outbound') return OUTBOUND;
+    if (value === 'Inbound') return INBOUND;
     const lower = value.toLowerCase();
-    return lower === 'outbound' || lower === 'inbound' ? lower : undefined;
+    return lower === 'outbound' ? OUTBOUND : lower === 'inbound' ? INBOUND : -1;
   }
 
   /** BillableDurationSeconds, else BillableDurationMinutes × 60 rounded up to a whole second. */

@@ -11,7 +11,8 @@ export function chargedSeconds(seconds: number, initial: number, subsequent: num
   return initial + Math.ceil((seconds - initial) / subsequent) * subsequent;
 }
 
-const PRICE_TO_CHARGE = pow10(CHARGE_SCALE - PRICE_SCALE);
+/** From PRICE_SCALE to CHARGE_SCALE. */
+export const PRICE_TO_CHARGE = pow10(CHARGE_SCALE - PRICE_SCALE);
 
 /**
  * `connectionFee + charged / 60 × ratePerMinute`, scaled by 10^CHARGE_SCALE, exact; no fee when
@@ -23,25 +24,6 @@ export function chargedAmount(charged: number, ratePerMinute: bigint, connection
   const perMinute = BigInt(charged) * ratePerMinute * PRICE_TO_CHARGE;
   if (perMinute % 60n !== 0n) throw new RangeError(`${charged} s at this rate is not a finite decimal amount`);
   return connectionFee * PRICE_TO_CHARGE + perMinute / 60n;
-}
-
-/** A row's fee and rate at CHARGE_SCALE, computed once per row rather than once per call. */
-export interface RowAmounts {
-  /** connection_fee, scaled by 10^CHARGE_SCALE. */
-  readonly fee: bigint;
-  /** rate_per_minute, scaled by 10^CHARGE_SCALE. */
-  readonly ratePerMinute: bigint;
-}
-
-/** The fee and rate of a row at CHARGE_SCALE. */
-export function rowAmounts(ratePerMinute: bigint, connectionFee: bigint): RowAmounts {
-  return { fee: connectionFee * PRICE_TO_CHARGE, ratePerMinute: ratePerMinute * PRICE_TO_CHARGE };
-}
-
-/** `chargedAmount` with the row's amounts prepared (`rowAmounts`); exact for rows the deck accepted. */
-export function chargedAmountOf(charged: number, row: RowAmounts): bigint {
-  if (charged === 0) return 0n;
-  return row.fee + (BigInt(charged) * row.ratePerMinute) / 60n;
 }
 
 /**

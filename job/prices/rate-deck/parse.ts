@@ -9,18 +9,36 @@ import { parseUtcInstant } from './utc-instant';
 /** Longest prefix accepted (E.164 numbers have at most 15 digits). */
 const MAX_PREFIX_DIGITS = 15;
 const PREFIX = new RegExp(`^\\d{1,${MAX_PREFIX_DIGITS}}$`);
+/** Rates and fees stay below 10^8 (they are kept as 64-bit integers scaled by 10^PRICE_SCALE). */
+const MAX_AMOUNT = 10n ** BigInt(8 + PRICE_SCALE);
 /** Largest increment accepted, in seconds (a day). */
 const MAX_INCREMENT = 86_400;
+
+/** Whole digits the fast path takes: the scaled value then stays below 10^15, exact in a double. */
+const FAST_WHOLE_DIGITS = 15 - PRICE_SCALE;
+const FAST_DECIMAL = new RegExp(`^(\\d{1,${FAST_WHOLE_DIGITS}})(?:\\.(\\d{1,${PRICE_SCALE}}))?$`);
+const PRICE_UNIT = 10 ** PRICE_SCALE;
+
+/** `parseDecimal(text, PRICE_SCALE)` for plain `123.456` texts (nearly every deck cell), without the general parser. */
+function fastDecimal(text: string): bigint | undefined {
+  const match = FAST_DECIMAL.exec(text);
+  if (!match) return undefined;
+  const fraction = match[2] ?? '';
+  const scaledFraction = fraction === '' ? 0 : Number(fraction) * 10 ** (PRICE_SCALE - fraction.length);
+  return BigInt(Number(match[1]) * PRICE_UNIT + scaledFraction);
+}
 
 function decimalField(value: string, name: string, line: number): bigint {
   let amount: bigint;
   try {
-    amount = parseDecimal(value, PRICE_SCALE);
+    amount = fastDecimal(value) ?? parseDecimal(value, PRICE_SCALE);
   } catch (error) {
     if (error instanceof DecimalFormatError) throw new RateDeckError(`${name}: ${error.message}`, line);
     throw error;
   }
   if (amount < 0n) throw new RateDeckError(`${name} ${value} is negative`, line);
+  if (amount >= MAX_AMOUNT)
+    throw new RateDeckError(`${name} ${value} is too large (at most 99999999.9999999999)`, line);
   return amount;
 }
 

@@ -2,11 +2,12 @@ import { expect } from 'chai';
 import { formatDecimal, parseDecimal } from '../../../../job/core/decimal';
 import { CHARGE_SCALE, COST_SCALE } from '../../../../job/core/schema';
 import { type Charge, createCharger, MarkupError, parseMarkup } from '../../../../job/prices/rate-deck/charger';
+import { compileDeck } from '../../../../job/prices/rate-deck/compiled-deck';
 import { deckFromBytes } from '../../../../job/prices/rate-deck/load';
 import { at, deckCsv, VC, vcCall } from './deck-fixtures';
 
 function deckCharger(...lines: string[]) {
-  return createCharger(VC, { kind: 'deck', deck: deckFromBytes(Buffer.from(deckCsv(...lines))) });
+  return createCharger(VC, { kind: 'deck', deck: compileDeck(deckFromBytes(Buffer.from(deckCsv(...lines)))) });
 }
 
 /** The charge's prefix, rate, seconds, amount as text. */

@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { parseDecimal } from '../../../../job/core/decimal';
+import { PRICE_SCALE } from '../../../../job/core/schema';
 import { RateDeckError } from '../../../../job/prices/rate-deck/deck-error';
 import { deckFromBytes } from '../../../../job/prices/rate-deck/load';
 import { parseDeckCsv } from '../../../../job/prices/rate-deck/parse';
@@ -62,6 +64,7 @@ describe('rate deck CSV', () => {
     ['an unclosed quote', deckCsv('1,any,0.006,0,6,6,,,USD,"x'), 2, /not valid CSV/],
     ['a negative rate', deckCsv('1,any,-0.006,0,6,6,,,USD,x'), 2, /rate_per_minute -0.006 is negative/],
     ['a negative fee', deckCsv('1,any,0.006,-1,6,6,,,USD,x'), 2, /connection_fee -1 is negative/],
+    ['a rate too large', deckCsv('1,any,100000000,0,6,6,,,USD,x'), 2, /rate_per_minute 100000000 is too large/],
     ['a non-numeric rate', deckCsv('1,any,abc,0,6,6,,,USD,x'), 2, /rate_per_minute/],
     ['a rate with 11 decimals', deckCsv('1,any,0.00000000003,0,6,6,,,USD,x'), 2, /more than 10 decimal places/],
     ['a prefix with a plus', deckCsv('+1,any,0.006,0,6,6,,,USD,x'), 2, /prefix "\+1"/],
@@ -118,5 +121,27 @@ describe('rate deck CSV', () => {
     );
     expect(deck.currency).to.equal('USD');
     expect(deck.rows).to.have.length(4);
+  });
+});
+
+describe('rate deck decimals', () => {
+  it('reads every plain decimal exactly as the general parser does', () => {
+    const texts = [
+      '0',
+      '7',
+      '0.1',
+      '0.0123',
+      '12.5',
+      '99999',
+      '99999.9999999999',
+      '0.0000000001',
+      '00012.340',
+      '100000.5',
+    ];
+    for (const text of texts) {
+      const rows = parseDeckCsv(deckCsv(`1,any,${text},${text},6,6,,,USD,x`));
+      expect(rows[0]?.ratePerMinute, text).to.equal(parseDecimal(text, PRICE_SCALE));
+      expect(rows[0]?.connectionFee, text).to.equal(parseDecimal(text, PRICE_SCALE));
+    }
   });
 });

@@ -1,13 +1,7 @@
 import { expect } from 'chai';
 import { formatDecimal, parseDecimal } from '../../../../job/core/decimal';
 import { CHARGE_SCALE, PRICE_SCALE } from '../../../../job/core/schema';
-import {
-  amountIsFinite,
-  chargedAmount,
-  chargedAmountOf,
-  chargedSeconds,
-  rowAmounts,
-} from '../../../../job/prices/rate-deck/increments';
+import { amountIsFinite, chargedAmount, chargedSeconds } from '../../../../job/prices/rate-deck/increments';
 
 const price = (text: string) => parseDecimal(text, PRICE_SCALE);
 const amount = (value: bigint) => formatDecimal(value, CHARGE_SCALE);
@@ -48,22 +42,5 @@ describe('rate deck increments', () => {
     expect(amountIsFinite(price('0.0102'), 1, 1)).to.equal(true);
     expect(amountIsFinite(price('0.01'), 0, 3)).to.equal(true);
     expect(() => chargedAmount(7, price('0.01'), 0n)).to.throw(RangeError);
-  });
-
-  it('gives the same exact amount with the row amounts prepared once (the fast path of the charger)', () => {
-    for (const [rate, fee, initial, subsequent] of [
-      ['0.0123', '0.05', 60, 6],
-      ['0.0102', '0', 1, 1],
-      ['0.3', '0.0001', 30, 6],
-      ['0.0000000003', '0', 0, 1],
-    ] as const) {
-      const prepared = rowAmounts(price(rate), price(fee));
-      for (let seconds = 0; seconds <= 200; seconds++) {
-        const charged = chargedSeconds(seconds, initial, subsequent);
-        expect(chargedAmountOf(charged, prepared), `${rate} ${seconds} s`).to.equal(
-          chargedAmount(charged, price(rate), price(fee)),
-        );
-      }
-    }
   });
 });
