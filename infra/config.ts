@@ -34,14 +34,24 @@
  * | `VPC_ENDPOINT_SUBNET_IDS` | `SUBNET_IDS` | subnets of created interface endpoints (one per Availability Zone) |
  * | `ROUTE_TABLE_IDS` | each task subnet's route table | route tables of the created S3 gateway endpoint |
  * | `ALARM_EMAIL` | none | e-mail address subscribed to the stack's alarm topic |
+ * | `RATE_DECK_KEY` | none | your rate deck, a key under `<Service>-Pricing/` in the bucket; each job charges with a copy |
+ * | `CONNECTORS_KEY` | none | a connectors file (names, tags), a key under `<Service>-Pricing/` |
+ * | `REFRESH_CONNECTORS` | `false` | refresh the connectors from the Chime SDK Voice API before each job (Voice Connector) |
  */
 
 import * as path from 'node:path';
 import { isBucketName } from '../job/core/bucket-name';
 import { FREQUENCIES, type Frequency } from '../job/core/period';
-import { isServiceCode, SERVICES, type ServiceCode } from '../job/core/schema';
+import { isServiceCode, SERVICES, type ServiceCode, schemaFor } from '../job/core/schema';
 import packageJson from '../package.json';
 import { describeMemoryChoices, FARGATE_SIZES, fargateSize } from './fargate';
+
+/** The scheduler's rate deck and connectors settings (keys relative to the bucket). */
+export interface ChargeInputsConfig {
+  readonly rateDeckKey?: string;
+  readonly connectorsKey?: string;
+  readonly refreshConnectors: boolean;
+}
 
 /** How often the job runs, and the length of the period it summarizes (the job's own list). */
 export { FREQUENCIES, type Frequency } from '../job/core/period';
@@ -107,6 +117,8 @@ export interface InfraConfig {
   readonly routeTableIds?: readonly string[];
   /** Address subscribed to the alarm topic. */
   readonly alarmEmail?: string;
+  /** Rate deck and connector names the scheduler hands each job (see job/scheduler/charge-inputs.ts). */
+  readonly chargeInputs: ChargeInputsConfig;
 }
 
 /** Thrown by loadConfig; `problems` holds one line per bad variable. */
@@ -297,6 +309,27 @@ function readEmail(r: Reader): string | undefined {
 }
 
 /**
+ * RATE_DECK_KEY, CONNECTORS_KEY (under `<Service>-Pricing/`, which the scheduler and the job may read
+ * already: no new S3 grant) and REFRESH_CONNECTORS (Voice Connector only).
+ */
+function readChargeInputs(r: Reader, service: ServiceCode): ChargeInputsConfig {
+  const pricing = schemaFor(service).pricingPrefix;
+  const key = (name: string): string | undefined => {
+    const value = r.raw(name)?.replace(/^\/+/, '');
+    if (value === undefined) return undefined;
+    if (!value.startsWith(pricing) || value === pricing)
+      return r.fail(name, `${JSON.stringify(value)} must be a key under ${pricing} in the CDR bucket`, undefined);
+    return value;
+  };
+  const rateDeckKey = key('RATE_DECK_KEY');
+  const connectorsKey = key('CONNECTORS_KEY');
+  const refreshConnectors = r.boolean('REFRESH_CONNECTORS', false);
+  if (refreshConnectors && service !== 'AmazonChimeVoiceConnector')
+    r.fail('REFRESH_CONNECTORS', 'applies to AmazonChimeVoiceConnector only', 0);
+  return { ...(rateDeckKey ? { rateDeckKey } : {}), ...(connectorsKey ? { connectorsKey } : {}), refreshConnectors };
+}
+
+/**
  * Reads and validates the configuration from `env` (default: `process.env`). Throws ConfigError
  * listing every bad variable, one line each.
  */
@@ -396,6 +429,7 @@ export function loadConfig(env: Env = process.env, repoRoot = path.resolve(__dir
     schedulerBundleDir: path.resolve(repoRoot, r.raw('SCHEDULER_BUNDLE_DIR') ?? path.join('dist', 'scheduler')),
     ...endpoints,
     ...(alarmEmail !== undefined ? { alarmEmail } : {}),
+    chargeInputs: readChargeInputs(r, service),
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;

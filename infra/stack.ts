@@ -119,6 +119,7 @@ export class CdrSummaryStack extends TerraformStack {
       reservedConcurrency: config.schedulerReservedConcurrency,
       enabled: config.scheduleEnabled,
       ...(config.kmsKeyArn ? { kmsKeyArn: config.kmsKeyArn } : {}),
+      chargeInputs: config.chargeInputs,
     });
 
     this.analytics = new SummaryAnalytics(this, 'analytics', {
@@ -126,6 +127,7 @@ export class CdrSummaryStack extends TerraformStack {
       service: config.service,
       bucketName: config.cdrBucket,
       bytesScannedCutoff: config.athenaBytesScannedCutoff,
+      frequency: config.frequency,
     });
 
     this.alarms = new SummaryAlarms(this, 'alarms', {

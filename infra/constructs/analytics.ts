@@ -5,6 +5,8 @@ import { GlueCatalogTable } from '@cdktf/provider-aws/lib/glue-catalog-table';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { type AggregateColumn, aggregateColumns, hourlyAggregateColumns } from '../../job/core/aggregate-columns';
+import { FOCUS_VERSION, focusAthenaColumns } from '../../job/core/focus/columns';
+import { focusParquetRoot } from '../../job/core/layout/focus-keys';
 import { athenaColumns, type ServiceCode, schemaFor } from '../../job/core/schema';
 import { AGGREGATE_PARTITION_KEYS, dashboardQueries, namedQueries, PARTITION_KEYS } from '../athena-queries';
 
@@ -26,6 +28,10 @@ export interface SummaryAnalyticsProps {
   readonly bytesScannedCutoff?: number;
   /** Table name. @default 'calls' */
   readonly tableName?: string;
+  /** Frequency of the stack's runs: the FOCUS table reads `focus/<Frequency>/`. @default 'Daily' */
+  readonly frequency?: string;
+  /** Name of the FOCUS table. @default 'focus' */
+  readonly focusTableName?: string;
 }
 
 /**
@@ -41,6 +47,8 @@ export class SummaryAnalytics extends Construct {
   /** The cost aggregates (`aggregates/…/aggregates.csv`) and calls by hour (`aggregates-hourly/…/hourly.csv`). */
   readonly aggregatesTable: GlueCatalogTable;
   readonly hourlyTable: GlueCatalogTable;
+  /** The FOCUS export of the stack's frequency (one partition per period end date). */
+  readonly focusTable: GlueCatalogTable;
   readonly workgroup: AthenaWorkgroup;
   /** Saved queries, by id (`cost-by-connector-by-day`, …). */
   readonly namedQueries: Readonly<Record<string, AthenaNamedQuery>>;
@@ -105,6 +113,42 @@ export class SummaryAnalytics extends Construct {
           type: column.type,
           comment: column.comment,
         })),
+      },
+    });
+
+    // FOCUS export: `focus/<Frequency>/<YYYY>/<MM>/<DD>/parquet/` (the CSV beside it stays out of the table).
+    const focusLocation = `s3://${props.bucketName}/${focusParquetRoot(schema, props.frequency ?? 'Daily')}`;
+    const raw = (key: string) => Fn.rawString(`\${${key}}`);
+    this.focusTable = new GlueCatalogTable(this, 'focus-table', {
+      name: props.focusTableName ?? 'focus',
+      databaseName: this.database.name,
+      description: `FOCUS ${FOCUS_VERSION} charges of ${props.service}, one partition per report period end date`,
+      tableType: 'EXTERNAL_TABLE',
+      parameters: {
+        EXTERNAL: 'TRUE',
+        classification: 'parquet',
+        'projection.enabled': 'true',
+        'projection.year.type': 'integer',
+        'projection.year.range': `${FIRST_PROJECTED_YEAR},${LAST_PROJECTED_YEAR}`,
+        'projection.month.type': 'integer',
+        'projection.month.range': '1,12',
+        'projection.month.digits': '2',
+        'projection.day.type': 'integer',
+        'projection.day.range': '1,31',
+        'projection.day.digits': '2',
+        'storage.location.template': `${focusLocation}${raw('year')}/${raw('month')}/${raw('day')}/parquet/`,
+      },
+      partitionKeys: PARTITION_KEYS.map((key) => ({ name: key, type: 'int', comment: `Report period end ${key}` })),
+      storageDescriptor: {
+        location: focusLocation,
+        inputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
+        outputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
+        serDeInfo: {
+          name: 'parquet',
+          serializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
+          parameters: { 'serialization.format': '1' },
+        },
+        columns: focusAthenaColumns(),
       },
     });
 

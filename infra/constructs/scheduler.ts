@@ -71,6 +71,12 @@ export interface SummarySchedulerProps {
   readonly timeoutSeconds?: number;
   /** Customer-managed KMS key of the bucket, if any. @default none */
   readonly kmsKeyArn?: string;
+  /** Rate deck / connectors the scheduler hands each job (RATE_DECK_KEY, CONNECTORS_KEY, REFRESH_CONNECTORS). */
+  readonly chargeInputs?: {
+    readonly rateDeckKey?: string;
+    readonly connectorsKey?: string;
+    readonly refreshConnectors?: boolean;
+  };
 }
 
 /**
@@ -107,6 +113,7 @@ export class SummaryScheduler extends Construct {
     const functionName = `${prefix}-scheduler`;
     const scheduleName = `${prefix}-schedule`;
     const schema = schemaFor(props.service);
+    const charges = props.chargeInputs ?? {};
 
     const bundle = resolveSchedulerBundle(props.bundleDir, App.of(this).outdir);
     this.bundleIsPlaceholder = bundle.placeholder;
@@ -174,6 +181,18 @@ export class SummaryScheduler extends Construct {
           resources: [this.deadLetterQueue.arn],
         },
         ...kmsStatement(props.kmsKeyArn, true),
+        // Connector names and tags for the reports (REFRESH_CONNECTORS): ListVoiceConnectors has no
+        // resource-level permissions; tags are read per Voice Connector ARN.
+        ...(charges.refreshConnectors
+          ? [
+              { sid: 'ListVoiceConnectors', actions: ['chime:ListVoiceConnectors'], resources: ['*'] },
+              {
+                sid: 'ReadVoiceConnectorTags',
+                actions: ['chime:ListTagsForResource'],
+                resources: [`arn:aws:chime:*:${props.accountId}:vc/*`],
+              },
+            ]
+          : []),
       ]),
     });
 
@@ -200,6 +219,9 @@ export class SummaryScheduler extends Construct {
           JOB_NAME_PREFIX: prefix,
           SCHEDULE_NAME: scheduleName,
           CHECK_JOB_IMAGE: 'true',
+          ...(charges.rateDeckKey ? { RATE_DECK_KEY: charges.rateDeckKey } : {}),
+          ...(charges.connectorsKey ? { CONNECTORS_KEY: charges.connectorsKey } : {}),
+          ...(charges.refreshConnectors ? { REFRESH_CONNECTORS: 'true' } : {}),
         },
       },
       loggingConfig: { logFormat: 'Text', logGroup: this.logGroup.name },

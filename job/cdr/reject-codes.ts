@@ -49,6 +49,8 @@ export const CALL_REJECT_CODES = {
   'duplicate-call': 'the call was already billed from an earlier object of the period',
   /** The price in effect is beyond PRICE_PRECISION digits (would not fit the Price and Cost columns). */
   'price-out-of-range': 'the price applied is beyond the exact decimal range',
+  /** The charge of a deck or markup needs more digits than ChargedAmount holds exactly. */
+  'charge-out-of-range': 'the charged amount is beyond the exact decimal range',
 } as const;
 
 /** A machine-friendly reject code of parseCdr (see REJECT_CODES for what each means). */

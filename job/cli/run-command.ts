@@ -18,6 +18,7 @@ import { loadPricesArgument } from '../prices/load';
 import type { Manifest, PartialManifest } from '../sinks/manifest';
 import { type ObjectStore, StoreLocationError, type StoreStats } from '../store/object-store';
 import { openS3Bucket, openStore } from '../store/open';
+import { addChargeOptions, type ChargeArguments, loadChargeArguments } from './charge-options';
 import { UsageError } from './errors';
 import { addInsightOptions, type InsightArguments, insightFromArguments } from './insight-options';
 import { createLogger } from './logger';
@@ -29,7 +30,7 @@ import { shutdownSignal } from './shutdown';
 import { formatSummary } from './summary-table';
 
 /** Options of `cdr-summary run`, as commander parses them. */
-export interface RunCommandOptions extends PeriodArguments, InsightArguments {
+export interface RunCommandOptions extends PeriodArguments, InsightArguments, ChargeArguments {
   readonly source: string;
   readonly dest?: string;
   readonly prices: string;
@@ -184,6 +185,7 @@ export async function executeRun(
       throw error;
     }
     warnAboutPrices(logger, prices.table, prices.location);
+    const charging = await loadChargeArguments(options, openS3Bucket);
     dest = options.dest === undefined ? source : await openStoreForOutput(options.dest, schema.summaryPrefix);
     if (dest !== source) opened.push(dest);
     // One run per service/frequency/period at a time (exit 3 otherwise); released in `finally`. The
@@ -212,6 +214,8 @@ export async function executeRun(
         dest: dest.location,
         prices: prices.location,
         priceVersions: prices.table.versions.length,
+        ...charging.sources,
+        connectorsKnown: charging.connectors.length,
       },
       'run started',
     );
@@ -228,6 +232,9 @@ export async function executeRun(
       workers,
       workerSource: { location: options.source, priceVersions: prices.snapshot.versions },
       csvBom: options.csvBom === true,
+      charges: charging.charges,
+      connectors: charging.connectors,
+      chargeSources: charging.sources,
       onProgress: (done, total) => progress.update(done, total),
       insight,
       allowEmpty: options.allowEmpty === true,
@@ -289,7 +296,7 @@ export function registerRunCommand(program: Command): void {
       '--prices <file|dir|s3://…>',
       'price list: GetProducts response, offer file, bulk folder or snapshot',
     );
-  addInsightOptions(addPeriodOptions(command))
+  addChargeOptions(addInsightOptions(addPeriodOptions(command)))
     .option('--service <code>', `service to summarize (${SERVICES.join(' | ')})`, 'AmazonChimeVoiceConnector')
     .option('--concurrency <n>', 'objects read at once, over all threads (S3 GETs in flight)', '64')
     .option(

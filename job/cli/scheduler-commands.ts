@@ -11,6 +11,7 @@ import { SERVICES, type ServiceCode } from '../core/schema';
 import { PriceSourceError } from '../prices/errors';
 import {
   ConfigError,
+  chargeConfigFromEnv,
   DEFAULT_JOB_NAME_PREFIX,
   parseArraySize,
   parseBucket,
@@ -179,6 +180,7 @@ function directConfig(options: SubmitOptions, service: ServiceCode, env: NodeJS.
     jobDefinition: definition,
     arraySize: arraySize ? parseArraySize(arraySize, '--array-size') : 1,
     jobNamePrefix: options.jobNamePrefix ?? env.JOB_NAME_PREFIX ?? DEFAULT_JOB_NAME_PREFIX,
+    ...chargeConfigFromEnv(env, service),
   }));
 }
 

@@ -116,6 +116,13 @@ export function formatSummary(manifest: Manifest, destination: string): string {
           ...anomalies.slice(0, 5).map((a) => `  ${a.detail}`),
           ...(anomalies.length > 5 ? [`  … ${anomalies.length - 5} more`] : []),
         ];
+  const charged = manifest.chargedTotal
+    ? [
+        `charged ${manifest.chargedTotal.amount} ${manifest.chargedTotal.currency} over ${manifest.chargedTotal.calls} calls` +
+          (manifest.rateDeck ? ` (rate deck; ${manifest.deckNoMatch} calls without a matching prefix)` : ' (markup)'),
+        '',
+      ]
+    : [];
   return [
     `${manifest.service} ${manifest.frequency} ${manifest.periodStart} .. ${manifest.periodEnd}`,
     `objects read ${manifest.objectsRead}: rated ${manifest.recordsRated}, unrated ${manifest.recordsUnrated}, rejected ${manifest.recordsRejected}, other periods ${manifest.objectsOutsidePeriod}`,
@@ -124,6 +131,7 @@ export function formatSummary(manifest: Manifest, destination: string): string {
     '',
     ...anomalyLines,
     '',
+    ...charged,
     `destination ${destination}`,
     `  report     ${manifest.csvKey}`,
     `  manifest   ${manifest.csvKey.replace(/[^/]+$/, 'manifest.json')}`,
@@ -131,6 +139,7 @@ export function formatSummary(manifest: Manifest, destination: string): string {
     `  parquet    ${manifest.parquetKeys.length} file(s) under ${manifest.csvKey.split('/')[0]}/parquet/`,
     `  aggregates ${manifest.aggregatesKey}`,
     `  dashboard  ${manifest.dashboardKey}`,
+    `  focus      ${manifest.focusCsvKey} (+ Parquet, FOCUS ${manifest.focusVersion})`,
     '',
   ].join('\n');
 }

@@ -42,16 +42,28 @@ export const COST_SCALE = MINUTES_SCALE + PRICE_SCALE;
 export const MONEY_PRECISION = 38;
 /** Prices at or above this (scaled by 10^PRICE_SCALE) are outside PRICE_PRECISION. */
 export const PRICE_LIMIT_SCALED = 10n ** BigInt(PRICE_PRECISION);
+/** Fractional digits of a `--markup` percentage. */
+export const MARKUP_SCALE = 4;
+/**
+ * Fractional digits of `ChargedAmount`: those of Cost, so charges and costs sum alike (decimal(38,28),
+ * exact in Athena up to 10^10). A rate-deck charge is fee + seconds × rate / 60 (PRICE_SCALE + 2
+ * digits at most, the deck refusing rates that would not end); a markup charge is
+ * Cost × (100 + percent) / 100, which needs at most MARKUP_SCALE + 2 more digits than the cost has:
+ * a cost already using more than COST_SCALE − 6 of its digits would make a charge beyond the column,
+ * and that call is rejected (`charge-out-of-range`), never rounded.
+ */
+export const CHARGE_SCALE = COST_SCALE;
 
 /**
  * Logical type of a column; each maps to one Arrow type, one Parquet type and one Athena type.
  * - `string`: UTF-8 text.
  * - `integer`: signed 64-bit integer (durations, epoch seconds).
  * - `boolean`.
- * - `minutes` / `price` / `cost`: exact decimals with MINUTES_SCALE / PRICE_SCALE / COST_SCALE digits.
+ * - `minutes` / `price` / `cost` / `charge`: exact decimals with MINUTES_SCALE / PRICE_SCALE /
+ *   COST_SCALE / CHARGE_SCALE digits.
  * - `timestamp`: UTC instant, milliseconds.
  */
-export type ColumnKind = 'string' | 'integer' | 'boolean' | 'minutes' | 'price' | 'cost' | 'timestamp';
+export type ColumnKind = 'string' | 'integer' | 'boolean' | 'minutes' | 'price' | 'cost' | 'charge' | 'timestamp';
 
 /** One column of the report. */
 export interface ColumnDefinition {
@@ -135,6 +147,19 @@ export const DERIVED_COLUMNS: readonly ColumnDefinition[] = [
   column('PriceVersion', 'string', false, 'Price list version in effect at call start'),
   column('RatingStatus', 'string', false, 'RATED, or why the call could not be rated'),
   column('Cost', 'cost', false, 'BillableDurationMinutes x PricePerUnit, USD, exact'),
+  column('DeckPrefix', 'string', false, 'Rate-deck prefix matched by the called number (longest match)'),
+  column('DeckRatePerMinute', 'price', false, 'Rate per minute of the deck row applied'),
+  column('ChargedSeconds', 'integer', false, 'Seconds charged after the deck row increments'),
+  column(
+    'ChargedAmount',
+    'charge',
+    false,
+    'Connection fee + ChargedSeconds / 60 x rate, or Cost x (1 + markup); exact',
+  ),
+  column('ChargeCurrency', 'string', false, 'Currency of ChargedAmount (the deck currency, USD with a markup)'),
+  column('DeckStatus', 'string', false, 'CHARGED or NO_MATCH; empty without a rate deck'),
+  column('ConnectorName', 'string', false, 'Name of the Voice Connector (or account) from --connectors'),
+  column('ConnectorTags', 'string', false, 'Tags of the Voice Connector (or account), a JSON object'),
 ];
 
 /** Everything that differs between the two services. */
@@ -208,7 +233,7 @@ export function columnNames(service: ServiceCode): string[] {
 }
 
 /** Column kinds held as exact decimals (scaled bigint). */
-export type DecimalKind = Extract<ColumnKind, 'minutes' | 'price' | 'cost'>;
+export type DecimalKind = Extract<ColumnKind, 'minutes' | 'price' | 'cost' | 'charge'>;
 
 /** Precision (total digits) and scale (fractional digits) of a decimal column kind. */
 export function decimalShape(kind: DecimalKind): { readonly precision: number; readonly scale: number } {
@@ -219,6 +244,8 @@ export function decimalShape(kind: DecimalKind): { readonly precision: number; r
       return { precision: PRICE_PRECISION, scale: PRICE_SCALE };
     case 'cost':
       return { precision: MONEY_PRECISION, scale: COST_SCALE };
+    case 'charge':
+      return { precision: MONEY_PRECISION, scale: CHARGE_SCALE };
   }
 }
 
@@ -233,7 +260,8 @@ export function athenaType(kind: ColumnKind): string {
       return 'boolean';
     case 'minutes':
     case 'price':
-    case 'cost': {
+    case 'cost':
+    case 'charge': {
       const { precision, scale } = decimalShape(kind);
       return `decimal(${precision},${scale})`;
     }

@@ -2,8 +2,10 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Period } from '../core/period';
 import type { ServiceCode } from '../core/schema';
+import type { ChargerSetup } from '../prices/rate-deck/charger';
 import type { SnapshotVersion } from '../prices/snapshot-format';
 import type { BurstCollection } from '../report/aggregates/chunk-aggregates';
+import type { ConnectorInfo } from '../report/connectors';
 import { workerScript } from '../threads/worker-script';
 import { type ChunkContext, type ChunkResult, type ChunkTask, processChunk } from './chunk';
 
@@ -22,6 +24,9 @@ export interface WorkerSetup {
   readonly service: ServiceCode;
   readonly period: Period;
   readonly versions: readonly SnapshotVersion[];
+  /** The rate deck or markup each worker charges with. */
+  readonly charges: ChargerSetup;
+  readonly connectors: readonly ConnectorInfo[];
   readonly readConcurrency: number;
   readonly burstCollection?: BurstCollection;
 }

@@ -3,7 +3,8 @@ import { CALL_ID_WORDS, writeCallId } from '../cdr/call-id';
 import { MAX_CDR_BYTES, parseCdr } from '../cdr/parse';
 import type { ParseResult, Rejection } from '../cdr/record';
 import { type CalendarDate, folderInPeriod, inPeriod, type Period } from '../core/period';
-import { PRICE_LIMIT_SCALED, PRICE_PRECISION, PRICE_SCALE, type ServiceSchema } from '../core/schema';
+import { decimalShape, PRICE_LIMIT_SCALED, PRICE_PRECISION, PRICE_SCALE, type ServiceSchema } from '../core/schema';
+import type { Charger } from '../prices/rate-deck/charger';
 import type { Rater } from '../prices/rater';
 import { RatingNotes, type RatingNotesJson } from '../prices/rating-notes';
 import {
@@ -13,7 +14,11 @@ import {
   NO_AGGREGATES,
 } from '../report/aggregates/chunk-aggregates';
 import { collectAggregates } from '../report/aggregates/collect';
+import type { ChargeCounts } from '../report/charge-totals';
+import { ChunkCharges } from '../report/chunk-charges';
+import type { ConnectorDirectory } from '../report/connectors';
 import { type ReportBatch, ReportBatchBuilder } from '../report/report-batch';
+import type { UsageLine } from '../report/usage-lines';
 import { csvRows } from '../sinks/csv';
 import type { ObjectStore } from '../store/object-store';
 
@@ -80,6 +85,10 @@ export interface ChunkResult {
   readonly notes: RatingNotesJson;
   /** Cost aggregates of the chunk's calls (merged in order by the run). */
   readonly aggregates: ChunkAggregates;
+  /** What the operator charged (rate deck or markup). */
+  readonly charges: ChargeCounts;
+  /** Rated usage at FOCUS grain. */
+  readonly usage: readonly UsageLine[];
 }
 
 /** What a chunk needs besides its objects. */
@@ -88,6 +97,10 @@ export interface ChunkContext {
   readonly schema: ServiceSchema;
   readonly period: Period;
   readonly rater: Rater;
+  /** The operator's charges (rate deck, markup or none). */
+  readonly charger: Charger;
+  /** Connector names and tags. */
+  readonly connectors: ConnectorDirectory;
   /** Reads in flight within a chunk (S3); local reads are synchronous anyway. */
   readonly readConcurrency: number;
   /** What counts towards short-call bursts (default DEFAULT_BURST_COLLECTION). */
@@ -102,6 +115,17 @@ const DAY_MS = 86_400_000;
  */
 function oversize(): Rejection {
   return { code: 'too-large', reason: `the object is larger than the ${MAX_CDR_BYTES}-byte cap` };
+}
+
+/** Charges whose magnitude reaches this (scaled by 10^CHARGE_SCALE) do not fit `ChargedAmount`. */
+const CHARGE_LIMIT_SCALED = 10n ** BigInt(decimalShape('charge').precision);
+
+function chargeOutOfRange(): Rejection {
+  const { precision, scale } = decimalShape('charge');
+  return {
+    code: 'charge-out-of-range',
+    reason: `the charged amount does not fit decimal(${precision},${scale}) exactly`,
+  };
 }
 
 function priceOutOfRange(usageType: string): Rejection {
@@ -162,7 +186,7 @@ function splitByDay(batch: ReportBatch, startColumn: number): DayRows[] {
  * belongs to); valid calls starting outside the period are counted, not reported.
  */
 export async function processChunk(task: ChunkTask, context: ChunkContext): Promise<ChunkResult> {
-  const { schema, period, rater } = context;
+  const { schema, period, rater, charger, connectors } = context;
   const bytes = await readAll(context, task.objects);
   const builder = new ReportBatchBuilder(schema);
   const rejects: { key: string; rejection: Rejection }[] = [];
@@ -174,6 +198,7 @@ export async function processChunk(task: ChunkTask, context: ChunkContext): Prom
   const ids = new Uint32Array(task.objects.length * CALL_ID_WORDS);
   const rowObjects = new Uint32Array(task.objects.length);
   const rowDays = new Int32Array(task.objects.length);
+  const charges = new ChunkCharges(schema);
   let rated = 0;
   let unrated = 0;
   let outside = 0;
@@ -198,12 +223,22 @@ export async function processChunk(task: ChunkTask, context: ChunkContext): Prom
       rejects.push({ key: object.key, rejection: priceOutOfRange(rating.price.usageType) });
       return;
     }
+    const charge = charger.charge(result.record, rating.cost);
+    if (
+      charge.inexact === true ||
+      (charge.amount !== null && (charge.amount >= CHARGE_LIMIT_SCALED || charge.amount <= -CHARGE_LIMIT_SCALED))
+    ) {
+      rejects.push({ key: object.key, rejection: chargeOutOfRange() });
+      return;
+    }
+    const connector = connectors.lookup(charges.resourceIdOf(result.record));
     const row = builder.length;
     writeCallId(result.record.values[idIndex] as string, ids, row * CALL_ID_WORDS);
     rowObjects[row] = i;
     rowDays[row] = Math.floor(result.record.startEpochSeconds / 86_400);
-    builder.append(result.record, rating);
+    builder.append(result.record, rating, charge, connector);
     notes.add(rating);
+    charges.add(result.record, rating, charge, connector);
     if (rating.version) callsByVersion.set(rating.version, (callsByVersion.get(rating.version) ?? 0) + 1);
     if (rating.status === 'RATED' && rating.price && rating.cost !== null) {
       rated++;
@@ -243,6 +278,7 @@ export async function processChunk(task: ChunkTask, context: ChunkContext): Prom
     callsByVersion: [...callsByVersion],
     notes: notes.toJSON(),
     aggregates: batch ? collectAggregates(batch, context.burstCollection ?? DEFAULT_BURST_COLLECTION) : NO_AGGREGATES,
+    ...charges.result(),
   };
 }
 

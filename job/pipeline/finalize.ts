@@ -4,7 +4,9 @@ import { formatDate, type Period } from '../core/period';
 import type { ServiceSchema } from '../core/schema';
 import { rowAggregates } from '../report/aggregates/collect';
 import { CostAggregates } from '../report/aggregates/cost-aggregates';
+import { ChargeTotals } from '../report/charge-totals';
 import { RunTotals } from '../report/run-totals';
+import { UsageLines } from '../report/usage-lines';
 import { csvHeader } from '../sinks/csv';
 import { buildManifest, type Manifest, type PartialManifest, serializeManifest } from '../sinks/manifest';
 import { inThreadParquetEncoder } from '../sinks/parquet-encoder';
@@ -13,6 +15,7 @@ import { stagingFolder } from '../sinks/staging';
 import { ObjectNotFoundError, type ObjectStore, type ObjectWriter } from '../store/object-store';
 import { writeChunk } from '../store/stream-write';
 import { commitPeriod } from './day-commit';
+import { writeFocusExport } from './focus-export';
 import { announceInsight, burstCollectionOf, type InsightOptions, prepareInsight, writeInsight } from './insight';
 import { defaultLeaseOwner } from './lease';
 import { removeLeftovers } from './leftovers';
@@ -182,6 +185,12 @@ export async function finalizeSummary(options: FinalizeOptions): Promise<Manifes
   } finally {
     await encoder.close();
   }
+  const charges = new ChargeTotals();
+  const usage = new UsageLines();
+  for (const partial of partials) {
+    charges.add(partial.charges);
+    usage.merge(UsageLines.parse(partial.usage));
+  }
   const insight = await prepareInsight({ schema, period, dest, aggregates, totals, options: options.insight });
 
   const startedAt = new Date(Math.min(...partials.map((p) => Date.parse(p.startedAt))));
@@ -204,6 +213,12 @@ export async function finalizeSummary(options: FinalizeOptions): Promise<Manifes
       await concatenate(dest, keys.rejectsKey, '', rejectParts, 'application/x-ndjson');
     },
     async writeManifest(committed) {
+      // The FOCUS export, the aggregates and the dashboard go out before the manifest that names them.
+      const chargeFields = await writeFocusExport(dest, schema, period, usage.lines(), {
+        totals: charges,
+        currency: first.chargeCurrency,
+        sources: first.chargeSources,
+      });
       const manifest = buildManifest({
         schema,
         period,
@@ -221,8 +236,8 @@ export async function finalizeSummary(options: FinalizeOptions): Promise<Manifes
         startedAt,
         finishedAt: now(),
         insight: insight.fields,
+        charges: chargeFields,
       });
-      // The aggregates and the dashboard are written before the manifest that names them.
       await writeInsight(dest, schema, insight, manifest);
       await dest.write(keys.manifestKey, serializeManifest(manifest), 'application/json');
       written.manifest = manifest;

@@ -3,12 +3,17 @@ import { abortable, throwIfAborted } from '../core/interruption';
 import { outputKeys, partialKeys, type ShardSpec } from '../core/layout/summary-keys';
 import { formatDate, type Period } from '../core/period';
 import type { ServiceSchema } from '../core/schema';
+import { type ChargerSetup, chargeCurrencyOf, createCharger } from '../prices/rate-deck/charger';
 import type { RateTable } from '../prices/rate-table';
 import { Rater } from '../prices/rater';
 import type { SnapshotVersion } from '../prices/snapshot-format';
 import { rowAggregates } from '../report/aggregates/collect';
 import { CostAggregates } from '../report/aggregates/cost-aggregates';
+import { ChargeTotals } from '../report/charge-totals';
+import { ConnectorDirectory, type ConnectorInfo } from '../report/connectors';
 import { RunTotals } from '../report/run-totals';
+import { UsageLines } from '../report/usage-lines';
+import { type ChargeSources, NO_CHARGE_SOURCES } from '../sinks/charge-manifest';
 import { CsvReportWriter } from '../sinks/csv';
 import { buildManifest, type Manifest, type PartialManifest, serializeManifest } from '../sinks/manifest';
 import { PartitionedParquetSink } from '../sinks/parquet';
@@ -21,6 +26,7 @@ import { type ChunkTask, dayBatches } from './chunk';
 import { type ChunkProcessor, inProcessProcessor, workerProcessor } from './chunk-pool';
 import { type CrawlPlan, chunkTasks, crawl, planCrawl, shardPlan } from './crawl';
 import { commitPeriod } from './day-commit';
+import { writeFocusExport } from './focus-export';
 import { announceInsight, burstCollectionOf, type InsightOptions, prepareInsight, writeInsight } from './insight';
 import { defaultLeaseOwner } from './lease';
 import { removeLeftovers } from './leftovers';
@@ -48,6 +54,12 @@ export interface SummaryRunOptions {
   readonly parquetFileRows?: number;
   /** Start the CSV report with a UTF-8 byte order mark (`--csv-bom`; sharded runs: finalize's option). */
   readonly csvBom?: boolean;
+  /** What the operator charges: a rate deck, a markup on Cost, or nothing (default). */
+  readonly charges?: ChargerSetup;
+  /** Connector (or account) names and tags for ConnectorName/ConnectorTags (default none). */
+  readonly connectors?: readonly ConnectorInfo[];
+  /** Where the deck, markup and connectors came from (for the manifest). */
+  readonly chargeSources?: ChargeSources;
   /** Called as objects are processed (progress bar). */
   readonly onProgress?: (done: number, total: number | undefined) => void;
   /** Clock, for tests. */
@@ -88,6 +100,8 @@ interface PassOutputs {
 interface PassResult {
   readonly totals: RunTotals;
   readonly aggregates: CostAggregates;
+  readonly charges: ChargeTotals;
+  readonly usage: UsageLines;
   readonly csvBytes: number;
   /** Staged Parquet keys, sorted. */
   readonly staged: string[];
@@ -108,6 +122,8 @@ function chunkProcessor(options: SummaryRunOptions): ChunkProcessor {
       service: schema.service,
       period,
       versions: options.workerSource.priceVersions,
+      charges: options.charges ?? { kind: 'none' },
+      connectors: options.connectors ?? [],
       readConcurrency,
       ...(burstCollection && {
         burstCollection: {
@@ -119,7 +135,23 @@ function chunkProcessor(options: SummaryRunOptions): ChunkProcessor {
     return workerProcessor(setup, workers);
   }
   const rater = new Rater(schema, options.rateTable);
-  return inProcessProcessor({ store: options.source, schema, period, rater, readConcurrency, burstCollection });
+  const charger = createCharger(schema, options.charges ?? { kind: 'none' });
+  const connectors = new ConnectorDirectory(options.connectors ?? []);
+  return inProcessProcessor({
+    store: options.source,
+    schema,
+    period,
+    rater,
+    charger,
+    connectors,
+    readConcurrency,
+    burstCollection,
+  });
+}
+
+/** The currency of the run's charges (the deck's, USD with a markup), null when nothing is charged. */
+function chargeCurrency(options: SummaryRunOptions): string | null {
+  return chargeCurrencyOf(options.charges ?? { kind: 'none' });
 }
 
 /**
@@ -172,6 +204,8 @@ async function runPass(options: SummaryRunOptions, plan: CrawlPlan, outputs: Pas
     throw error;
   }
   const totals = new RunTotals();
+  const charges = new ChargeTotals();
+  const usage = new UsageLines();
   const aggregates = new CostAggregates();
   const deduper = new CallDeduper(schema);
   const burst = burstCollectionOf(options.insight);
@@ -181,6 +215,8 @@ async function runPass(options: SummaryRunOptions, plan: CrawlPlan, outputs: Pas
     for await (const processed of orderedMap(tasks, processor.parallelism, run)) {
       throwIfAborted(signal);
       totals.addChunk(processed.result);
+      charges.add(processed.result.charges);
+      usage.merge(processed.result.usage);
       aggregates.addChunk(processed.result.aggregates);
       aggregates.addRejects(processed.result.rejects);
       // The ordered merge point: each call is billed from the first object (in crawl order) carrying it.
@@ -205,7 +241,7 @@ async function runPass(options: SummaryRunOptions, plan: CrawlPlan, outputs: Pas
   };
   try {
     const staged = await abortable(work(), signal);
-    return { totals, aggregates, csvBytes: csv.size, staged, csv, rejects, ledger };
+    return { totals, aggregates, charges, usage, csvBytes: csv.size, staged, csv, rejects, ledger };
   } catch (error) {
     await Promise.allSettled([csv.abort(), rejects.abort(), parquet.abort(), ledger?.abort()]);
     await dest.delete(parquet.keys).catch(() => {});
@@ -275,6 +311,12 @@ export async function runSummary(options: SummaryRunOptions): Promise<Manifest> 
         await pass.rejects.close();
       },
       async writeManifest(committed) {
+        // The FOCUS export, the aggregates and the dashboard go out before the manifest that names them.
+        const charges = await writeFocusExport(dest, schema, period, pass.usage.lines(), {
+          totals: pass.charges,
+          currency: chargeCurrency(options),
+          sources: options.chargeSources ?? NO_CHARGE_SOURCES,
+        });
         const manifest = buildManifest({
           schema,
           period,
@@ -292,8 +334,8 @@ export async function runSummary(options: SummaryRunOptions): Promise<Manifest> 
           startedAt,
           finishedAt: now(),
           insight: insight.fields,
+          charges,
         });
-        // The aggregates and the dashboard are written before the manifest that names them.
         await writeInsight(dest, schema, insight, manifest);
         await dest.write(keys.manifestKey, serializeManifest(manifest), 'application/json');
         written.manifest = manifest;
@@ -361,6 +403,10 @@ export async function runShard(options: SummaryRunOptions, shard: ShardSpec): Pr
     priceVersions: options.rateTable.versions,
     totals: pass.totals.toJSON(),
     aggregates: pass.aggregates.toJSON(),
+    charges: pass.charges.toJSON(),
+    chargeSources: options.chargeSources ?? NO_CHARGE_SOURCES,
+    chargeCurrency: chargeCurrency(options),
+    usage: pass.usage.toJSON(),
     csvKey: keys.csvKey,
     csvBytes: pass.csvBytes,
     rejectsKey: keys.rejectsKey,

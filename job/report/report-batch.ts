@@ -19,7 +19,9 @@ import {
   decimalShape,
   type ServiceSchema,
 } from '../core/schema';
+import type { Charge } from '../prices/rate-deck/charger';
 import type { Rating } from '../prices/rater';
+import type { ConnectorCells } from './connectors';
 
 /** Arrow type of a column kind: signed integers, UTF-8, Decimal128, timestamps in UTC milliseconds. */
 export function arrowType(kind: ColumnKind): DataType {
@@ -32,7 +34,8 @@ export function arrowType(kind: ColumnKind): DataType {
       return new Bool();
     case 'minutes':
     case 'price':
-    case 'cost': {
+    case 'cost':
+    case 'charge': {
       const { precision, scale } = decimalShape(kind);
       return new Decimal(scale, precision, 128);
     }
@@ -109,8 +112,8 @@ export class ReportBatchBuilder {
     return this.rows;
   }
 
-  /** Adds one rated call. */
-  append(record: CdrRecord, rating: Rating): void {
+  /** Adds one rated call, with what the operator charges for it and its connector's name and tags. */
+  append(record: CdrRecord, rating: Rating, charge: Charge, connector: ConnectorCells): void {
     const columns = this.columns;
     const values = record.values;
     const n = this.cdrFieldCount;
@@ -126,6 +129,14 @@ export class ReportBatchBuilder {
     (columns[n + 4] as CdrValue[]).push(rating.version);
     (columns[n + 5] as CdrValue[]).push(rating.status);
     (columns[n + 6] as CdrValue[]).push(rating.cost);
+    (columns[n + 7] as CdrValue[]).push(charge.deckPrefix);
+    (columns[n + 8] as CdrValue[]).push(charge.deckRatePerMinute);
+    (columns[n + 9] as CdrValue[]).push(charge.chargedSeconds);
+    (columns[n + 10] as CdrValue[]).push(charge.amount);
+    (columns[n + 11] as CdrValue[]).push(charge.currency);
+    (columns[n + 12] as CdrValue[]).push(charge.deckStatus);
+    (columns[n + 13] as CdrValue[]).push(connector.name);
+    (columns[n + 14] as CdrValue[]).push(connector.tags);
     this.rows++;
   }
 
@@ -152,8 +163,6 @@ function validityBitmap(
   return { bitmap: nulls === 0 ? undefined : bitmap, nulls };
 }
 
-const U64_MASK = (1n << 64n) - 1n;
-
 /** Thrown instead of writing a decimal that does not fit its column's precision (never wrapped). */
 export class DecimalRangeError extends Error {
   override readonly name = 'DecimalRangeError';
@@ -164,6 +173,7 @@ const DECIMAL_LIMITS: Readonly<Record<DecimalKind, bigint>> = {
   minutes: 10n ** BigInt(decimalShape('minutes').precision),
   price: 10n ** BigInt(decimalShape('price').precision),
   cost: 10n ** BigInt(decimalShape('cost').precision),
+  charge: 10n ** BigInt(decimalShape('charge').precision),
 };
 
 function columnData(kind: ColumnKind, values: readonly CdrValue[], length: number) {
@@ -204,9 +214,12 @@ function columnData(kind: ColumnKind, values: readonly CdrValue[], length: numbe
     }
     case 'minutes':
     case 'price':
-    case 'cost': {
-      // Decimal128: two's complement, little-endian, four 32-bit words per value.
-      const words = new Uint32Array(length * 4);
+    case 'cost':
+    case 'charge': {
+      // Decimal128: two's complement, little-endian, two 64-bit halves per value. A BigInt64Array
+      // element keeps a value's low 64 bits (modulo 2^64), so each half is one store. A value beyond
+      // the column's precision is refused, never wrapped.
+      const halves = new BigInt64Array(length * 2);
       const limit = DECIMAL_LIMITS[kind];
       for (let i = 0; i < length; i++) {
         const value = values[i];
@@ -217,13 +230,10 @@ function columnData(kind: ColumnKind, values: readonly CdrValue[], length: numbe
             `a ${kind} value (${value} × 10^-${scale}) exceeds decimal(${precision},${scale})`,
           );
         }
-        const low = value & U64_MASK;
-        const high = (value >> 64n) & U64_MASK;
-        words[i * 4] = Number(low & 0xffffffffn);
-        words[i * 4 + 1] = Number(low >> 32n);
-        words[i * 4 + 2] = Number(high & 0xffffffffn);
-        words[i * 4 + 3] = Number(high >> 32n);
+        halves[i * 2] = value;
+        halves[i * 2 + 1] = value >> 64n;
       }
+      const words = new Uint32Array(halves.buffer);
       return makeData({ type: arrowType(kind) as Decimal, ...common, data: words });
     }
   }

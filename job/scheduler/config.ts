@@ -43,6 +43,12 @@ export interface SchedulerConfig {
    * default false; the stack's Lambda sets it): a missing image fails the invocation, nothing submitted.
    */
   readonly checkJobImage?: boolean;
+  /** Key of the rate deck in the bucket (`RATE_DECK_KEY`); the job charges with a copy of it. */
+  readonly rateDeckKey?: string;
+  /** Key of a connectors file in the bucket (`CONNECTORS_KEY`). */
+  readonly connectorsKey?: string;
+  /** Refresh the connectors file from the Chime SDK Voice API before each job (`REFRESH_CONNECTORS=true`). */
+  readonly refreshConnectors?: boolean;
 }
 
 /** Default first part of the job names. */
@@ -105,17 +111,40 @@ export function parseFlag(value: string | undefined, source: string): boolean {
   throw new ConfigError(`${source} ${JSON.stringify(value)} must be true or false`);
 }
 
+/** The optional charge settings: `RATE_DECK_KEY`, `CONNECTORS_KEY`, `REFRESH_CONNECTORS` (true/false). */
+export function chargeConfigFromEnv(
+  env: NodeJS.ProcessEnv,
+  service: ServiceCode,
+): Pick<SchedulerConfig, 'rateDeckKey' | 'connectorsKey' | 'refreshConnectors'> {
+  const key = (name: string) => {
+    const value = env[name]?.trim().replace(/^\/+/, '');
+    return value ? value : undefined;
+  };
+  const refreshConnectors = parseFlag(env.REFRESH_CONNECTORS, 'REFRESH_CONNECTORS');
+  if (refreshConnectors && service !== 'AmazonChimeVoiceConnector')
+    throw new ConfigError(
+      'REFRESH_CONNECTORS applies to AmazonChimeVoiceConnector only (Business Calling has accounts)',
+    );
+  const rateDeckKey = key('RATE_DECK_KEY');
+  const connectorsKey = key('CONNECTORS_KEY');
+  return {
+    ...(rateDeckKey ? { rateDeckKey } : {}),
+    ...(connectorsKey ? { connectorsKey } : {}),
+    ...(refreshConnectors ? { refreshConnectors } : {}),
+  };
+}
+
 /**
  * Reads the configuration: `CDR_BUCKET`, `SERVICE_NAME`, `JOB_FREQUENCY`, `JOB_QUEUE`,
  * `JOB_DEFINITION` (required), `ARRAY_SIZE`, `JOB_NAME_PREFIX`, `ALLOW_CURRENT_PRICES`, `SCHEDULE_NAME`,
- * `CHECK_JOB_IMAGE` (optional).
- * Throws ConfigError.
+ * `CHECK_JOB_IMAGE`, `RATE_DECK_KEY`, `CONNECTORS_KEY`, `REFRESH_CONNECTORS` (optional). Throws ConfigError.
  */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SchedulerConfig {
   const prefix = env.JOB_NAME_PREFIX?.trim() || DEFAULT_JOB_NAME_PREFIX;
+  const service = parseService(required(env, 'SERVICE_NAME'));
   return {
     bucket: parseBucket(required(env, 'CDR_BUCKET')),
-    service: parseService(required(env, 'SERVICE_NAME')),
+    service,
     frequency: parseConfigFrequency(required(env, 'JOB_FREQUENCY')),
     jobQueue: required(env, 'JOB_QUEUE').trim(),
     jobDefinition: required(env, 'JOB_DEFINITION').trim(),
@@ -124,5 +153,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SchedulerCo
     allowCurrentPrices: parseFlag(env.ALLOW_CURRENT_PRICES, 'ALLOW_CURRENT_PRICES'),
     ...(env.SCHEDULE_NAME?.trim() ? { scheduleName: env.SCHEDULE_NAME.trim() } : {}),
     ...(parseFlag(env.CHECK_JOB_IMAGE, 'CHECK_JOB_IMAGE') ? { checkJobImage: true } : {}),
+    ...chargeConfigFromEnv(env, service),
   };
 }

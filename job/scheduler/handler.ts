@@ -4,6 +4,7 @@
  */
 
 import type { BatchClient } from '@aws-sdk/client-batch';
+import type { ChimeSDKVoiceClient } from '@aws-sdk/client-chime-sdk-voice';
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { PricingClient } from '@aws-sdk/client-pricing';
 import pino, { type Logger } from 'pino';
@@ -12,10 +13,12 @@ import { type Frequency, formatDate } from '../core/period';
 import { createPricingClient, refreshPrices, snapshotKeyFor } from '../prices/refresh';
 import type { ObjectStore } from '../store/object-store';
 import { S3Store } from '../store/s3';
+import { type ChargeInputs, prepareChargeInputs } from './charge-inputs';
 import { configFromEnv, type SchedulerConfig } from './config';
 import { parseSchedulerEvent } from './event';
 import { assertJobImageExists } from './image-check';
 import { createBatchClient, findActiveJob, jobNameFor, type SubmittedJob, submitJob } from './submit';
+import { createChimeVoiceClient } from './voice-connectors';
 
 /** What the handler returns (and logs). */
 export interface SchedulerResult {
@@ -26,6 +29,9 @@ export interface SchedulerResult {
   readonly priceSnapshot: string;
   /** True when a job of that name was still active and nothing new was submitted. */
   readonly existing: boolean;
+  /** `s3://…` copies of the rate deck and connectors file the job was given (when configured). */
+  readonly rateDeck?: string;
+  readonly connectors?: string;
   /** Batch status of the job (SUBMITTED for a new one). */
   readonly status: string;
 }
@@ -38,6 +44,8 @@ export interface SchedulerDeps {
   readonly logger?: Logger;
   readonly pricing?: PricingClient;
   readonly batch?: BatchClient;
+  /** Chime SDK Voice client, for REFRESH_CONNECTORS (default: one from the environment). */
+  readonly chime?: ChimeSDKVoiceClient;
   /** Store over the CDR bucket (default: an S3Store over `s3://<bucket>`). */
   readonly store?: ObjectStore;
   readonly fetch?: typeof fetch;
@@ -61,13 +69,14 @@ export async function runScheduler(event: unknown, deps: SchedulerDeps): Promise
   const priceSnapshot = `s3://${config.bucket}/${snapshotKey}`;
   const periodOut = { frequency: period.frequency, start: formatDate(period.start), end: formatDate(period.end) };
   const batch = deps.batch ?? createBatchClient();
-  const result = (job: SubmittedJob): SchedulerResult => ({
+  const result = (job: SubmittedJob, inputs: ChargeInputs = {}): SchedulerResult => ({
     jobId: job.jobId,
     jobName: job.jobName,
     period: periodOut,
     priceSnapshot,
     existing: job.existing,
     status: job.status,
+    ...inputs,
   });
   logger.info({ event, kind: request.kind, period: periodOut, jobName }, 'period resolved');
 
@@ -97,6 +106,13 @@ export async function runScheduler(event: unknown, deps: SchedulerDeps): Promise
       allowCurrentPrices: config.allowCurrentPrices === true,
       ...(deps.fetch ? { fetch: deps.fetch } : {}),
     });
+    const inputs = await prepareChargeInputs({
+      config,
+      store,
+      period,
+      logger,
+      chime: () => deps.chime ?? createChimeVoiceClient(),
+    });
     // submitJob asks ListJobs again right before submitting, narrowing the window for a concurrent run.
     const job = await submitJob(
       batch,
@@ -106,6 +122,7 @@ export async function runScheduler(event: unknown, deps: SchedulerDeps): Promise
         frequency: period.frequency,
         end: formatDate(period.end),
         prices: priceSnapshot,
+        ...inputs,
       },
       {
         jobQueue: config.jobQueue,
@@ -114,7 +131,7 @@ export async function runScheduler(event: unknown, deps: SchedulerDeps): Promise
         arraySize: config.arraySize,
       },
     );
-    const out = result(job);
+    const out = result(job, inputs);
     logger.info(
       { ...out, priceMethod: prices.method, priceVersions: prices.document.versions.map((v) => v.id) },
       job.existing ? 'job of that name became active meanwhile; nothing submitted' : 'job submitted',

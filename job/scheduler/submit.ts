@@ -43,14 +43,28 @@ export interface JobSpec {
   readonly end: string;
   /** `s3://bucket/key` of the price snapshot. */
   readonly prices: string;
+  /** `s3://bucket/key` of the rate deck copy, if the stack has a deck. */
+  readonly rateDeck?: string;
+  /** `s3://bucket/key` of the connectors file copy, if any. */
+  readonly connectors?: string;
 }
 
 /**
  * The container command (arguments to the `cdr-summary` entrypoint):
- * `run --source s3://<bucket> --prices s3://<bucket>/<snapshot> --frequency <F> --end <D> --service <S>`.
+ * `run --source s3://<bucket> --prices s3://<bucket>/<snapshot> --frequency <F> --end <D> --service <S>`,
+ * then `--rate-deck s3://…` and `--connectors s3://…` when the stack has them.
  */
 export function jobCommand(spec: JobSpec): string[] {
-  return ['run', '--source', `s3://${spec.bucket}`, '--prices', spec.prices, ...periodArguments(spec)];
+  return [
+    'run',
+    '--source',
+    `s3://${spec.bucket}`,
+    '--prices',
+    spec.prices,
+    ...periodArguments(spec),
+    ...(spec.rateDeck ? ['--rate-deck', spec.rateDeck] : []),
+    ...(spec.connectors ? ['--connectors', spec.connectors] : []),
+  ];
 }
 
 /** `--frequency <F> --end <D> --service <S>`: the period and service, as every job command names them. */
@@ -74,6 +88,8 @@ export function jobParameters(spec: JobSpec): Record<string, string> {
     frequency: spec.frequency,
     end: spec.end,
     service: spec.service,
+    ...(spec.rateDeck ? { rateDeck: spec.rateDeck } : {}),
+    ...(spec.connectors ? { connectors: spec.connectors } : {}),
   };
 }
 

@@ -1,7 +1,14 @@
 import type { CdrValue } from '../cdr/record';
 import { formatDecimal } from '../core/decimal';
 import { isoTimestamp } from '../core/iso-timestamp';
-import { COST_SCALE, type ColumnKind, MINUTES_SCALE, PRICE_SCALE, type ServiceSchema } from '../core/schema';
+import {
+  CHARGE_SCALE,
+  COST_SCALE,
+  type ColumnKind,
+  MINUTES_SCALE,
+  PRICE_SCALE,
+  type ServiceSchema,
+} from '../core/schema';
 import type { ReportBatch } from '../report/report-batch';
 import type { ObjectWriter } from '../store/object-store';
 import { writeChunk } from '../store/stream-write';
@@ -17,6 +24,8 @@ export function csvCell(kind: ColumnKind, value: CdrValue): string {
       return formatDecimal(value as bigint, PRICE_SCALE);
     case 'cost':
       return formatDecimal(value as bigint, COST_SCALE);
+    case 'charge':
+      return formatDecimal(value as bigint, CHARGE_SCALE);
     case 'timestamp':
       return isoTimestamp(value as number);
     default:
@@ -82,7 +91,9 @@ function decimalTextsFor(schema: ServiceSchema): (DecimalTexts | undefined)[] {
   let texts = decimalTexts.get(schema);
   if (!texts) {
     texts = schema.columns.map((c) =>
-      c.kind === 'minutes' || c.kind === 'price' || c.kind === 'cost' ? new DecimalTexts(c.kind) : undefined,
+      c.kind === 'minutes' || c.kind === 'price' || c.kind === 'cost' || c.kind === 'charge'
+        ? new DecimalTexts(c.kind)
+        : undefined,
     );
     decimalTexts.set(schema, texts);
   }

@@ -5,7 +5,10 @@ import { COST_SCALE, type ServiceSchema } from '../core/schema';
 import type { PriceVersionWindow } from '../prices/rate-table';
 import type { AmbiguousPrices } from '../prices/rating-notes';
 import type { AggregatesJson } from '../report/aggregates/cost-aggregates';
+import type { ChargeCountsJson } from '../report/charge-totals';
 import type { RunTotals, TotalsJson, UsageTypeTotal } from '../report/run-totals';
+import type { UsageLineJson } from '../report/usage-lines';
+import type { ChargeManifestFields, ChargeSources } from './charge-manifest';
 import type { ManifestInsight } from './manifest-insight';
 
 /** A price version as the manifest lists it. */
@@ -24,7 +27,7 @@ export interface ManifestPriceVersion {
  * Counts reconcile: objectsRead = recordsRated + recordsUnrated + recordsRejected + recordsDuplicate
  * + objectsOutsidePeriod.
  */
-export interface Manifest extends ManifestInsight {
+export interface Manifest extends ManifestInsight, ChargeManifestFields {
   readonly manifestVersion: 1;
   readonly service: ServiceCode;
   readonly frequency: Frequency;
@@ -108,6 +111,11 @@ export interface PartialManifest {
   readonly foldersListed: number;
   readonly startedAt: string;
   readonly finishedAt: string;
+  /** The shard's charges, their sources and currency, and its usage at FOCUS grain (for the merged export). */
+  readonly charges: ChargeCountsJson;
+  readonly chargeSources: ChargeSources;
+  readonly chargeCurrency: string | null;
+  readonly usage: readonly UsageLineJson[];
 }
 
 /** Everything `buildManifest` needs besides the totals. */
@@ -128,6 +136,8 @@ export interface ManifestInputs {
   readonly startedAt: Date;
   readonly finishedAt: Date;
   readonly insight: ManifestInsight;
+  /** Charges, connector names and the FOCUS export. */
+  readonly charges: ChargeManifestFields;
 }
 
 const iso = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString();
@@ -175,5 +185,6 @@ export function buildManifest(input: ManifestInputs): Manifest {
     finishedAt: input.finishedAt.toISOString(),
     durationMs: input.finishedAt.getTime() - input.startedAt.getTime(),
     ...input.insight,
+    ...input.charges,
   };
 }

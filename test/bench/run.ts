@@ -4,7 +4,7 @@
  * of wall time, CDRs/s and peak RSS, the ratio, an answer check, and an AWS sizing guide derived from
  * the measured CPU time per CDR. Not part of `npm test`.
  *
- *   npm run bench -- [--calls N] [--runs R] [--scale] [--s3] [--listing] [--seed S] [--connectors C] [--cpu-prof] [--rev COMMIT]
+ *   npm run bench -- [--calls N] [--runs R] [--scale] [--s3] [--listing] [--deck P] [--seed S] [--connectors C] [--cpu-prof] [--rev COMMIT]
  *
  * Data is generated once into `.bench-cache/<calls>-<seed>/` and reused. See docs/performance.md.
  */
@@ -29,6 +29,7 @@ import { measureListing } from './listing';
 import { formatMachine, machineInfo } from './machine';
 import { hasGnuTime, type Measurement, measureChild } from './measure';
 import { topSelfTime } from './profile';
+import { syntheticDeck } from './rate-deck';
 import { measureS3ClientCost } from './s3-cost';
 import { type ExpectedAnswer, sizingReport } from './sizing';
 import { fmtBytes, fmtInt, fmtRate, fmtSeconds, median, table } from './stats';
@@ -62,6 +63,10 @@ interface Options {
   readonly rev: string | undefined;
   readonly s3: boolean;
   readonly listing: boolean;
+  /** Prefixes of the synthetic rate deck whose cost is measured (0: not measured). */
+  readonly deck: number;
+  /** Measure only the deck's cost (no DuckDB comparison, no sizing). */
+  readonly deckOnly: boolean;
 }
 
 function parseArgs(argv: readonly string[]): Options {
@@ -73,6 +78,8 @@ function parseArgs(argv: readonly string[]): Options {
   let cpuProf = false;
   let s3 = false;
   let listing = false;
+  let deck = 0;
+  let deckOnly = false;
   let rev: string | undefined;
   const whole = (flag: string, text: string | undefined, min: number): number => {
     if (text === undefined || !/^\d+$/.test(text) || Number(text) < min) {
@@ -92,22 +99,27 @@ function parseArgs(argv: readonly string[]): Options {
     else if (arg === '--cpu-prof') cpuProf = true;
     else if (arg === '--s3') s3 = true;
     else if (arg === '--listing') listing = true;
+    else if (arg === '--deck') deck = whole(arg, argv[++i], 1);
+    else if (arg === '--deck-only') deckOnly = true;
     else if (arg === '--rev') {
       rev = argv[++i];
       if (rev === undefined || rev.startsWith('-')) throw new BenchError('--rev needs a git revision');
     } else if (arg === '--help' || arg === '-h') {
       process.stdout.write(
-        'usage: npm run bench -- [--calls N (200000)] [--runs R (5)] [--scale] [--s3] [--listing] [--seed S (1)] [--connectors C (10)] [--cpu-prof] [--rev COMMIT]\n' +
+        'usage: npm run bench -- [--calls N (200000)] [--runs R (5)] [--scale] [--s3] [--listing] [--deck P] [--seed S (1)] [--connectors C (10)] [--cpu-prof] [--rev COMMIT]\n' +
           '  --scale     also our throughput and peak RSS at 10k / 100k / 1M CDRs (1M is generated once, ~2 min)\n' +
           '  --s3        also our client CPU per S3 GET: 20,000 CDRs read from s3rver vs from local disk, and rclone cat reading them\n' +
           '  --listing   also the crawl of a 200-connector period on s3rver behind 20-40 ms of latency, at several LIST concurrencies\n' +
+          '  --deck P    also the cost of --rate-deck with a synthetic P-prefix deck (e.g. 50000): alternating runs with and without\n' +
+          '  --deck-only with --deck: measure only that (no DuckDB comparison, no sizing)\n' +
           '  --cpu-prof  one extra run of our job under node --cpu-prof; prints the top self-time functions\n' +
           '  --rev C     measure commit C (built apart in .bench-cache/rev-<sha>/) instead of the working tree\n',
       );
       process.exit(0);
     } else throw new BenchError(`unknown option ${JSON.stringify(arg)} (try --help)`);
   }
-  return { calls, runs, scale, seed, connectors, cpuProf, rev, s3, listing };
+  if (deckOnly && deck === 0) throw new BenchError('--deck-only needs --deck P');
+  return { calls, runs, scale, seed, connectors, cpuProf, rev, s3, listing, deck, deckOnly };
 }
 
 function log(line: string): void {
@@ -276,9 +288,12 @@ interface OurResult extends ExpectedAnswer {
   readonly m: Measurement;
   readonly jobMs: number | undefined;
   readonly insight: InsightCost | undefined;
+  readonly manifest: Manifest;
 }
 
 interface Manifest {
+  readonly chargedTotal?: { readonly currency: string; readonly amount: string; readonly calls: number } | null;
+  readonly deckNoMatch?: number;
   readonly objectsRead: number;
   readonly recordsRated: number;
   readonly recordsUnrated: number;
@@ -322,6 +337,7 @@ function runOurs(data: string, extraNodeArgs: readonly string[] = [], extraJobAr
     m,
     jobMs,
     insight,
+    manifest,
     calls: manifest.recordsRated + manifest.recordsUnrated,
     rated: manifest.recordsRated,
     unrated: manifest.recordsUnrated,
@@ -409,6 +425,62 @@ function profile(data: string): void {
   process.stdout.write(topSelfTime(dir, ROOT));
 }
 
+/**
+ * The cost of rating against a rate deck: R alternating runs of our job without and with a
+ * synthetic `--deck`-prefix deck on the same data; medians and the extra wall and CPU time.
+ */
+function deckOverhead(data: string, options: Options): void {
+  const deckFile = join(CACHE, `deck-${options.deck}-${options.seed}.csv`);
+  if (!existsSync(deckFile)) writeFileSync(deckFile, syntheticDeck(options.deck, options.seed));
+  const rows = readFileSync(deckFile, 'utf8').trimEnd().split('\n').length - 1;
+  log(`rate deck: ${fmtInt(options.deck)} prefixes, ${fmtInt(rows)} rows (${deckFile})`);
+  const plain: OurResult[] = [];
+  const decked: OurResult[] = [];
+  for (let run = 1; run <= options.runs; run++) {
+    const p = runOurs(data);
+    plain.push(p);
+    const d = runOurs(data, [], ['--rate-deck', deckFile]);
+    decked.push(d);
+    if (d.totalCost !== p.totalCost)
+      throw new BenchError(`the deck changed totalCost: ${d.totalCost} vs ${p.totalCost}`);
+    if (!d.manifest.chargedTotal) throw new BenchError('the run with a deck wrote no chargedTotal');
+    log(
+      `deck run ${run}/${options.runs}: without ${fmtSeconds(p.m.wallSeconds)}, with ${fmtSeconds(d.m.wallSeconds)} wall`,
+    );
+  }
+  const wall = (rs: readonly OurResult[]) => median(rs.map((r) => r.m.wallSeconds));
+  const cpu = (rs: readonly OurResult[]) => median(rs.map((r) => r.m.userSeconds + r.m.systemSeconds));
+  const pct = (a: number, b: number) => `${(((b - a) / a) * 100).toFixed(1)} %`;
+  const last = decked[decked.length - 1] as OurResult;
+  process.stdout.write(
+    `\nrate deck cost (${fmtInt(options.calls)} CDRs, ${fmtInt(options.deck)}-prefix deck, ${fmtInt(rows)} rows; median of ${options.runs} alternating runs):\n\n`,
+  );
+  process.stdout.write(
+    table(
+      ['', 'wall', 'CPU (user+sys)', 'peak RSS'],
+      [
+        [
+          'without --rate-deck',
+          fmtSeconds(wall(plain)),
+          fmtSeconds(cpu(plain)),
+          fmtBytes(median(plain.map((r) => r.m.maxRssBytes))),
+        ],
+        [
+          'with --rate-deck',
+          fmtSeconds(wall(decked)),
+          fmtSeconds(cpu(decked)),
+          fmtBytes(median(decked.map((r) => r.m.maxRssBytes))),
+        ],
+        ['extra', pct(wall(plain), wall(decked)), pct(cpu(plain), cpu(decked)), ''],
+      ],
+    ),
+  );
+  process.stdout.write(
+    `charged: ${last.manifest.chargedTotal?.amount} ${last.manifest.chargedTotal?.currency} over ${fmtInt(last.manifest.chargedTotal?.calls ?? 0)} calls, ` +
+      `${fmtInt(last.manifest.deckNoMatch ?? 0)} without a matching prefix\n`,
+  );
+}
+
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   mkdirSync(CACHE, { recursive: true });
@@ -419,8 +491,13 @@ async function main(): Promise<void> {
   process.stdout.write(
     `job under test: ${prepared.label}; peak RSS and CPU from ${hasGnuTime() ? '/usr/bin/time' : 'process.resourceUsage() (preload)'}\n`,
   );
-  const baseline = await buildBaseline();
   const data = ensureData(options.calls, options.seed, options.connectors);
+  if (options.deckOnly) {
+    deckOverhead(data, options);
+    rmSync(summaryFolder(data), { recursive: true, force: true });
+    return;
+  }
+  const baseline = await buildBaseline();
 
   const ours: OurResult[] = [];
   const duck: DuckResult[] = [];
@@ -548,6 +625,7 @@ async function main(): Promise<void> {
     `\n${sizingReport({ calls: n, wallSeconds: so.wall, cpuSeconds: so.cpu, peakRssBytes: so.rss, s3CpuPerCdrSeconds })}`,
   );
 
+  if (options.deck > 0) deckOverhead(data, options);
   if (options.cpuProf) profile(data);
   rmSync(summaryFolder(data), { recursive: true, force: true });
 

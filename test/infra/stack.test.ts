@@ -71,7 +71,7 @@ describe('infra: Voice Connector / Daily stack', () => {
       aws_scheduler_schedule: 1,
       aws_sqs_queue: 1,
       aws_glue_catalog_database: 1,
-      aws_glue_catalog_table: 3,
+      aws_glue_catalog_table: 4,
       aws_athena_workgroup: 1,
       aws_athena_named_query: 8,
       aws_ecr_repository: 1,

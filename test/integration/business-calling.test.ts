@@ -270,4 +270,19 @@ describe('Business Calling end to end (generated corpus, the generator price fil
       expect(rows.length, query.id).to.be.greaterThan(0);
     }
   });
+
+  it('writes the FOCUS export per account: no resource or region, BilledCost summing to totalCost', async () => {
+    const [focus] = await duckdbQuery(
+      `select sum(BilledCost)::varchar as cost, count(*) filter (where ResourceId is not null) as withResource,
+              count(*) filter (where RegionId is not null) as withRegion, count(distinct SubAccountId) as accounts,
+              min(ServiceName) as service, sum(x_CallCount) as calls
+         from read_parquet('${path.join(dir, manifest.focusParquetKey)}')`,
+    );
+    expect(String(focus?.cost).replace(/\.?0+$/, '')).to.equal(manifest.totalCost);
+    expect(Number(focus?.withResource)).to.equal(0);
+    expect(Number(focus?.withRegion)).to.equal(0);
+    expect(Number(focus?.accounts)).to.equal(2);
+    expect(focus?.service).to.equal('Amazon Chime Business Calling');
+    expect(Number(focus?.calls)).to.equal(manifest.recordsRated);
+  });
 });

@@ -161,9 +161,12 @@ for (const backend of backends) {
         expect(c04?.PriceVersion).to.equal('20240101000000');
         const header = (await store.read(manifest.csvKey)).toString('utf8').split('\r\n')[0];
         expect(header?.startsWith('AwsAccountId,TransactionId,CallId,VoiceConnectorId,')).to.equal(true);
-        expect(header?.endsWith(',StartTime,EndTime,PricePerUnit,PriceUnit,PriceVersion,RatingStatus,Cost')).to.equal(
-          true,
-        );
+        expect(
+          header?.endsWith(
+            ',StartTime,EndTime,PricePerUnit,PriceUnit,PriceVersion,RatingStatus,Cost,' +
+              'DeckPrefix,DeckRatePerMinute,ChargedSeconds,ChargedAmount,ChargeCurrency,DeckStatus,ConnectorName,ConnectorTags',
+          ),
+        ).to.equal(true);
       });
     }
 

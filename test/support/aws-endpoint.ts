@@ -1,10 +1,11 @@
 /**
  * A tiny local AWS endpoint for tests: the real SDK clients are pointed at it through the standard
- * `AWS_ENDPOINT_URL_PRICING` / `_BATCH` / `_LAMBDA` / `_ECR` / `_SNS` variables. It speaks the real wire protocols —
- * Pricing and ECR JSON 1.1 (`X-Amz-Target: AWSPriceListService.<Op>` /
+ * `AWS_ENDPOINT_URL_PRICING` / `_BATCH` / `_LAMBDA` / `_ECR` / `_SNS` / `_CHIME_SDK_VOICE` variables. It speaks the
+ * real wire protocols — Pricing and ECR JSON 1.1 (`X-Amz-Target: AWSPriceListService.<Op>` /
  * `AmazonEC2ContainerRegistry_V20150921.<Op>`), Batch REST-JSON (`POST /v1/<op>`),
  * Lambda `Invoke` (`POST /2015-03-31/functions/<name>/invocations`), SNS AWS Query (form-encoded
- * `Action=Publish&…`, XML answers) — answers with recorded
+ * `Action=Publish&…`, XML answers), Chime SDK Voice REST-JSON (`GET /voice-connectors`,
+ * `GET /tags?arn=…`) — answers with recorded
  * real-format responses from test/fixtures/aws/, serves offer-file downloads, and records every
  * request, in order.
  */
@@ -20,12 +21,14 @@ export const AWS_FIXTURES = path.join(__dirname, '..', 'fixtures', 'aws');
 
 /** One request the endpoint received. */
 export interface RecordedRequest {
-  /** `pricing`, `batch`, `lambda`, `ecr`, `sns` or `download`. */
-  readonly service: 'pricing' | 'batch' | 'lambda' | 'ecr' | 'sns' | 'download';
+  /** `pricing`, `batch`, `lambda`, `ecr`, `sns`, `chime` or `download`. */
+  readonly service: 'pricing' | 'batch' | 'lambda' | 'ecr' | 'sns' | 'chime' | 'download';
   /** Operation name (`ListPriceLists`, `SubmitJob`, `Invoke`, …) or `GET` for downloads. */
   readonly op: string;
   readonly method: string;
   readonly path: string;
+  /** Query parameters (REST APIs such as Chime SDK Voice). */
+  readonly query: Readonly<Record<string, string>>;
   readonly headers: http.IncomingHttpHeaders;
   /** Parsed JSON body (undefined when empty). */
   readonly body: unknown;
@@ -119,6 +122,8 @@ function classify(req: http.IncomingMessage, pathname: string): Pick<RecordedReq
   if (req.method === 'POST' && /^\/2015-03-31\/functions\/[^/]+\/invocations$/.test(pathname)) {
     return { service: 'lambda', op: 'Invoke' };
   }
+  if (req.method === 'GET' && pathname === '/voice-connectors') return { service: 'chime', op: 'ListVoiceConnectors' };
+  if (req.method === 'GET' && pathname === '/tags') return { service: 'chime', op: 'ListTagsForResource' };
   return { service: 'download', op: req.method ?? 'GET' };
 }
 
@@ -155,7 +160,7 @@ export class AwsEndpoint {
     return endpoint;
   }
 
-  /** Environment variables pointing the SDK's Pricing, Batch, Lambda and ECR clients here. */
+  /** Environment variables pointing the SDK's Pricing, Batch, Lambda, ECR, SNS and Chime SDK Voice clients here. */
   get env(): Record<string, string> {
     return {
       AWS_ENDPOINT_URL_PRICING: this.url,
@@ -163,6 +168,7 @@ export class AwsEndpoint {
       AWS_ENDPOINT_URL_LAMBDA: this.url,
       AWS_ENDPOINT_URL_ECR: this.url,
       AWS_ENDPOINT_URL_SNS: this.url,
+      AWS_ENDPOINT_URL_CHIME_SDK_VOICE: this.url,
     };
   }
 
@@ -205,7 +211,8 @@ export class AwsEndpoint {
       const chunks: Buffer[] = [];
       for await (const chunk of req) chunks.push(chunk as Buffer);
       const raw = Buffer.concat(chunks).toString('utf8');
-      const pathname = new URL(req.url ?? '/', this.url).pathname;
+      const url = new URL(req.url ?? '/', this.url);
+      const pathname = url.pathname;
       let { service, op } = classify(req, pathname);
       let body: unknown;
       if (isQueryProtocol(req)) {
@@ -226,6 +233,7 @@ export class AwsEndpoint {
         op,
         method: req.method ?? '',
         path: pathname,
+        query: Object.fromEntries(url.searchParams),
         headers: req.headers,
         body,
       };

@@ -4,9 +4,11 @@ import { dayFolderPrefix } from '../../../job/core/layout/cdr-keys';
 import { type CalendarDate, periodEndingOn } from '../../../job/core/period';
 import { COST_SCALE, schemaFor } from '../../../job/core/schema';
 import { type ChunkObject, processChunk } from '../../../job/pipeline/chunk';
+import { createCharger } from '../../../job/prices/rate-deck/charger';
 import { createRateTable } from '../../../job/prices/rate-table-impl';
 import { Rater } from '../../../job/prices/rater';
 import { parseSnapshot } from '../../../job/prices/snapshot';
+import { ConnectorDirectory } from '../../../job/report/connectors';
 import { VC_DOC_EXAMPLE } from '../../fixtures/cdr-examples';
 import { MemoryStore } from '../../support/memory-store';
 import { epoch, fixtureText } from '../prices/fixtures';
@@ -50,7 +52,18 @@ describe('processChunk', () => {
       [MARCH_3, 'e', cdr('2025-03-03T00:00:10Z')], // the next period's call
       [MARCH_3, 'f', 'garbage'], // unreadable in the next day's folder: the next period's reject
     ]);
-    const result = await processChunk({ seq: 7, objects: chunk }, { store, schema, period, rater, readConcurrency: 4 });
+    const result = await processChunk(
+      { seq: 7, objects: chunk },
+      {
+        store,
+        schema,
+        period,
+        rater,
+        charger: createCharger(schema, { kind: 'none' }),
+        connectors: new ConnectorDirectory([]),
+        readConcurrency: 4,
+      },
+    );
     expect(result.seq).to.equal(7);
     expect(result).to.include({ objectsRead: 6, rated: 2, unrated: 1, outside: 2, rejectsOutside: 1 });
     expect(result.rejects.map((r) => [r.key.slice(-1), r.rejection.code])).to.deep.equal([['c', 'not-json']]);
@@ -69,7 +82,15 @@ describe('processChunk', () => {
     const [object] = objects(store, [[MARCH_2, 'big', cdr('2025-03-02T10:00:00Z')]]);
     const result = await processChunk(
       { seq: 0, objects: [{ ...(object as ChunkObject), size: 10 * 1024 * 1024 }] },
-      { store, schema, period, rater, readConcurrency: 1 },
+      {
+        store,
+        schema,
+        period,
+        rater,
+        charger: createCharger(schema, { kind: 'none' }),
+        connectors: new ConnectorDirectory([]),
+        readConcurrency: 1,
+      },
     );
     expect(result.rejects.map((r) => r.rejection.code)).to.deep.equal(['too-large']);
     expect(result.rated).to.equal(0);

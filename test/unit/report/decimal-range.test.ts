@@ -14,8 +14,10 @@ import {
   schemaFor,
 } from '../../../job/core/schema';
 import { processChunk } from '../../../job/pipeline/chunk';
+import { createCharger } from '../../../job/prices/rate-deck/charger';
 import { createRateTable } from '../../../job/prices/rate-table-impl';
 import { Rater } from '../../../job/prices/rater';
+import { ConnectorDirectory } from '../../../job/report/connectors';
 import { DecimalRangeError, ReportBatch } from '../../../job/report/report-batch';
 import { LocalStore } from '../../../job/store/local';
 import { jsonBytes, VC_DOC_EXAMPLE } from '../../fixtures/cdr-examples';
@@ -84,6 +86,8 @@ describe('exact decimal ranges', () => {
           schema: VC,
           period: periodEndingOn('Daily', date),
           rater: new Rater(VC, table),
+          charger: createCharger(VC, { kind: 'none' }),
+          connectors: new ConnectorDirectory([]),
           readConcurrency: 2,
         },
       );

@@ -58,6 +58,18 @@ describe('buildManifest', () => {
         note: 'no history yet',
       },
     },
+    charges: {
+      rateDeck: null,
+      markupPercent: null,
+      connectorsFile: null,
+      chargedTotal: null,
+      deckNoMatch: 0,
+      focusVersion: '1.2',
+      focusCsvKey: 'focus.csv',
+      focusParquetKey: 'focus.parquet',
+      focusMetadataKey: 'metadata.json',
+      focusRows: 1,
+    },
     startedAt: new Date('2025-03-10T01:00:00.000Z'),
     finishedAt: new Date('2025-03-10T01:00:02.500Z'),
   });

@@ -3,6 +3,8 @@ import { expect } from 'chai';
 import { readParquet } from 'parquet-wasm';
 import { epochSeconds } from '../../../job/core/period';
 import { schemaFor } from '../../../job/core/schema';
+import { createCharger } from '../../../job/prices/rate-deck/charger';
+import { ConnectorDirectory } from '../../../job/report/connectors';
 import { ReportBatchBuilder } from '../../../job/report/report-batch';
 import { PartitionedParquetSink } from '../../../job/sinks/parquet';
 import { inThreadParquetEncoder } from '../../../job/sinks/parquet-encoder';
@@ -32,6 +34,17 @@ function rowsOf(day: number, rows: number) {
         usageType: undefined,
       },
       { status: 'UNRATED_NO_PRICE_VERSION', price: null, version: null, cost: null },
+      createCharger(schema, { kind: 'none' }).charge(
+        {
+          values,
+          startEpochSeconds: day * 86_400 + i,
+          endEpochSeconds: null,
+          billableMinutes: 1_000_000n,
+          usageType: undefined,
+        },
+        null,
+      ),
+      new ConnectorDirectory([]).lookup('vc1'),
     );
   }
   return [builder.take()?.toArrow()].filter((b) => b !== undefined);

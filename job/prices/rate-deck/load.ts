@@ -1,0 +1,30 @@
+import { type OpenS3Store, openPricesArgument } from '../prices-argument';
+import type { RateDeck } from './format';
+import { parseDeckCsv } from './parse';
+import { validateDeck } from './validate';
+
+/** A loaded deck, with the bytes it was read from (kept so the run can store a copy). */
+export interface LoadedDeck {
+  readonly deck: RateDeck;
+  readonly location: string;
+  readonly bytes: Buffer;
+}
+
+/** Parses and validates deck bytes (UTF-8 CSV). Throws RateDeckError naming the line. */
+export function deckFromBytes(bytes: Buffer): RateDeck {
+  return validateDeck(parseDeckCsv(bytes.toString('utf8')));
+}
+
+/**
+ * Reads a `--rate-deck` argument (a local CSV file or `s3://bucket/key`) and validates it. Throws
+ * PriceSourceError when it cannot be read and RateDeckError when it is not a usable deck.
+ */
+export async function loadRateDeck(text: string, openS3?: OpenS3Store): Promise<LoadedDeck> {
+  const { store, key, location } = await openPricesArgument(text, openS3);
+  try {
+    const bytes = await store.read(key);
+    return { deck: deckFromBytes(bytes), location, bytes };
+  } finally {
+    await store.close();
+  }
+}
