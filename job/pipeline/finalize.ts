@@ -5,6 +5,7 @@ import type { ServiceSchema } from '../core/schema';
 import { rowAggregates } from '../report/aggregates/collect';
 import { CostAggregates } from '../report/aggregates/cost-aggregates';
 import { ChargeTotals } from '../report/charge-totals';
+import { rowCharges } from '../report/chunk-charges';
 import { RunTotals } from '../report/run-totals';
 import { UsageLines } from '../report/usage-lines';
 import { csvHeader } from '../sinks/csv';
@@ -157,6 +158,12 @@ export async function finalizeSummary(options: FinalizeOptions): Promise<Manifes
     aggregates.merge(partial.aggregates);
   }
 
+  const charges = new ChargeTotals();
+  const usage = new UsageLines();
+  for (const partial of partials) {
+    charges.add(partial.charges);
+    usage.merge(UsageLines.parse(partial.usage));
+  }
   // A call two shards both read is billed by the first (crawl order); later copies come out.
   const duplicates = await crossShardDuplicates(dest, partials);
   const csvParts: Part[] = [];
@@ -176,6 +183,9 @@ export async function finalizeSummary(options: FinalizeOptions): Promise<Manifes
       for (const charge of removed.charges) {
         totals.removeDuplicate(charge);
         aggregates.subtractChunk(rowAggregates(schema, charge.values, burstCollectionOf(options.insight)));
+        const taken = rowCharges(schema, charge.values);
+        charges.subtract(taken.charges);
+        usage.subtract(taken.usage);
       }
       staged.push(...removed.parquetKeys);
       csvParts.push({ key: partial.csvKey, filter: csvRowFilter(new Set(found.map((d) => d.ordinal))) });
@@ -184,12 +194,6 @@ export async function finalizeSummary(options: FinalizeOptions): Promise<Manifes
     }
   } finally {
     await encoder.close();
-  }
-  const charges = new ChargeTotals();
-  const usage = new UsageLines();
-  for (const partial of partials) {
-    charges.add(partial.charges);
-    usage.merge(UsageLines.parse(partial.usage));
   }
   const insight = await prepareInsight({ schema, period, dest, aggregates, totals, options: options.insight });
 

@@ -7,7 +7,6 @@ import { type ChargerSetup, chargeCurrencyOf, createCharger } from '../prices/ra
 import type { RateTable } from '../prices/rate-table';
 import { Rater } from '../prices/rater';
 import type { SnapshotVersion } from '../prices/snapshot-format';
-import { rowAggregates } from '../report/aggregates/collect';
 import { CostAggregates } from '../report/aggregates/cost-aggregates';
 import { ChargeTotals } from '../report/charge-totals';
 import { ConnectorDirectory, type ConnectorInfo } from '../report/connectors';
@@ -27,7 +26,7 @@ import { type ChunkProcessor, inProcessProcessor, workerProcessor } from './chun
 import { type CrawlPlan, chunkTasks, crawl, planCrawl, shardPlan } from './crawl';
 import { commitPeriod } from './day-commit';
 import { writeFocusExport } from './focus-export';
-import { announceInsight, burstCollectionOf, type InsightOptions, prepareInsight, writeInsight } from './insight';
+import { announceInsight, type InsightOptions, prepareInsight, writeInsight } from './insight';
 import { defaultLeaseOwner } from './lease';
 import { removeLeftovers } from './leftovers';
 import { orderedMap } from './ordered-map';
@@ -134,18 +133,21 @@ function chunkProcessor(options: SummaryRunOptions): ChunkProcessor {
     };
     return workerProcessor(setup, workers);
   }
-  const rater = new Rater(schema, options.rateTable);
-  const charger = createCharger(schema, options.charges ?? { kind: 'none' });
-  const connectors = new ConnectorDirectory(options.connectors ?? []);
+  return inProcessChunkProcessor(options);
+}
+
+/** Processes chunks in this thread (no worker threads). */
+function inProcessChunkProcessor(options: SummaryRunOptions): ChunkProcessor {
+  const { schema, period } = options;
   return inProcessProcessor({
     store: options.source,
     schema,
     period,
-    rater,
-    charger,
-    connectors,
-    readConcurrency,
-    burstCollection,
+    rater: new Rater(schema, options.rateTable),
+    charger: createCharger(schema, options.charges ?? { kind: 'none' }),
+    connectors: new ConnectorDirectory(options.connectors ?? []),
+    readConcurrency: options.readConcurrency ?? 64,
+    burstCollection: options.insight?.thresholds,
   });
 }
 
@@ -208,23 +210,30 @@ async function runPass(options: SummaryRunOptions, plan: CrawlPlan, outputs: Pas
   const usage = new UsageLines();
   const aggregates = new CostAggregates();
   const deduper = new CallDeduper(schema);
-  const burst = burstCollectionOf(options.insight);
+  // Calls billed twice are rare (a re-delivered CDR): the chunk that holds one is processed again in
+  // this thread without those objects, so every count, aggregate and charge holds each call once.
+  let reprocessor: ChunkProcessor | undefined;
   const work = async (): Promise<string[]> => {
     const tasks = chunkTasks(crawl(source, schema, plan), options.chunkSize ?? 512);
     const run = (task: ChunkTask) => processor.run(task).then((result) => ({ task, result }));
     for await (const processed of orderedMap(tasks, processor.parallelism, run)) {
       throwIfAborted(signal);
-      totals.addChunk(processed.result);
-      charges.add(processed.result.charges);
-      usage.merge(processed.result.usage);
-      aggregates.addChunk(processed.result.aggregates);
-      aggregates.addRejects(processed.result.rejects);
       // The ordered merge point: each call is billed from the first object (in crawl order) carrying it.
-      const { result, duplicates } = deduper.admit(processed.result, processed.task.objects);
-      for (const duplicate of duplicates) {
-        totals.removeDuplicate(duplicate.charge);
-        aggregates.subtractChunk(rowAggregates(schema, duplicate.charge.values, burst));
+      const { duplicates } = deduper.admit(processed.result, processed.task.objects);
+      let result = processed.result;
+      let objects = processed.task.objects;
+      if (duplicates.length > 0) {
+        const again = new Set(duplicates.map((duplicate) => duplicate.key));
+        objects = objects.filter((object) => !again.has(object.key));
+        reprocessor ??= inProcessChunkProcessor(options);
+        result = await reprocessor.run({ seq: processed.task.seq, objects });
+        totals.countDuplicates(duplicates.length);
       }
+      totals.addChunk(result);
+      charges.add(result.charges);
+      usage.merge(result.usage);
+      aggregates.addChunk(result.aggregates);
+      aggregates.addRejects(result.rejects);
       await csv.writeRows(result.csv);
       for (const day of result.days) {
         throwIfAborted(signal);
@@ -232,7 +241,7 @@ async function runPass(options: SummaryRunOptions, plan: CrawlPlan, outputs: Pas
       }
       for (const reject of result.rejects) await rejects.add(reject.key, reject.rejection);
       for (const duplicate of duplicates) await rejects.add(duplicate.key, duplicate.rejection);
-      await ledger?.add(result, processed.task.objects);
+      await ledger?.add(result, objects);
       options.onProgress?.(totals.objectsRead, undefined);
     }
     throwIfAborted(signal);
@@ -248,6 +257,7 @@ async function runPass(options: SummaryRunOptions, plan: CrawlPlan, outputs: Pas
     throw error;
   } finally {
     await processor.close();
+    await reprocessor?.close();
   }
 }
 

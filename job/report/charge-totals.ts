@@ -39,6 +39,13 @@ export class ChargeTotals {
     this.deckNoMatch += counts.deckNoMatch;
   }
 
+  /** Takes counts back out (calls billed twice). */
+  subtract(counts: ChargeCounts): void {
+    this.charged -= counts.charged;
+    this.chargedCalls -= counts.chargedCalls;
+    this.deckNoMatch -= counts.deckNoMatch;
+  }
+
   /** The manifest's `chargedTotal`, or null when nothing was charged (no deck, no markup). */
   total(currency: string | null): ChargedTotal | null {
     if (currency === null) return null;

@@ -1,6 +1,7 @@
-import type { CdrRecord } from '../cdr/record';
+import type { CdrRecord, CdrValue } from '../cdr/record';
 import type { ServiceSchema } from '../core/schema';
 import type { Charge } from '../prices/rate-deck/charger';
+import type { RatingStatus } from '../prices/rate-table';
 import type { Rating } from '../prices/rater';
 import type { ChargeCounts } from './charge-totals';
 import type { ConnectorCells } from './connectors';
@@ -71,4 +72,58 @@ export class ChunkCharges {
       usage: this.usage.lines(),
     };
   }
+}
+
+/**
+ * What one report row (`values` in report column order) added to its chunk's charges and usage lines:
+ * the call's CDR fields, rating, charge and connector read back from the row's own columns. `finalize`
+ * takes it back out of the totals when an earlier shard already billed the call.
+ */
+export function rowCharges(
+  schema: ServiceSchema,
+  values: readonly CdrValue[],
+): { charges: ChargeCounts; usage: UsageLine[] } {
+  const at = (name: string): CdrValue => {
+    const index = schema.columns.findIndex((column) => column.name === name);
+    return index >= 0 ? (values[index] ?? null) : null;
+  };
+  const text = (name: string) => {
+    const value = at(name);
+    return typeof value === 'string' ? value : null;
+  };
+  const decimal = (name: string) => {
+    const value = at(name);
+    return typeof value === 'bigint' ? value : null;
+  };
+  const usageType = text('UsageType');
+  const version = text('PriceVersion');
+  const pricePerUnit = decimal('PricePerUnit');
+  const record: CdrRecord = {
+    values: values.slice(0, schema.cdrFields.length) as CdrValue[],
+    startEpochSeconds: at('StartTimeEpochSeconds') as number,
+    endEpochSeconds: null,
+    billableMinutes: decimal('BillableDurationMinutes') ?? 0n,
+    usageType: usageType ?? undefined,
+  };
+  const rating: Rating = {
+    status: (text('RatingStatus') ?? '') as RatingStatus,
+    price:
+      usageType !== null && version !== null && pricePerUnit !== null
+        ? { usageType, version, pricePerUnit, unit: text('PriceUnit') ?? '' }
+        : null,
+    version,
+    cost: decimal('Cost'),
+  };
+  const deckStatus = text('DeckStatus');
+  const charge: Charge = {
+    deckPrefix: text('DeckPrefix'),
+    deckRatePerMinute: decimal('DeckRatePerMinute'),
+    chargedSeconds: typeof at('ChargedSeconds') === 'number' ? (at('ChargedSeconds') as number) : null,
+    amount: decimal('ChargedAmount'),
+    currency: text('ChargeCurrency'),
+    deckStatus: deckStatus === 'CHARGED' || deckStatus === 'NO_MATCH' ? deckStatus : null,
+  };
+  const charges = new ChunkCharges(schema);
+  charges.add(record, rating, charge, { name: text('ConnectorName'), tags: text('ConnectorTags') });
+  return charges.result();
 }

@@ -48,7 +48,7 @@ export function rowCharge(batch: RecordBatch, row: number, idField: string): Row
 /** One cell of an Arrow report batch as a ReportBatch holds it (see report-batch.ts). */
 function cellValue(batch: RecordBatch, column: number, row: number): CdrValue {
   const vector = batch.getChildAt(column);
-  if (!vector || !vector.isValid(row)) return null;
+  if (!vector?.isValid(row)) return null;
   const value = vector.get(row) as unknown;
   if (DataType.isDecimal(vector.type)) return decimal128(value as Uint32Array);
   if (typeof value === 'bigint') return Number(value);

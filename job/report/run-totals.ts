@@ -90,8 +90,14 @@ export class RunTotals {
     } else this.byUsageType.set(usageType, { calls, cost });
   }
 
+  /** Counts objects read whose call was already billed (left out of the chunk they came in). */
+  countDuplicates(objects: number): void {
+    this.objectsRead += objects;
+    this.duplicate += objects;
+  }
+
   /**
-   * Takes back a row counted by `addChunk` or `merge` that turned out to repeat a call already billed,
+   * Takes back what a row had counted (a call an earlier shard already billed, found by `finalize`)
    * and counts it as a duplicate. The row's charge comes from its report columns (see row-charge.ts).
    */
   removeDuplicate(charge: RowCharge): void {

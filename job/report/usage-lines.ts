@@ -77,6 +77,15 @@ export class UsageLines {
     for (const line of lines) this.add(line, line.calls, line.minutes, line.cost, line.charged);
   }
 
+  /** Takes lines back out (calls billed twice); a line left without calls goes. */
+  subtract(lines: readonly UsageLine[]): void {
+    for (const line of lines) {
+      this.add(line, -line.calls, -line.minutes, -line.cost, line.charged === null ? null : -line.charged);
+      const text = keyText(line);
+      if (this.sums.get(text)?.calls === 0) this.sums.delete(text);
+    }
+  }
+
   /** The lines, in a deterministic order (day, account, resource, usage type, version, region). */
   lines(): UsageLine[] {
     return [...this.sums.entries()]

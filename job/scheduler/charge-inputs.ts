@@ -10,7 +10,7 @@ import { chargeInputKeys } from '../core/layout/charge-input-keys';
 import type { Period } from '../core/period';
 import { schemaFor } from '../core/schema';
 import { RateDeckError } from '../prices/rate-deck/deck-error';
-import { deckFromBytes } from '../prices/rate-deck/load';
+import { deckFromBytes } from '../prices/rate-deck/deck-from-bytes';
 import { ConnectorsFileError, parseConnectors } from '../report/connectors';
 import { ObjectNotFoundError, type ObjectStore } from '../store/object-store';
 import { ConfigError, type SchedulerConfig } from './config';

@@ -9,8 +9,8 @@ import {
   ListTagsForResourceCommand,
   paginateListVoiceConnectors,
 } from '@aws-sdk/client-chime-sdk-voice';
+import { csvField } from '../core/csv-field';
 import type { ConnectorInfo } from '../report/connectors';
-import { csvField } from '../sinks/csv';
 
 /** Chime SDK Voice client from the standard SDK sources (`AWS_ENDPOINT_URL_CHIME_SDK_VOICE` for tests). */
 export function createChimeVoiceClient(): ChimeSDKVoiceClient {

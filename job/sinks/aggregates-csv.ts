@@ -1,8 +1,8 @@
 import { aggregateColumns, hourlyAggregateColumns } from '../core/aggregate-columns';
+import { csvField } from '../core/csv-field';
 import { formatDecimal, parseDecimal } from '../core/decimal';
 import { COST_SCALE, MINUTES_SCALE, type ServiceCode } from '../core/schema';
 import type { AggregateRow, HourRow } from '../report/aggregates/rows';
-import { csvField } from './csv';
 
 /** Thrown when an aggregate file cannot be read back. */
 export class AggregatesFormatError extends Error {

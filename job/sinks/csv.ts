@@ -1,4 +1,5 @@
 import type { CdrValue } from '../cdr/record';
+import { csvField } from '../core/csv-field';
 import { formatDecimal } from '../core/decimal';
 import { isoTimestamp } from '../core/iso-timestamp';
 import {
@@ -12,7 +13,6 @@ import {
 import type { ReportBatch } from '../report/report-batch';
 import type { ObjectWriter } from '../store/object-store';
 import { writeChunk } from '../store/stream-write';
-import * as csvSafety from './csv-safety';
 
 /** Text of one CSV cell: decimals exact, timestamps ISO 8601 UTC, empty for null. */
 export function csvCell(kind: ColumnKind, value: CdrValue): string {
@@ -31,27 +31,6 @@ export function csvCell(kind: ColumnKind, value: CdrValue): string {
     default:
       return String(value);
   }
-}
-
-// Bound once: a module namespace property read per cell costs measurably on this path.
-const NEEDS_CARE = csvSafety.NEEDS_CARE;
-const isE164 = csvSafety.isE164;
-const spreadsheetSafe = csvSafety.spreadsheetSafe;
-
-/** Quote, comma, semicolon (the separator of Excel in many locales), CR, LF. */
-const NEEDS_QUOTES = /[",;\r\n]/;
-const QUOTE = /"/g;
-
-/**
- * One RFC 4180 field of text from a CDR, spreadsheet-safe (see `spreadsheetSafe`): quoted (with
- * doubled quotes) only when it holds a quote, comma, semicolon, CR or LF — what csv-stringify writes
- * with `escape_formulas` and that quoting rule (a test checks the two agree), at a fraction of the
- * cost per cell. Most cells pass one regex test and come back unchanged.
- */
-export function csvField(text: string): string {
-  if (!NEEDS_CARE.test(text) || isE164(text)) return text;
-  const safe = spreadsheetSafe(text);
-  return NEEDS_QUOTES.test(safe) ? `"${safe.replace(QUOTE, '""')}"` : safe;
 }
 
 /** The UTF-8 byte order mark: `--csv-bom` starts the report with it, so Excel reads the file as UTF-8. */

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { ConfigError } from '../../infra/config';
 import { FOCUS_COLUMNS, focusAthenaType } from '../../job/core/focus/columns';
-import { schemaFor } from '../../job/core/schema';
+import { COST_SCALE, schemaFor } from '../../job/core/schema';
 import { BASE_ENV, type Block, list, obj, resourcesOf, roleStatements, str, synthesize } from './synth';
 
 const VC = schemaFor('AmazonChimeVoiceConnector');
@@ -27,7 +27,7 @@ describe('infra: FOCUS table, rate deck and connectors settings', () => {
     expect(columns.map((c) => [c.name, c.type])).to.deep.equal(
       FOCUS_COLUMNS.map((c) => [c.name.toLowerCase(), focusAthenaType(c.type)]),
     );
-    expect(columns.find((c) => c.name === 'billedcost')?.type).to.equal('decimal(38,16)');
+    expect(columns.find((c) => c.name === 'billedcost')?.type).to.equal(`decimal(38,${COST_SCALE})`);
     expect(columns.find((c) => c.name === 'chargeperiodstart')?.type).to.equal('timestamp');
     // Only the parquet/ sub-folder of each period: the CSV beside it is not read.
     expect(str(obj(table, 'parameters'), 'storage.location.template')).to.equal(

@@ -18,7 +18,7 @@ describe('infra: what the scheduler Lambda bundle holds', () => {
     const ours = inputs.filter((input) => input.startsWith('job/'));
     expect(ours).to.include.members(['job/scheduler/handler.ts', 'job/store/s3.ts', 'job/prices/refresh.ts']);
     const unwanted = ours.filter((input) =>
-      /^job\/(store\/(local|file-)|threads\/|pipeline\/|cli\/|sinks\/|report\/|generate\/|cdr\/)/.test(input),
+      /^job\/(store\/(local|file-)|threads\/|pipeline\/|cli\/|sinks\/|generate\/|cdr\/)/.test(input),
     );
     expect(unwanted, 'modules the Lambda never runs').to.deep.equal([]);
     const bytes = result.outputFiles?.reduce((sum, file) => sum + file.contents.length, 0) ?? 0;

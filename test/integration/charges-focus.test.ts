@@ -4,6 +4,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { FOCUS_COLUMNS } from '../../job/core/focus/columns';
 import type { FocusMetadata } from '../../job/core/focus/metadata';
+import { COST_SCALE } from '../../job/core/schema';
 import type { Manifest } from '../../job/sinks/manifest';
 import { LocalStore } from '../../job/store/local';
 import type { ObjectStore } from '../../job/store/object-store';
@@ -172,7 +173,7 @@ describe('rate deck, connector names and the FOCUS export (end to end)', functio
       ColumnName: 'BilledCost',
       DataType: 'DECIMAL',
       NumericPrecision: 38,
-      NumberScale: 16,
+      NumberScale: COST_SCALE,
     });
   });
 
@@ -187,7 +188,7 @@ describe('rate deck, connector names and the FOCUS export (end to end)', functio
     expect(trim(p?.billed)).to.equal(manifest.totalCost);
     expect(trim(p?.effective)).to.equal(manifest.totalCost);
     const [c] = await duckdbQuery(
-      `select sum(BilledCost::decimal(38,16))::varchar as billed
+      `select sum(BilledCost::decimal(38,${COST_SCALE}))::varchar as billed
          from read_csv('${csv}', header = true, all_varchar = true, new_line = '\\r\\n')`,
     );
     expect(trim(c?.billed)).to.equal(manifest.totalCost);
@@ -198,7 +199,7 @@ describe('rate deck, connector names and the FOCUS export (end to end)', functio
     const described = await duckdbQuery(`describe select * from read_parquet('${parquet}')`);
     expect(described.map((c) => c.column_name)).to.deep.equal(FOCUS_COLUMNS.map((c) => c.name));
     const typeOf = (name: string) => described.find((c) => c.column_name === name)?.column_type;
-    expect(typeOf('BilledCost')).to.match(/^DECIMAL\(38,16\)$/);
+    expect(typeOf('BilledCost')).to.equal(`DECIMAL(38,${COST_SCALE})`);
     expect(typeOf('ChargePeriodStart')).to.match(/^TIMESTAMP/);
     expect(typeOf('x_CallCount')).to.equal('BIGINT');
     const mandatory = FOCUS_COLUMNS.filter((c) => !c.nullable).map((c) => `count(${c.name})`);

@@ -13,6 +13,8 @@ import { duckdbQuery } from '../support/duckdb';
 const CDRS = 'Amazon-Chime-Voice-Connector-CDRs/json/';
 const SUMMARY = 'Amazon-Chime-Voice-Connector-Summary/';
 const PERIOD = ['--frequency', 'Weekly', '--end', '2025-03-04', '--quiet'];
+/** Every run charges a 12.5 % markup: the charges and the FOCUS export hold each call once too. */
+const MARKUP = ['--markup', '12.5'];
 const REPORT = `${SUMMARY}csv/Weekly/2025/03/04/`;
 const REJECTS = `${SUMMARY}rejects/Weekly/2025/03/04/rejects.jsonl`;
 /** Sorted after every generated connector, and the day after the period: last in crawl order. */
@@ -82,7 +84,7 @@ describe('each call billed once: re-delivered TransactionIds (single run, worker
     JSON.parse((await store.read(`${dest}/${REPORT}manifest.json`)).toString()) as Manifest;
   const run = async (dest: string, extra: string[] = [], env: Record<string, string> = {}) => {
     const result = await runCli(
-      ['run', '--source', dir, '--dest', path.join(dir, dest), '--prices', prices, ...PERIOD, ...extra],
+      ['run', '--source', dir, '--dest', path.join(dir, dest), '--prices', prices, ...PERIOD, ...MARKUP, ...extra],
       env,
     );
     expect(result.code, result.stderr).to.equal(0);
@@ -147,6 +149,11 @@ describe('each call billed once: re-delivered TransactionIds (single run, worker
     expect(rest).to.deep.equal(baseRest);
     expect(base.recordsDuplicate).to.equal(0);
     expect((await store.read(`one/${one.csvKey}`)).equals(await store.read(`base/${base.csvKey}`))).to.equal(true);
+    // The charges, the FOCUS export and the aggregates hold each call once as well.
+    expect(one.chargedTotal).to.deep.equal(base.chargedTotal);
+    expect(one.chargedTotal?.calls).to.equal(one.recordsRated);
+    for (const key of ['focusCsvKey', 'aggregatesKey', 'hourlyAggregatesKey'] as const)
+      expect((await store.read(`one/${one[key]}`)).equals(await store.read(`base/${base[key]}`)), key).to.equal(true);
     const duplicates = rejectLines(await store.read(`one/${REJECTS}`)).filter((r) => r.code === 'duplicate-call');
     expect(duplicates.map((r) => r.key).sort()).to.deep.equal([...copies].sort());
     for (const duplicate of duplicates)
@@ -174,6 +181,10 @@ describe('each call billed once: re-delivered TransactionIds (single run, worker
     expect(finalize.code, finalize.stderr).to.equal(0);
     const sharded = await manifestOf('sharded');
     expect(comparable(sharded)).to.deep.equal(comparable(one));
+    for (const key of ['focusCsvKey', 'aggregatesKey', 'hourlyAggregatesKey'] as const)
+      expect((await store.read(`sharded/${sharded[key]}`)).equals(await store.read(`one/${one[key]}`)), key).to.equal(
+        true,
+      );
     expect((await store.read(`sharded/${sharded.csvKey}`)).equals(await store.read(`one/${one.csvKey}`))).to.equal(
       true,
     );

@@ -1,18 +1,12 @@
 import { type OpenS3Store, openPricesArgument } from '../prices-argument';
+import { deckFromBytes } from './deck-from-bytes';
 import type { RateDeck } from './format';
-import { parseDeckCsv } from './parse';
-import { validateDeck } from './validate';
 
 /** A loaded deck, with the bytes it was read from (kept so the run can store a copy). */
 export interface LoadedDeck {
   readonly deck: RateDeck;
   readonly location: string;
   readonly bytes: Buffer;
-}
-
-/** Parses and validates deck bytes (UTF-8 CSV). Throws RateDeckError naming the line. */
-export function deckFromBytes(bytes: Buffer): RateDeck {
-  return validateDeck(parseDeckCsv(bytes.toString('utf8')));
 }
 
 /**

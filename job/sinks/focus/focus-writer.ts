@@ -14,6 +14,7 @@ import {
   Utf8,
   vectorFromArray,
 } from 'apache-arrow';
+import { csvField } from '../../core/csv-field';
 import { formatDecimal } from '../../core/decimal';
 import { FOCUS_COLUMNS, type FocusType } from '../../core/focus/columns';
 import type { FocusMetadata } from '../../core/focus/metadata';
@@ -21,7 +22,6 @@ import type { FocusKeys } from '../../core/layout/focus-keys';
 import { MONEY_PRECISION } from '../../core/schema';
 import type { FocusTable, FocusValue } from '../../report/focus-rows';
 import type { ObjectStore } from '../../store/object-store';
-import { csvField } from '../csv';
 import { encodeParquetIpc } from '../parquet-encode';
 
 /** FOCUS date/time text: `YYYY-MM-DDTHH:mm:ssZ` (the specification's extended ISO 8601 form). */

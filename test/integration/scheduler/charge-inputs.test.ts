@@ -210,7 +210,7 @@ describe('scheduler: rate deck and connectors next to the price snapshot', funct
       refreshConnectors: true,
     });
     expect(configFromEnv(base)).to.not.have.any.keys('rateDeckKey', 'connectorsKey', 'refreshConnectors');
-    expect(() => configFromEnv({ ...base, REFRESH_CONNECTORS: 'yes' })).to.throw(ConfigError, /true or false/);
+    expect(() => configFromEnv({ ...base, REFRESH_CONNECTORS: 'maybe' })).to.throw(ConfigError, /true or false/);
     expect(() =>
       configFromEnv({ ...base, SERVICE_NAME: 'AmazonChimeBusinessCalling', REFRESH_CONNECTORS: 'true' }),
     ).to.throw(ConfigError, /Voice Connector only|AmazonChimeVoiceConnector only/);

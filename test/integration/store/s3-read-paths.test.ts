@@ -112,6 +112,10 @@ describe('S3 read paths: a run on S3 writes byte-identical outputs to a run on l
             return rest;
           };
           expect(strip(other), `${name}: ${file}`).to.deep.equal(strip(bytes));
+        } else if (file.endsWith('metadata.json')) {
+          // The FOCUS metadata says when it was made.
+          const strip = (b: Buffer) => b.toString().replace(/"CreationDate": "[^"]*"/, '');
+          expect(strip(other), `${name}: ${file}`).to.equal(strip(bytes));
         } else if (file.endsWith('index.html')) {
           // The dashboard names where its CDRs came from and when it was made; the rest is the same.
           const strip = (b: Buffer) => b.toString().replace(/<p class="sub">[^<]*<\/p>/, '');

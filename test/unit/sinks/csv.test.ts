@@ -1,12 +1,13 @@
 import { expect } from 'chai';
 import { stringify } from 'csv-stringify/sync';
 import type { CdrValue } from '../../../job/cdr/record';
+import { csvField } from '../../../job/core/csv-field';
+import { spreadsheetSafe } from '../../../job/core/csv-safety';
 import { parseDecimal } from '../../../job/core/decimal';
 import { isoTimestamp } from '../../../job/core/iso-timestamp';
 import { COST_SCALE, MINUTES_SCALE, PRICE_SCALE, schemaFor } from '../../../job/core/schema';
 import { ReportBatch } from '../../../job/report/report-batch';
-import { csvCell, csvField, csvHeader, csvRows } from '../../../job/sinks/csv';
-import { spreadsheetSafe } from '../../../job/sinks/csv-safety';
+import { csvCell, csvHeader, csvRows } from '../../../job/sinks/csv';
 
 // csv-stringify quotes a field holding the record delimiter (CRLF here) but not a bare CR or LF, nor
 // a semicolon (Excel's separator in many locales); we quote those too, so `quoted_match` makes the

@@ -3,7 +3,7 @@ import { formatDecimal, parseDecimal } from '../../../../job/core/decimal';
 import { CHARGE_SCALE, COST_SCALE } from '../../../../job/core/schema';
 import { type Charge, createCharger, MarkupError, parseMarkup } from '../../../../job/prices/rate-deck/charger';
 import { compileDeck } from '../../../../job/prices/rate-deck/compiled-deck';
-import { deckFromBytes } from '../../../../job/prices/rate-deck/load';
+import { deckFromBytes } from '../../../../job/prices/rate-deck/deck-from-bytes';
 import { at, deckCsv, VC, vcCall } from './deck-fixtures';
 
 function deckCharger(...lines: string[]) {

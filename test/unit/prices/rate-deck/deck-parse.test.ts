@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { parseDecimal } from '../../../../job/core/decimal';
 import { PRICE_SCALE } from '../../../../job/core/schema';
 import { RateDeckError } from '../../../../job/prices/rate-deck/deck-error';
-import { deckFromBytes } from '../../../../job/prices/rate-deck/load';
+import { deckFromBytes } from '../../../../job/prices/rate-deck/deck-from-bytes';
 import { parseDeckCsv } from '../../../../job/prices/rate-deck/parse';
 import { at, deckCsv } from './deck-fixtures';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import { deckFromBytes } from '../../../../job/prices/rate-deck/load';
+import { deckFromBytes } from '../../../../job/prices/rate-deck/deck-from-bytes';
 import { parseConnectors } from '../../../../job/report/connectors';
 
 const README = readFileSync(path.join(__dirname, '..', '..', '..', '..', 'README.md'), 'utf8');
