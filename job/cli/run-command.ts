@@ -1,10 +1,12 @@
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
-import { formatDate, type Period } from '../core/period';
+import { addDays, dateOfEpochSeconds, dayIsOver, formatDate, type Period } from '../core/period';
 import { isServiceCode, SERVICES, type ServiceCode, schemaFor } from '../core/schema';
 import { defaultWorkerCount } from '../pipeline/chunk-pool';
+import { EmptyPeriodError } from '../pipeline/empty-period';
 import { acquireLease, type Lease, parseLeaseTtl, sharedLeaseOwner } from '../pipeline/lease';
 import { runShard, runSummary, type SummaryRunOptions } from '../pipeline/run-summary';
+import { resolveSourceRoot, SourceRootError } from '../pipeline/source-root';
 import { PriceSourceError } from '../prices/errors';
 import { loadPricesArgument } from '../prices/load';
 import type { Manifest, PartialManifest } from '../sinks/manifest';
@@ -33,6 +35,8 @@ export interface RunCommandOptions extends PeriodArguments, InsightArguments {
   readonly quiet?: boolean;
   readonly leaseTtl?: string;
   readonly maxRejectRatio?: string;
+  readonly allowEmpty?: boolean;
+  readonly partial?: boolean;
 }
 
 function positiveInteger(text: string, what: string): number {
@@ -129,6 +133,25 @@ function checkRejectRatio(manifest: Manifest, ratio: number): void {
   }
 }
 
+/**
+ * Refuses a period whose end date is not over yet (UTC) unless `partial`, and `partial` for one that
+ * is: the same rule as the scheduler's (the latest complete day is yesterday).
+ */
+function checkPeriodOver(period: Period, partial: boolean, now: Date): void {
+  const over = dayIsOver(period.end, now);
+  const yesterday = formatDate(addDays(dateOfEpochSeconds(Math.floor(now.getTime() / 1000)), -1));
+  if (!over && !partial) {
+    throw new UsageError(
+      `--end ${formatDate(period.end)} is not over yet (UTC; the latest complete day is ${yesterday}): use --partial for a report of the calls so far`,
+    );
+  }
+  if (over && partial) {
+    throw new UsageError(
+      `--partial is for a period not over yet; the period ending ${formatDate(period.end)} is complete`,
+    );
+  }
+}
+
 async function openInput(text: string, what: string, probe: string): Promise<ObjectStore> {
   try {
     return await openStore(text, { probe });
@@ -151,11 +174,25 @@ export async function executeRun(
   const maxRejectRatio = rejectRatioOption(options.maxRejectRatio);
   const leaseTtlMs = leaseTtlOption(options.leaseTtl);
   const insight = insightFromArguments(options);
+  const partial = options.partial === true;
+  checkPeriodOver(period, partial, new Date());
   const startedAt = Date.now();
   let lease: Lease | undefined;
   let outcome: 'completed' | 'failed' | 'shard' | undefined;
   const schema = schemaFor(service);
-  const source = await openInput(options.source, '--source', schema.cdrPrefix);
+  let sourceRoot: ReturnType<typeof resolveSourceRoot>;
+  try {
+    sourceRoot = resolveSourceRoot(options.source, schema);
+  } catch (error) {
+    if (error instanceof SourceRootError) throw new UsageError(error.message);
+    throw error;
+  }
+  if (sourceRoot.reRootedFrom !== undefined)
+    logger.info(
+      { given: sourceRoot.reRootedFrom, source: sourceRoot.location },
+      '--source is the CDR prefix: reading from the folder above it',
+    );
+  const source = await openInput(sourceRoot.location, '--source', schema.cdrPrefix);
   const opened: ObjectStore[] = [source];
   try {
     let prices: Awaited<ReturnType<typeof loadPricesArgument>>;
@@ -207,9 +244,11 @@ export async function executeRun(
       logger,
       readConcurrency: concurrency,
       workers,
-      workerSource: { location: options.source, priceVersions: prices.snapshot.versions },
+      workerSource: { location: sourceRoot.location, priceVersions: prices.snapshot.versions },
       onProgress: (done, total) => progress.update(done, total),
       insight,
+      allowEmpty: options.allowEmpty === true,
+      partial,
     };
     if (shard.count > 1) {
       const partial = await runShard(runOptions, shard);
@@ -222,7 +261,9 @@ export async function executeRun(
       }
       return { partial, period };
     }
-    const manifest = await runSummary(runOptions);
+    const manifest = await runSummary(runOptions).catch((error: unknown) => {
+      throw error instanceof EmptyPeriodError ? new UsageError(error.message) : error;
+    });
     if (!options.quiet) process.stdout.write(formatSummary(manifest, dest.location));
     outcome = 'completed';
     logRunStatistics(logger, { service, period, outcome }, manifest, opened, startedAt);
@@ -275,6 +316,11 @@ export function registerRunCommand(program: Command): void {
       '--max-reject-ratio <r>',
       'fail (exit 1) when more than this share of objects is rejected (0..1, default 1)',
       '1',
+    )
+    .option('--allow-empty', 'write an empty report when the period has no CDR objects (a genuinely quiet period)')
+    .option(
+      '--partial',
+      'report a period not over yet (UTC), e.g. month to date: "complete": false, CSV named …-partial.csv',
     )
     .option('--log-level <level>', 'pino log level (default info; warn on a terminal)')
     .option('--quiet', 'do not print the summary table')

@@ -1,4 +1,5 @@
 import { type RecordBatch, Table, tableFromIPC, tableToIPC } from 'apache-arrow';
+import { type LateArrival, lateArrivalOf } from '../cdr/late-arrivals';
 import { MAX_CDR_BYTES, parseCdr } from '../cdr/parse';
 import type { ParseResult, Rejection } from '../cdr/record';
 import { type CalendarDate, folderInPeriod, inPeriod, type Period } from '../core/period';
@@ -63,6 +64,8 @@ export interface ChunkResult {
   readonly notes: RatingNotesJson;
   /** Cost aggregates of the chunk's calls (merged in order by the run). */
   readonly aggregates: ChunkAggregates;
+  /** Objects filed later than the day after their call started (see late-arrivals.ts). */
+  readonly lateArrivals: readonly LateArrival[];
 }
 
 /** What a chunk needs besides its objects. */
@@ -149,6 +152,7 @@ export async function processChunk(task: ChunkTask, context: ChunkContext): Prom
   let unrated = 0;
   let outside = 0;
   let rejectsOutside = 0;
+  const lateArrivals: LateArrival[] = [];
   task.objects.forEach((object, i) => {
     const data = bytes[i];
     const result: ParseResult = data === undefined ? { ok: false, rejection: oversize() } : parseCdr(data, schema);
@@ -160,6 +164,8 @@ export async function processChunk(task: ChunkTask, context: ChunkContext): Prom
       }
       return;
     }
+    const late = lateArrivalOf(schema, object, result.record);
+    if (late) lateArrivals.push(late);
     if (!inPeriod(period, result.record.startEpochSeconds)) {
       outside++;
       return;
@@ -197,6 +203,7 @@ export async function processChunk(task: ChunkTask, context: ChunkContext): Prom
     callsByVersion: [...callsByVersion],
     notes: notes.toJSON(),
     aggregates: batch ? collectAggregates(batch, context.burstCollection ?? DEFAULT_BURST_COLLECTION) : NO_AGGREGATES,
+    lateArrivals,
   };
 }
 

@@ -3,13 +3,15 @@ import { outputKeys, partialKeys } from '../core/layout/summary-keys';
 import { formatDate, type Period } from '../core/period';
 import type { ServiceSchema } from '../core/schema';
 import { CostAggregates } from '../report/aggregates/cost-aggregates';
+import { CrawlFindings } from '../report/crawl-findings';
 import { RunTotals } from '../report/run-totals';
 import { csvHeader } from '../sinks/csv';
 import { buildManifest, type Manifest, type PartialManifest, serializeManifest } from '../sinks/manifest';
 import { removeStaleOutputs } from '../sinks/retention';
 import { ObjectNotFoundError, type ObjectStore, type ObjectWriter } from '../store/object-store';
+import { EmptyPeriodError } from './empty-period';
 import { announceInsight, type InsightOptions, prepareInsight, writeInsight } from './insight';
-import { logSummary } from './run-summary';
+import { logFindings, logSummary } from './run-summary';
 
 /** What `finalize` merges. */
 export interface FinalizeOptions {
@@ -22,6 +24,8 @@ export interface FinalizeOptions {
   readonly now?: () => Date;
   /** Anomaly thresholds, notifier and connector names for the cost insight (defaults when absent). */
   readonly insight?: InsightOptions;
+  /** Finalize a period whose shards found no call and no reject (otherwise EmptyPeriodError, nothing changed). */
+  readonly allowEmpty?: boolean;
 }
 
 /** Thrown when a shard has not (yet) left its partial outputs. */
@@ -84,12 +88,11 @@ async function concatenate(dest: ObjectStore, target: string, head: string, part
 export async function finalizeSummary(options: FinalizeOptions): Promise<Manifest> {
   const { schema, period, dest, shards, logger } = options;
   const now = options.now ?? (() => new Date());
-  const keys = outputKeys(schema, period);
   const partials: PartialManifest[] = [];
   for (let i = 0; i < shards; i++) partials.push(await readPartial(options, i));
   const first = partials[0] as PartialManifest;
-  await dest.delete([keys.manifestKey]);
-
+  const complete = partials.every((p) => p.complete !== false);
+  const keys = outputKeys(schema, period, { partial: !complete });
   const totals = new RunTotals();
   for (const partial of partials) totals.merge(partial.totals);
   const aggregates = new CostAggregates();
@@ -100,6 +103,15 @@ export async function finalizeSummary(options: FinalizeOptions): Promise<Manifes
       );
     aggregates.merge(partial.aggregates);
   }
+  const findings = new CrawlFindings();
+  for (const partial of partials) if (partial.findings) findings.merge(partial.findings);
+  if (totals.rated + totals.unrated + totals.rejected === 0 && !options.allowEmpty) {
+    throw new EmptyPeriodError(
+      `no CDR objects for ${period.frequency} ${formatDate(period.start)}..${formatDate(period.end)} in any of the ${shards} shards (source ${first.source}); use --allow-empty to report a genuinely quiet period`,
+    );
+  }
+  await dest.delete([keys.manifestKey]);
+
   await concatenate(
     dest,
     keys.csvKey,
@@ -115,13 +127,16 @@ export async function finalizeSummary(options: FinalizeOptions): Promise<Manifes
     'application/x-ndjson',
   );
   const parquetKeys = partials.flatMap((p) => p.parquetKeys);
-  await removeStaleOutputs(dest, schema, period, keys, parquetKeys);
+  const { foreignFilesKept } = await removeStaleOutputs(dest, schema, period, keys, parquetKeys);
   const insight = await prepareInsight({ schema, period, dest, aggregates, totals, options: options.insight });
 
   const startedAt = new Date(Math.min(...partials.map((p) => Date.parse(p.startedAt))));
   const manifest = buildManifest({
     schema,
     period,
+    complete,
+    findings: findings.toJSON(),
+    foreignFilesKept,
     source: first.source,
     prices: first.prices,
     totals,
@@ -148,5 +163,6 @@ export async function finalizeSummary(options: FinalizeOptions): Promise<Manifes
   );
   logSummary(logger, manifest, parquetKeys.length);
   await announceInsight(logger, insight, manifest, options.insight?.notifier);
+  logFindings(logger, manifest);
   return manifest;
 }

@@ -6,6 +6,7 @@ import type { RateTable } from '../prices/rate-table';
 import { Rater } from '../prices/rater';
 import type { SnapshotVersion } from '../prices/snapshot-format';
 import { CostAggregates } from '../report/aggregates/cost-aggregates';
+import { CrawlFindings } from '../report/crawl-findings';
 import { RunTotals } from '../report/run-totals';
 import { CsvReportWriter } from '../sinks/csv';
 import { buildManifest, type Manifest, type PartialManifest, serializeManifest } from '../sinks/manifest';
@@ -15,7 +16,8 @@ import { removeStaleOutputs } from '../sinks/retention';
 import type { ObjectStore } from '../store/object-store';
 import { dayBatches } from './chunk';
 import { type ChunkProcessor, inProcessProcessor, workerProcessor } from './chunk-pool';
-import { type CrawlPlan, chunkTasks, crawl, planCrawl, shardPlan } from './crawl';
+import { type CrawledObject, chunkTasks, crawl, planCrawl, shardPlan } from './crawl';
+import { emptyPeriodMessage, requireObjects } from './empty-period';
 import { announceInsight, type InsightOptions, prepareInsight, writeInsight } from './insight';
 import { orderedMap } from './ordered-map';
 
@@ -45,6 +47,13 @@ export interface SummaryRunOptions {
   readonly now?: () => Date;
   /** Anomaly thresholds, notifier and connector names for the cost insight (defaults when absent). */
   readonly insight?: InsightOptions;
+  /**
+   * Report a period whose day folders hold no CDR object (an empty report). Without it such a run
+   * throws EmptyPeriodError having written and deleted nothing.
+   */
+  readonly allowEmpty?: boolean;
+  /** The period is not over yet (`--partial`): the manifest says `"complete": false`, the CSV is `…-partial.csv`. */
+  readonly partial?: boolean;
 }
 
 /** Where the rows of one pass go, and what the pass produced. */
@@ -93,8 +102,12 @@ function chunkProcessor(options: SummaryRunOptions): ChunkProcessor {
  * Reads the plan's folders and streams every call in the period to the CSV, the Parquet dataset and
  * the rejects file, in crawl order. Outputs become visible only when complete.
  */
-async function runPass(options: SummaryRunOptions, plan: CrawlPlan, outputs: PassOutputs): Promise<PassResult> {
-  const { schema, source, dest } = options;
+async function runPass(
+  options: SummaryRunOptions,
+  objects: AsyncIterable<CrawledObject>,
+  outputs: PassOutputs,
+): Promise<PassResult> {
+  const { schema, dest } = options;
   const csv = new CsvReportWriter(schema, dest.openWriter(outputs.csvKey, 'text/csv; charset=utf-8'), outputs.header);
   const rejects = new RejectsWriter(dest.openWriter(outputs.rejectsKey, 'application/x-ndjson'));
   const parquet = new PartitionedParquetSink(dest, schema, {
@@ -105,7 +118,7 @@ async function runPass(options: SummaryRunOptions, plan: CrawlPlan, outputs: Pas
   const totals = new RunTotals();
   const aggregates = new CostAggregates();
   try {
-    const tasks = chunkTasks(crawl(source, schema, plan), options.chunkSize ?? 512);
+    const tasks = chunkTasks(objects, options.chunkSize ?? 512);
     for await (const result of orderedMap(tasks, processor.parallelism, (task) => processor.run(task))) {
       totals.addChunk(result);
       aggregates.addChunk(result.aggregates);
@@ -138,8 +151,13 @@ export async function runSummary(options: SummaryRunOptions): Promise<Manifest> 
   const { schema, period, source, dest, logger } = options;
   const now = options.now ?? (() => new Date());
   const startedAt = now();
-  const keys = outputKeys(schema, period);
-  const plan = await planCrawl(source, schema, period);
+  const keys = outputKeys(schema, period, { partial: options.partial });
+  const findings = new CrawlFindings();
+  const plan = await planCrawl(source, schema, period, findings);
+  // Nothing to report is refused before anything is written or deleted (unless allowEmpty).
+  const objects = await requireObjects(crawl(source, schema, plan, undefined, findings), period, options.allowEmpty ?? false, () =>
+    emptyPeriodMessage(source.location, schema, period, plan),
+  );
   // A manifest means "complete": remove the old one before anything of this run is written.
   await dest.delete([keys.manifestKey]);
   logger.info(
@@ -150,13 +168,13 @@ export async function runSummary(options: SummaryRunOptions): Promise<Manifest> 
     },
     'crawl planned',
   );
-  const pass = await runPass(options, plan, {
+  const pass = await runPass(options, objects, {
     csvKey: keys.csvKey,
     rejectsKey: keys.rejectsKey,
     filePrefix: 'part-',
     header: true,
   });
-  await removeStaleOutputs(dest, schema, period, keys, pass.parquetKeys);
+  const { foreignFilesKept } = await removeStaleOutputs(dest, schema, period, keys, pass.parquetKeys);
   const insight = await prepareInsight({
     schema,
     period,
@@ -168,6 +186,9 @@ export async function runSummary(options: SummaryRunOptions): Promise<Manifest> 
   const manifest = buildManifest({
     schema,
     period,
+    complete: !options.partial,
+    findings: findings.toJSON(),
+    foreignFilesKept,
     source: source.location,
     prices: options.pricesLocation,
     totals: pass.totals,
@@ -187,6 +208,7 @@ export async function runSummary(options: SummaryRunOptions): Promise<Manifest> 
   await dest.write(keys.manifestKey, serializeManifest(manifest), 'application/json');
   logSummary(logger, manifest, pass.parquetKeys.length);
   await announceInsight(logger, insight, manifest, options.insight?.notifier);
+  logFindings(logger, manifest);
   return manifest;
 }
 
@@ -200,11 +222,13 @@ export async function runShard(options: SummaryRunOptions, shard: ShardSpec): Pr
   const now = options.now ?? (() => new Date());
   const startedAt = now();
   const keys = partialKeys(schema, period, shard);
-  const fullPlan = await planCrawl(source, schema, period);
+  const findings = new CrawlFindings();
+  // Every shard plans the whole period; the first one alone counts what planning finds.
+  const fullPlan = await planCrawl(source, schema, period, shard.index === 0 ? findings : undefined);
   const plan = shardPlan(fullPlan, shard.index, shard.count);
   await dest.delete([keys.manifestKey, outputKeys(schema, period).manifestKey]);
   logger.info({ shard: `${shard.index + 1}/${shard.count}`, folders: plan.folders.length }, 'shard planned');
-  const pass = await runPass(options, plan, {
+  const pass = await runPass(options, crawl(source, schema, plan, undefined, findings), {
     csvKey: keys.csvKey,
     rejectsKey: keys.rejectsKey,
     filePrefix: `part-s${String(shard.index).padStart(4, '0')}-`,
@@ -218,11 +242,13 @@ export async function runShard(options: SummaryRunOptions, shard: ShardSpec): Pr
     periodEnd: formatDate(period.end),
     shardIndex: shard.index,
     shardCount: shard.count,
+    complete: !options.partial,
     source: source.location,
     prices: options.pricesLocation,
     priceVersions: options.rateTable.versions,
     totals: pass.totals.toJSON(),
     aggregates: pass.aggregates.toJSON(),
+    findings: findings.toJSON(),
     csvKey: keys.csvKey,
     csvBytes: pass.csvBytes,
     rejectsKey: keys.rejectsKey,
@@ -261,4 +287,35 @@ export function logSummary(logger: Logger, manifest: Manifest, parquetFiles: num
     },
     'summary written',
   );
+}
+
+/**
+ * Warns about what a completed period found besides its calls: late-filed CDRs (the periods they
+ * belong to need a re-run), objects in unexpected places, and foreign files kept in our folders.
+ */
+export function logFindings(logger: Logger, manifest: Manifest): void {
+  if (manifest.lateArrivalsTotal > 0) {
+    logger.warn(
+      {
+        lateArrivals: manifest.lateArrivalsTotal,
+        examples: manifest.lateArrivals
+          .slice(0, 5)
+          .map((a) => ({ key: a.key, [a.callIdField]: a.callId, startDay: a.startDay })),
+        periods: manifest.lateArrivalPeriods.map((p) => `${p.frequency} ${p.end}`),
+      },
+      `${manifest.lateArrivalsTotal} CDR(s) filed later than the day after their call started: re-run the periods they belong to`,
+    );
+  }
+  if (manifest.objectsUnexpected > 0) {
+    logger.warn(
+      { objectsUnexpected: manifest.objectsUnexpected, examples: manifest.unexpectedSamples },
+      `${manifest.objectsUnexpected} object(s) or folder(s) outside the CDR layout were not read`,
+    );
+  }
+  if (manifest.foreignFilesKept.length > 0) {
+    logger.warn(
+      { foreignFilesKept: manifest.foreignFilesKept },
+      `${manifest.foreignFilesKept.length} file(s) not written by this tool kept in the report folder or Parquet partitions`,
+    );
+  }
 }

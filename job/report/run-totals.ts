@@ -1,3 +1,4 @@
+import { type LateArrival, LateArrivalLog, type LatePeriod } from '../cdr/late-arrivals';
 import { formatDecimal } from '../core/decimal';
 import { COST_SCALE } from '../core/schema';
 import { RatingNotes, type RatingNotesJson } from '../prices/rating-notes';
@@ -23,6 +24,7 @@ export interface ChunkCounts {
   readonly callsByVersion: readonly (readonly [version: string, calls: number])[];
   /** Rating observations (ambiguous prices, later prices); absent where nothing was rated. */
   readonly notes?: RatingNotesJson;
+  readonly lateArrivals: readonly LateArrival[];
 }
 
 /** RunTotals as plain JSON (costs as integer text scaled by 10^COST_SCALE), for shard partial manifests. */
@@ -38,6 +40,10 @@ export interface TotalsJson {
   readonly callsByVersion: readonly (readonly [version: string, calls: number])[];
   /** Absent in partial manifests written before it existed. */
   readonly notes?: RatingNotesJson;
+  /** Absent in partial manifests written before they existed. */
+  readonly lateArrivals?: readonly LateArrival[];
+  readonly lateArrivalsTotal?: number;
+  readonly lateArrivalPeriods?: readonly LatePeriod[];
 }
 
 function bump(map: Map<string, number>, key: string, by: number): void {
@@ -57,6 +63,8 @@ export class RunTotals {
   private readonly versions = new Map<string, number>();
   /** Calls rated with later prices and ambiguous prices. */
   readonly notes = new RatingNotes();
+  /** CDRs filed later than the day after their call started. */
+  readonly lateArrivals = new LateArrivalLog();
 
   /** Adds a processed chunk. */
   addChunk(result: ChunkCounts): void {
@@ -70,6 +78,7 @@ export class RunTotals {
     for (const [status, calls] of result.unratedByStatus) bump(this.unrated_, status, calls);
     for (const [version, calls] of result.callsByVersion) bump(this.versions, version, calls);
     this.notes.merge(result.notes);
+    this.lateArrivals.add(result.lateArrivals ?? []);
   }
 
   private addCost(usageType: string, calls: number, cost: bigint): void {
@@ -92,6 +101,8 @@ export class RunTotals {
     for (const [status, calls] of other.unratedByStatus) bump(this.unrated_, status, calls);
     for (const [version, calls] of other.callsByVersion) bump(this.versions, version, calls);
     this.notes.merge(other.notes);
+    const late = other.lateArrivals ?? [];
+    this.lateArrivals.add(late, other.lateArrivalsTotal ?? late.length, other.lateArrivalPeriods ?? []);
   }
 
   /** Sum of the cost of every rated call, scaled by 10^COST_SCALE. */
@@ -131,6 +142,9 @@ export class RunTotals {
       unratedByStatus: [...this.unrated_],
       callsByVersion: [...this.versions],
       notes: this.notes.toJSON(),
+      lateArrivals: this.lateArrivals.listed,
+      lateArrivalsTotal: this.lateArrivals.total,
+      lateArrivalPeriods: this.lateArrivals.allPeriods(),
     };
   }
 }

@@ -1,3 +1,4 @@
+import type { LateArrival, LatePeriod } from '../cdr/late-arrivals';
 import { formatDecimal } from '../core/decimal';
 import { type Frequency, formatDate, type Period } from '../core/period';
 import type { ServiceCode } from '../core/schema';
@@ -5,6 +6,7 @@ import { COST_SCALE, type ServiceSchema } from '../core/schema';
 import type { PriceVersionWindow } from '../prices/rate-table';
 import type { AmbiguousPrices } from '../prices/rating-notes';
 import type { AggregatesJson } from '../report/aggregates/cost-aggregates';
+import type { CrawlFindingsJson } from '../report/crawl-findings';
 import type { RunTotals, TotalsJson, UsageTypeTotal } from '../report/run-totals';
 import type { ManifestInsight } from './manifest-insight';
 
@@ -22,6 +24,8 @@ export interface ManifestPriceVersion {
 /**
  * The run's manifest (`manifest.json`, written last: its presence means the run completed).
  * Counts reconcile: objectsRead = recordsRated + recordsUnrated + recordsRejected + objectsOutsidePeriod.
+ * Objects skipped as not-a-CDR (objectsSkipped) and found in unexpected places (objectsUnexpected)
+ * are listed but never read, so they are counted besides objectsRead, not in it.
  */
 export interface Manifest extends ManifestInsight {
   readonly manifestVersion: 1;
@@ -31,6 +35,8 @@ export interface Manifest extends ManifestInsight {
   readonly periodStart: string;
   /** Last included day, YYYY-MM-DD. */
   readonly periodEnd: string;
+  /** False for a `--partial` run over a period whose last day was not over yet (UTC). */
+  readonly complete: boolean;
   readonly source: string;
   readonly prices: string;
   /** Objects listed in the crawled day folders; every one is accounted for below. */
@@ -42,6 +48,20 @@ export interface Manifest extends ManifestInsight {
   readonly objectsOutsidePeriod: number;
   /** Of objectsOutsidePeriod, how many were unreadable objects in the next day's folder. */
   readonly rejectsOutsidePeriod: number;
+  /** Objects listed but skipped without reading: folder markers, dot-files, temporary files. */
+  readonly objectsSkipped: number;
+  readonly skippedByReason: Readonly<Record<string, number>>;
+  /** Objects (and folders, each counted once) under the CDR prefix outside Chime's layout: not read. */
+  readonly objectsUnexpected: number;
+  /** Up to 10 of their keys. */
+  readonly unexpectedSamples: readonly string[];
+  /** CDRs filed later than the day after their call started (the first 1,000), with the periods they belong to. */
+  readonly lateArrivals: readonly LateArrival[];
+  readonly lateArrivalsTotal: number;
+  /** Every period a late arrival belongs to (to be re-run). */
+  readonly lateArrivalPeriods: readonly LatePeriod[];
+  /** Files in the report folder and the Parquet partitions that this tool did not write: kept, not deleted. */
+  readonly foreignFilesKept: readonly string[];
   /** Sum of Cost over rated calls, exact decimal string, USD. */
   readonly totalCost: string;
   readonly currency: 'USD';
@@ -82,12 +102,14 @@ export interface PartialManifest {
   readonly periodEnd: string;
   readonly shardIndex: number;
   readonly shardCount: number;
+  readonly complete: boolean;
   readonly source: string;
   readonly prices: string;
   readonly priceVersions: readonly PriceVersionWindow[];
   readonly totals: TotalsJson;
   /** The shard's cost aggregates, merged by `finalize`. */
   readonly aggregates: AggregatesJson;
+  readonly findings: CrawlFindingsJson;
   readonly csvKey: string;
   readonly csvBytes: number;
   readonly rejectsKey: string;
@@ -102,9 +124,12 @@ export interface PartialManifest {
 export interface ManifestInputs {
   readonly schema: ServiceSchema;
   readonly period: Period;
+  readonly complete: boolean;
   readonly source: string;
   readonly prices: string;
   readonly totals: RunTotals;
+  readonly findings: CrawlFindingsJson;
+  readonly foreignFilesKept: readonly string[];
   readonly csvKey: string;
   readonly csvBytes: number;
   readonly rejectsKey: string;
@@ -129,6 +154,7 @@ export function buildManifest(input: ManifestInputs): Manifest {
     frequency: input.period.frequency,
     periodStart: formatDate(input.period.start),
     periodEnd: formatDate(input.period.end),
+    complete: input.complete,
     source: input.source,
     prices: input.prices,
     objectsRead: t.objectsRead,
@@ -137,6 +163,14 @@ export function buildManifest(input: ManifestInputs): Manifest {
     recordsRejected: t.rejected,
     objectsOutsidePeriod: t.outside,
     rejectsOutsidePeriod: t.rejectsOutside,
+    objectsSkipped: Object.values(input.findings.skippedByReason).reduce((a, b) => a + b, 0),
+    skippedByReason: input.findings.skippedByReason,
+    objectsUnexpected: input.findings.unexpected,
+    unexpectedSamples: input.findings.unexpectedSamples,
+    lateArrivals: t.lateArrivals.listed,
+    lateArrivalsTotal: t.lateArrivals.total,
+    lateArrivalPeriods: t.lateArrivals.allPeriods(),
+    foreignFilesKept: input.foreignFilesKept,
     totalCost: formatDecimal(t.totalCost, COST_SCALE),
     currency: 'USD',
     costByUsageType: t.costByUsageType(),
