@@ -37,7 +37,7 @@ export function emptyPeriodMessage(location: string, schema: ServiceSchema, peri
     .filter((f) => !folderInPeriod(period, f.date))
     .sort((a, b) => distance(period, a.date) - distance(period, b.date) || compareDates(b.date, a.date))[0];
   const hint = nearest
-    ? `; nearest day folder found: ${nearest.prefix}${compareDates(nearest.date, next) === 0 ? ' (the next day)' : ''}`
+    ? `; nearest day folder found: ${location.replace(/\/$/, '')}/${nearest.prefix}${compareDates(nearest.date, next) === 0 ? ' (the next day)' : ''}`
     : '';
   return `no CDR objects for ${range}: ${where}${hint}; use --allow-empty to report a genuinely quiet period`;
 }
