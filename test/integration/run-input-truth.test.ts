@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
-import { addDays, dateOfEpochSeconds, formatDate } from '../../job/period';
+import { addDays, dateOfEpochSeconds, formatDate } from '../../job/core/period';
 import type { Manifest } from '../../job/sinks/manifest';
 import { LocalStore } from '../../job/store/local';
 import type { ObjectStore } from '../../job/store/object-store';
