@@ -255,7 +255,7 @@ describe('run: what it reads, and what it may claim or delete (local disk)', fun
       },
     ]);
     expect(manifest.lateArrivalsTotal).to.equal(1);
-    expect(result.stderr).to.match(/"level":40.*filed later than the day after/);
+    expect(result.stderr).to.match(/"level":"warn".*filed later than the day after/);
     expect(manifest.foreignFilesKept).to.deep.equal([foreignReport, foreignParquet].sort());
     expect(await store.exists(foreignParquet)).to.equal(true);
     expect(await store.exists(foreignReport)).to.equal(true);
