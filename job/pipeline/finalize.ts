@@ -137,6 +137,7 @@ export async function finalizeSummary(options: FinalizeOptions): Promise<Manifes
     complete,
     findings: findings.toJSON(),
     foreignFilesKept,
+    lateFoldersRead: first.lateFoldersRead ?? [],
     source: first.source,
     prices: first.prices,
     totals,

@@ -19,6 +19,7 @@ import { type ChunkProcessor, inProcessProcessor, workerProcessor } from './chun
 import { type CrawledObject, chunkTasks, crawl, planCrawl, shardPlan } from './crawl';
 import { emptyPeriodMessage, requireObjects } from './empty-period';
 import { announceInsight, type InsightOptions, prepareInsight, writeInsight } from './insight';
+import { lateFoldersFor } from './late-folders';
 import { orderedMap } from './ordered-map';
 
 /** Everything one summary run needs. */
@@ -153,7 +154,10 @@ export async function runSummary(options: SummaryRunOptions): Promise<Manifest> 
   const startedAt = now();
   const keys = outputKeys(schema, period, { partial: options.partial });
   const findings = new CrawlFindings();
-  const plan = await planCrawl(source, schema, period, findings);
+  const ownPlan = await planCrawl(source, schema, period, findings);
+  // Folders outside the period where earlier runs found late-filed calls of it.
+  const lateFolders = await lateFoldersFor(dest, schema, period, ownPlan, now());
+  const plan = { ...ownPlan, folders: [...ownPlan.folders, ...lateFolders] };
   // Nothing to report is refused before anything is written or deleted (unless allowEmpty).
   const objects = await requireObjects(crawl(source, schema, plan, undefined, findings), period, options.allowEmpty ?? false, () =>
     emptyPeriodMessage(source.location, schema, period, plan),
@@ -189,6 +193,7 @@ export async function runSummary(options: SummaryRunOptions): Promise<Manifest> 
     complete: !options.partial,
     findings: findings.toJSON(),
     foreignFilesKept,
+    lateFoldersRead: lateFolders.map((f) => f.prefix ?? ''),
     source: source.location,
     prices: options.pricesLocation,
     totals: pass.totals,
@@ -224,7 +229,9 @@ export async function runShard(options: SummaryRunOptions, shard: ShardSpec): Pr
   const keys = partialKeys(schema, period, shard);
   const findings = new CrawlFindings();
   // Every shard plans the whole period; the first one alone counts what planning finds.
-  const fullPlan = await planCrawl(source, schema, period, shard.index === 0 ? findings : undefined);
+  const ownPlan = await planCrawl(source, schema, period, shard.index === 0 ? findings : undefined);
+  const lateFolders = await lateFoldersFor(dest, schema, period, ownPlan, now());
+  const fullPlan = { ...ownPlan, folders: [...ownPlan.folders, ...lateFolders] };
   const plan = shardPlan(fullPlan, shard.index, shard.count);
   await dest.delete([keys.manifestKey, outputKeys(schema, period).manifestKey]);
   logger.info({ shard: `${shard.index + 1}/${shard.count}`, folders: plan.folders.length }, 'shard planned');
@@ -249,6 +256,7 @@ export async function runShard(options: SummaryRunOptions, shard: ShardSpec): Pr
     totals: pass.totals.toJSON(),
     aggregates: pass.aggregates.toJSON(),
     findings: findings.toJSON(),
+    lateFoldersRead: lateFolders.map((f) => f.prefix ?? ''),
     csvKey: keys.csvKey,
     csvBytes: pass.csvBytes,
     rejectsKey: keys.rejectsKey,

@@ -60,6 +60,8 @@ export interface Manifest extends ManifestInsight {
   readonly lateArrivalsTotal: number;
   /** Every period a late arrival belongs to (to be re-run). */
   readonly lateArrivalPeriods: readonly LatePeriod[];
+  /** Day folders outside the period listed because earlier runs found late calls of the period there. */
+  readonly lateFoldersRead: readonly string[];
   /** Files in the report folder and the Parquet partitions that this tool did not write: kept, not deleted. */
   readonly foreignFilesKept: readonly string[];
   /** Sum of Cost over rated calls, exact decimal string, USD. */
@@ -110,6 +112,7 @@ export interface PartialManifest {
   /** The shard's cost aggregates, merged by `finalize`. */
   readonly aggregates: AggregatesJson;
   readonly findings: CrawlFindingsJson;
+  readonly lateFoldersRead: readonly string[];
   readonly csvKey: string;
   readonly csvBytes: number;
   readonly rejectsKey: string;
@@ -130,6 +133,7 @@ export interface ManifestInputs {
   readonly totals: RunTotals;
   readonly findings: CrawlFindingsJson;
   readonly foreignFilesKept: readonly string[];
+  readonly lateFoldersRead: readonly string[];
   readonly csvKey: string;
   readonly csvBytes: number;
   readonly rejectsKey: string;
@@ -170,6 +174,7 @@ export function buildManifest(input: ManifestInputs): Manifest {
     lateArrivals: t.lateArrivals.listed,
     lateArrivalsTotal: t.lateArrivals.total,
     lateArrivalPeriods: t.lateArrivals.allPeriods(),
+    lateFoldersRead: input.lateFoldersRead,
     foreignFilesKept: input.foreignFilesKept,
     totalCost: formatDecimal(t.totalCost, COST_SCALE),
     currency: 'USD',
