@@ -43,30 +43,38 @@ export function emptyPeriodMessage(location: string, schema: ServiceSchema, peri
 }
 
 /**
- * Returns the crawl's objects unchanged when the period's own day folders hold at least one CDR
- * object (the crawl yields those before the next day's folder); otherwise, unless `allowEmpty`,
- * stops the crawl and throws EmptyPeriodError with `message()`. Reads only the first object ahead.
+ * Returns the crawl's objects unchanged when at least one of them `counts` (sits in one of the
+ * period's own day folders, or in a folder known to hold its late-filed calls); otherwise, unless
+ * `allowEmpty`, stops the crawl and throws EmptyPeriodError with `message()`. Objects ahead of the
+ * first one that counts (the next day's folder) are held meanwhile.
  */
 export async function requireObjects(
   objects: AsyncIterable<CrawledObject>,
-  period: Period,
+  counts: (object: CrawledObject) => boolean,
   allowEmpty: boolean,
   message: () => string,
 ): Promise<AsyncIterable<CrawledObject>> {
   const iterator = objects[Symbol.asyncIterator]();
-  const first = await iterator.next();
-  if ((first.done || !folderInPeriod(period, first.value.folderDate)) && !allowEmpty) {
+  const held: CrawledObject[] = [];
+  let next = await iterator.next();
+  while (!next.done && !counts(next.value)) {
+    held.push(next.value);
+    next = await iterator.next();
+  }
+  if (next.done && !allowEmpty) {
     await iterator.return?.(undefined);
     throw new EmptyPeriodError(message());
   }
+  const found = next;
   return (async function* () {
     try {
-      if (first.done) return;
-      yield first.value;
+      yield* held;
+      if (found.done) return;
+      yield found.value;
       for (;;) {
-        const next = await iterator.next();
-        if (next.done) return;
-        yield next.value;
+        const item = await iterator.next();
+        if (item.done) return;
+        yield item.value;
       }
     } finally {
       await iterator.return?.(undefined);

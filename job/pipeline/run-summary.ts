@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { outputKeys, partialKeys, type ShardSpec } from '../core/layout/summary-keys';
-import { formatDate, type Period } from '../core/period';
+import { folderInPeriod, formatDate, type Period } from '../core/period';
 import type { ServiceSchema } from '../core/schema';
 import type { RateTable } from '../prices/rate-table';
 import { Rater } from '../prices/rater';
@@ -159,8 +159,11 @@ export async function runSummary(options: SummaryRunOptions): Promise<Manifest> 
   const lateFolders = await lateFoldersFor(dest, schema, period, ownPlan, now());
   const plan = { ...ownPlan, folders: [...ownPlan.folders, ...lateFolders] };
   // Nothing to report is refused before anything is written or deleted (unless allowEmpty).
-  const objects = await requireObjects(crawl(source, schema, plan, undefined, findings), period, options.allowEmpty ?? false, () =>
-    emptyPeriodMessage(source.location, schema, period, plan),
+  const lateSet = new Set(lateFolders.map((f) => f.prefix));
+  const counts = (o: CrawledObject) =>
+    folderInPeriod(period, o.folderDate) || lateSet.has(o.key.slice(0, o.key.lastIndexOf('/') + 1));
+  const objects = await requireObjects(crawl(source, schema, plan, undefined, findings), counts, options.allowEmpty ?? false, () =>
+    emptyPeriodMessage(source.location, schema, period, ownPlan),
   );
   // A manifest means "complete": remove the old one before anything of this run is written.
   await dest.delete([keys.manifestKey]);

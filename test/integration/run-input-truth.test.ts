@@ -261,6 +261,19 @@ describe('run: what it reads, and what it may claim or delete (local disk)', fun
     expect(await store.exists(foreignReport)).to.equal(true);
   });
 
+  it("a run of the late call's own period lists the folder an earlier run named, so its report holds the call", async () => {
+    const first = await run(['--frequency', 'Daily', '--end', '2025-02-17']);
+    expect(first.code, first.stderr).to.equal(0);
+    const manifest = await manifestOf(store, 'Daily/2025/02/17');
+    expect(manifest.lateFoldersRead).to.deep.equal([`${CDRS}${VC1}/2025/02/20/`]);
+    expect(manifest.recordsRated).to.equal(1);
+    expect(manifest.lateArrivals.map((a) => a.callId)).to.deep.equal(['late1']);
+    // The folder's other call (02-20) is read and counted outside the period.
+    expect(manifest.objectsOutsidePeriod).to.equal(1);
+    const csv = (await store.read(manifest.csvKey)).toString('utf8');
+    expect(csv).to.contain('late1');
+  });
+
   it('a mistyped S3 URI in --source, --dest or --prices exits 2 with a hint and creates no local folder', async () => {
     for (const [option, value] of [
       ['--dest', 'S3://cdr-bucket'],

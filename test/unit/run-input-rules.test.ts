@@ -8,6 +8,7 @@ import { addDays, dayIsOver, parseDate } from '../../job/core/period';
 import { scheduledEndContaining, WEEKLY_END_WEEKDAY } from '../../job/core/scheduled-periods';
 import { schemaFor } from '../../job/core/schema';
 import { resolveSourceRoot, SourceRootError } from '../../job/pipeline/source-root';
+import { namedPeriods, needsRerun } from '../../job/scheduler/late-reruns';
 import { isOwnParquetFile, isOwnReportFile } from '../../job/sinks/own-files';
 import { mistypedLocationHint, parseLocation } from '../../job/store/location';
 
@@ -175,5 +176,65 @@ describe('late arrivals', () => {
       },
     );
     expect([late?.callIdField, late?.callId]).to.deep.equal(['CdrId', 'cdr-9']);
+  });
+});
+
+describe('late-arrival re-runs (scheduler rule)', () => {
+  const late = (key: string, periods: [string, string][]) => ({
+    key,
+    callIdField: 'TransactionId' as const,
+    callId: key,
+    startDay: '2025-03-01',
+    folderDay: '2025-03-05',
+    periods: periods.map(([frequency, end]) => ({ frequency: frequency as 'Daily', end })),
+  });
+  const facts = (
+    frequency: 'Daily' | 'Weekly' | 'Monthly',
+    end: string,
+    startedAt: string,
+    lateArrivals = [] as ReturnType<typeof late>[],
+  ) => ({
+    frequency,
+    periodStart: end,
+    periodEnd: end,
+    startedAt,
+    finishedAt: startedAt,
+    lateArrivals,
+    lateArrivalsTotal: lateArrivals.length,
+  });
+  const now = new Date('2025-03-10T01:00:00Z');
+
+  it("names the finished periods of one frequency, never the naming run's own period", () => {
+    const x = late('k1', [
+      ['Daily', '2025-03-01'],
+      ['Weekly', '2025-03-02'],
+      ['Monthly', '2025-03-31'],
+    ]);
+    const manifests = [
+      facts('Daily', '2025-03-05', '2025-03-06T01:00:00Z', [x]),
+      facts('Weekly', '2025-03-02', '2025-03-03T01:00:00Z', [x]),
+    ];
+    expect(
+      namedPeriods(manifests, 'Daily', now).map((c) => [c.period.frequency, c.period.end, [...c.keys]]),
+    ).to.deep.equal([['Daily', parseDate('2025-03-01'), ['k1']]]);
+    // Named by the Daily run; the Weekly run's own period is left out of what it names.
+    expect(namedPeriods([manifests[1] as (typeof manifests)[number]], 'Weekly', now)).to.deep.equal([]);
+    expect(namedPeriods(manifests, 'Weekly', now).map((c) => c.period.end)).to.deep.equal([parseDate('2025-03-02')]);
+    // March is not over on 03-10.
+    expect(namedPeriods(manifests, 'Monthly', now)).to.deep.equal([]);
+  });
+
+  it("re-runs until the period's report includes every late CDR named for it, then stops", () => {
+    const [candidate] = namedPeriods(
+      [facts('Daily', '2025-03-05', '2025-03-06T01:00:00Z', [late('k1', [['Daily', '2025-03-01']])])],
+      'Daily',
+      now,
+    );
+    if (!candidate) throw new Error('no candidate');
+    expect(needsRerun(candidate, facts('Daily', '2025-03-01', '2025-03-02T01:00:00Z'))).to.equal(true);
+    expect(needsRerun(candidate, facts('Daily', '2025-03-01', '2025-03-07T01:00:00Z', [late('k1', [])]))).to.equal(
+      false,
+    );
+    expect(needsRerun(candidate, undefined)).to.equal(false);
   });
 });
