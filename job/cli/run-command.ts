@@ -251,7 +251,12 @@ export async function executeRun(
       partial,
     };
     if (shard.count > 1) {
-      const partial = await runShard(runOptions, shard);
+      const partial = await runShard(runOptions, shard).catch(async (error: unknown) => {
+        if (!(error instanceof EmptyPeriodError)) throw error;
+        // Every shard refuses the same empty period: a final answer, so the period is free at once.
+        await lease?.release().catch(() => {});
+        throw new UsageError(error.message);
+      });
       outcome = 'shard';
       if (!options.quiet) {
         process.stdout.write(

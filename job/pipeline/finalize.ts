@@ -9,7 +9,6 @@ import { csvHeader } from '../sinks/csv';
 import { buildManifest, type Manifest, type PartialManifest, serializeManifest } from '../sinks/manifest';
 import { removeStaleOutputs } from '../sinks/retention';
 import { ObjectNotFoundError, type ObjectStore, type ObjectWriter } from '../store/object-store';
-import { EmptyPeriodError } from './empty-period';
 import { announceInsight, type InsightOptions, prepareInsight, writeInsight } from './insight';
 import { logFindings, logSummary } from './run-summary';
 
@@ -24,8 +23,6 @@ export interface FinalizeOptions {
   readonly now?: () => Date;
   /** Anomaly thresholds, notifier and connector names for the cost insight (defaults when absent). */
   readonly insight?: InsightOptions;
-  /** Finalize a period whose shards found no call and no reject (otherwise EmptyPeriodError, nothing changed). */
-  readonly allowEmpty?: boolean;
 }
 
 /** Thrown when a shard has not (yet) left its partial outputs. */
@@ -105,11 +102,6 @@ export async function finalizeSummary(options: FinalizeOptions): Promise<Manifes
   }
   const findings = new CrawlFindings();
   for (const partial of partials) if (partial.findings) findings.merge(partial.findings);
-  if (totals.rated + totals.unrated + totals.rejected === 0 && !options.allowEmpty) {
-    throw new EmptyPeriodError(
-      `no CDR objects for ${period.frequency} ${formatDate(period.start)}..${formatDate(period.end)} in any of the ${shards} shards (source ${first.source}); use --allow-empty to report a genuinely quiet period`,
-    );
-  }
   await dest.delete([keys.manifestKey]);
 
   await concatenate(

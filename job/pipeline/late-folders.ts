@@ -39,7 +39,15 @@ export async function lateFoldersFor(
   const today = dateOfEpochSeconds(Math.floor(now.getTime() / 1000));
   const horizon = addDays(period.end, LATE_ARRIVAL_HORIZON_DAYS);
   const to = compareDates(horizon, today) < 0 ? horizon : today;
-  const manifests = await manifestsEndingBetween(dest, schema, period.start, to);
+  // The period's own earlier manifest is not read: what it names came from the others.
+  const own = formatDate(period.end);
+  const manifests = await manifestsEndingBetween(
+    dest,
+    schema,
+    period.start,
+    to,
+    (frequency, end) => frequency === period.frequency && formatDate(end) === own,
+  );
   const days = new Set(folderDays(period).map(formatDate));
   const planned = new Set(plan.folders.map((f) => `${formatDate(f.date)} ${f.partitionId}`));
   const extra = new Map<string, DayFolder>();

@@ -16,7 +16,7 @@ import { removeStaleOutputs } from '../sinks/retention';
 import type { ObjectStore } from '../store/object-store';
 import { dayBatches } from './chunk';
 import { type ChunkProcessor, inProcessProcessor, workerProcessor } from './chunk-pool';
-import { type CrawledObject, chunkTasks, crawl, planCrawl, shardPlan } from './crawl';
+import { type CrawledObject, chunkTasks, crawl, type DayFolder, planCrawl, shardPlan } from './crawl';
 import { emptyPeriodMessage, requireObjects } from './empty-period';
 import { announceInsight, type InsightOptions, prepareInsight, writeInsight } from './insight';
 import { lateFoldersFor } from './late-folders';
@@ -55,6 +55,13 @@ export interface SummaryRunOptions {
   readonly allowEmpty?: boolean;
   /** The period is not over yet (`--partial`): the manifest says `"complete": false`, the CSV is `…-partial.csv`. */
   readonly partial?: boolean;
+}
+
+/** Whether a crawled object shows the period is not empty: in its own day folders or a folder of its late calls. */
+function countsFor(period: Period, lateFolders: readonly DayFolder[]): (object: CrawledObject) => boolean {
+  const late = new Set(lateFolders.map((f) => f.prefix));
+  return (object) =>
+    folderInPeriod(period, object.folderDate) || late.has(object.key.slice(0, object.key.lastIndexOf('/') + 1));
 }
 
 /** Where the rows of one pass go, and what the pass produced. */
@@ -159,11 +166,11 @@ export async function runSummary(options: SummaryRunOptions): Promise<Manifest> 
   const lateFolders = await lateFoldersFor(dest, schema, period, ownPlan, now());
   const plan = { ...ownPlan, folders: [...ownPlan.folders, ...lateFolders] };
   // Nothing to report is refused before anything is written or deleted (unless allowEmpty).
-  const lateSet = new Set(lateFolders.map((f) => f.prefix));
-  const counts = (o: CrawledObject) =>
-    folderInPeriod(period, o.folderDate) || lateSet.has(o.key.slice(0, o.key.lastIndexOf('/') + 1));
-  const objects = await requireObjects(crawl(source, schema, plan, undefined, findings), counts, options.allowEmpty ?? false, () =>
-    emptyPeriodMessage(source.location, schema, period, ownPlan),
+  const objects = await requireObjects(
+    crawl(source, schema, plan, undefined, findings),
+    countsFor(period, lateFolders),
+    options.allowEmpty ?? false,
+    () => emptyPeriodMessage(source.location, schema, period, ownPlan),
   );
   // A manifest means "complete": remove the old one before anything of this run is written.
   await dest.delete([keys.manifestKey]);
@@ -235,6 +242,15 @@ export async function runShard(options: SummaryRunOptions, shard: ShardSpec): Pr
   const ownPlan = await planCrawl(source, schema, period, shard.index === 0 ? findings : undefined);
   const lateFolders = await lateFoldersFor(dest, schema, period, ownPlan, now());
   const fullPlan = { ...ownPlan, folders: [...ownPlan.folders, ...lateFolders] };
+  // Every shard checks the whole period (listing only until its first CDR), so an empty period is
+  // refused by all of them before anything is written or deleted.
+  const probe = await requireObjects(
+    crawl(source, schema, fullPlan),
+    countsFor(period, lateFolders),
+    options.allowEmpty ?? false,
+    () => emptyPeriodMessage(source.location, schema, period, ownPlan),
+  );
+  await probe[Symbol.asyncIterator]().return?.(undefined);
   const plan = shardPlan(fullPlan, shard.index, shard.count);
   await dest.delete([keys.manifestKey, outputKeys(schema, period).manifestKey]);
   logger.info({ shard: `${shard.index + 1}/${shard.count}`, folders: plan.folders.length }, 'shard planned');

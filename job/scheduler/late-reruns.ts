@@ -8,6 +8,7 @@
  * named for them. Once a period's report includes it, the period is not re-run again for it.
  */
 
+import { manifestKeyOf, reportFolderEnd, reportMonths } from '../core/layout/report-folders';
 import {
   addDays,
   type CalendarDate,
@@ -19,8 +20,8 @@ import {
   periodEndingOn,
 } from '../core/period';
 import type { ServiceSchema } from '../core/schema';
-import { type ManifestFacts, manifestKeyOf, manifestsEndingBetween, readManifestFacts } from '../sinks/manifest-scan';
-import type { ObjectStore } from '../store/object-store';
+import type { ManifestFacts } from '../sinks/manifest-scan';
+import { ObjectNotFoundError, type ObjectStore } from '../store/object-store';
 
 /** Days back (by period end date) whose manifests are read for late arrivals. */
 export const LATE_ARRIVAL_LOOKBACK_DAYS = 40;
@@ -82,6 +83,16 @@ export function needsRerun(candidate: RerunCandidate, current: ManifestFacts | u
   return candidate.unlistedSince !== undefined && current.startedAt < candidate.unlistedSince;
 }
 
+async function readFacts(store: ObjectStore, key: string): Promise<ManifestFacts | undefined> {
+  try {
+    const manifest = JSON.parse((await store.read(key)).toString('utf8')) as ManifestFacts;
+    return typeof manifest.startedAt === 'string' && typeof manifest.finishedAt === 'string' ? manifest : undefined;
+  } catch (error) {
+    if (error instanceof ObjectNotFoundError || error instanceof SyntaxError) return undefined;
+    throw error;
+  }
+}
+
 /**
  * The periods of `frequency` to re-run for late arrivals named by the manifests (in `store`) of runs
  * that ended in the last LATE_ARRIVAL_LOOKBACK_DAYS days, oldest first, at most MAX_LATE_ARRIVAL_RERUNS.
@@ -93,10 +104,18 @@ export async function lateArrivalReruns(
   now: Date,
 ): Promise<{ readonly due: Period[]; readonly waiting: number }> {
   const today: CalendarDate = dateOfEpochSeconds(Math.floor(now.getTime() / 1000));
-  const manifests = await manifestsEndingBetween(store, schema, addDays(today, -LATE_ARRIVAL_LOOKBACK_DAYS), today);
+  const from = addDays(today, -LATE_ARRIVAL_LOOKBACK_DAYS);
+  const manifests: ManifestFacts[] = [];
+  for (const month of reportMonths(schema, from, today)) {
+    for (const folder of (await store.listFolder(month.prefix, { sizes: false })).folders) {
+      if (reportFolderEnd(month, folder, from, today) === undefined) continue;
+      const manifest = await readFacts(store, `${folder}manifest.json`);
+      if (manifest) manifests.push(manifest);
+    }
+  }
   const due: Period[] = [];
   for (const candidate of namedPeriods(manifests, frequency, now)) {
-    const current = await readManifestFacts(store, manifestKeyOf(schema, frequency, candidate.period.end));
+    const current = await readFacts(store, manifestKeyOf(schema, frequency, candidate.period.end));
     if (needsRerun(candidate, current)) due.push(candidate.period);
   }
   return { due: due.slice(0, MAX_LATE_ARRIVAL_RERUNS), waiting: Math.max(0, due.length - MAX_LATE_ARRIVAL_RERUNS) };

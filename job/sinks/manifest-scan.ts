@@ -1,9 +1,10 @@
 /**
- * Reading back the manifests of earlier runs (late arrivals they named). Only report folders are
- * listed: `csv/<Frequency>/<YYYY>/<MM>/` for the months asked, one read per report folder.
+ * Reading back the manifests of earlier runs (the late arrivals they named). Only report folders
+ * are listed: `csv/<Frequency>/<YYYY>/<MM>/` for the months asked, one read per report folder.
  */
 
-import { addDays, type CalendarDate, compareDates, FREQUENCIES, pad2 } from '../core/period';
+import { reportFolderEnd, reportMonths } from '../core/layout/report-folders';
+import type { CalendarDate, Frequency } from '../core/period';
 import type { ServiceSchema } from '../core/schema';
 import { ObjectNotFoundError, type ObjectStore } from '../store/object-store';
 import type { Manifest } from './manifest';
@@ -29,38 +30,25 @@ export async function readManifestFacts(store: ObjectStore, key: string): Promis
   }
 }
 
-/** The manifest key of the period of `frequency` ending on `end`. */
-export function manifestKeyOf(schema: ServiceSchema, frequency: string, end: CalendarDate): string {
-  return `${schema.summaryPrefix}csv/${frequency}/${end.year}/${pad2(end.month)}/${pad2(end.day)}/manifest.json`;
-}
-
-/** The manifests of every frequency whose period ends in [from, to]. */
+/**
+ * The manifests of every frequency whose period ends in [from, to], except those `skip` names
+ * (not even read).
+ */
 export async function manifestsEndingBetween(
   store: ObjectStore,
   schema: ServiceSchema,
   from: CalendarDate,
   to: CalendarDate,
+  skip: (frequency: Frequency, end: CalendarDate) => boolean = () => false,
 ): Promise<ManifestFacts[]> {
   const found: ManifestFacts[] = [];
-  if (compareDates(from, to) > 0) return found;
-  const months: CalendarDate[] = [];
-  for (let m = { year: from.year, month: from.month, day: 1 }; compareDates(m, to) <= 0; ) {
-    months.push(m);
-    m = addDays({ year: m.year, month: m.month, day: 28 }, 4);
-    m = { year: m.year, month: m.month, day: 1 };
-  }
-  for (const frequency of FREQUENCIES) {
-    for (const month of months) {
-      const prefix = `${schema.summaryPrefix}csv/${frequency}/${month.year}/${pad2(month.month)}/`;
-      const listing = await store.listFolder(prefix, { sizes: false });
-      for (const folder of listing.folders) {
-        const name = folder.slice(prefix.length, -1);
-        if (!/^\d{2}$/.test(name)) continue;
-        const end = { year: month.year, month: month.month, day: Number(name) };
-        if (compareDates(end, from) < 0 || compareDates(end, to) > 0) continue;
-        const manifest = await readManifestFacts(store, `${folder}manifest.json`);
-        if (manifest) found.push(manifest);
-      }
+  for (const month of reportMonths(schema, from, to)) {
+    const listing = await store.listFolder(month.prefix, { sizes: false });
+    for (const folder of listing.folders) {
+      const end = reportFolderEnd(month, folder, from, to);
+      if (end === undefined || skip(month.frequency, end)) continue;
+      const manifest = await readManifestFacts(store, `${folder}manifest.json`);
+      if (manifest) found.push(manifest);
     }
   }
   return found;
