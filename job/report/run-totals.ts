@@ -24,7 +24,8 @@ export interface ChunkCounts {
   readonly callsByVersion: readonly (readonly [version: string, calls: number])[];
   /** Rating observations (ambiguous prices, later prices); absent where nothing was rated. */
   readonly notes?: RatingNotesJson;
-  readonly lateArrivals: readonly LateArrival[];
+  /** Late-filed CDRs of the chunk (absent: none). */
+  readonly lateArrivals?: readonly LateArrival[];
 }
 
 /** RunTotals as plain JSON (costs as integer text scaled by 10^COST_SCALE), for shard partial manifests. */

@@ -6,7 +6,7 @@ import { COST_SCALE, type ServiceSchema } from '../core/schema';
 import type { PriceVersionWindow } from '../prices/rate-table';
 import type { AmbiguousPrices } from '../prices/rating-notes';
 import type { AggregatesJson } from '../report/aggregates/cost-aggregates';
-import type { CrawlFindingsJson } from '../report/crawl-findings';
+import { CrawlFindings, type CrawlFindingsJson } from '../report/crawl-findings';
 import type { RunTotals, TotalsJson, UsageTypeTotal } from '../report/run-totals';
 import type { ManifestInsight } from './manifest-insight';
 
@@ -127,13 +127,15 @@ export interface PartialManifest {
 export interface ManifestInputs {
   readonly schema: ServiceSchema;
   readonly period: Period;
-  readonly complete: boolean;
+  /** Default true; false for a `--partial` run. */
+  readonly complete?: boolean;
   readonly source: string;
   readonly prices: string;
   readonly totals: RunTotals;
-  readonly findings: CrawlFindingsJson;
-  readonly foreignFilesKept: readonly string[];
-  readonly lateFoldersRead: readonly string[];
+  /** What the crawl skipped or found out of place (default: nothing). */
+  readonly findings?: CrawlFindingsJson;
+  readonly foreignFilesKept?: readonly string[];
+  readonly lateFoldersRead?: readonly string[];
   readonly csvKey: string;
   readonly csvBytes: number;
   readonly rejectsKey: string;
@@ -152,13 +154,14 @@ const iso = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString(
 /** Assembles the manifest of a completed period (single run or finalized shards). */
 export function buildManifest(input: ManifestInputs): Manifest {
   const t = input.totals;
+  const findings = input.findings ?? new CrawlFindings().toJSON();
   return {
     manifestVersion: 1,
     service: input.schema.service,
     frequency: input.period.frequency,
     periodStart: formatDate(input.period.start),
     periodEnd: formatDate(input.period.end),
-    complete: input.complete,
+    complete: input.complete ?? true,
     source: input.source,
     prices: input.prices,
     objectsRead: t.objectsRead,
@@ -167,15 +170,15 @@ export function buildManifest(input: ManifestInputs): Manifest {
     recordsRejected: t.rejected,
     objectsOutsidePeriod: t.outside,
     rejectsOutsidePeriod: t.rejectsOutside,
-    objectsSkipped: Object.values(input.findings.skippedByReason).reduce((a, b) => a + b, 0),
-    skippedByReason: input.findings.skippedByReason,
-    objectsUnexpected: input.findings.unexpected,
-    unexpectedSamples: input.findings.unexpectedSamples,
+    objectsSkipped: Object.values(findings.skippedByReason).reduce((a, b) => a + b, 0),
+    skippedByReason: findings.skippedByReason,
+    objectsUnexpected: findings.unexpected,
+    unexpectedSamples: findings.unexpectedSamples,
     lateArrivals: t.lateArrivals.listed,
     lateArrivalsTotal: t.lateArrivals.total,
     lateArrivalPeriods: t.lateArrivals.allPeriods(),
-    lateFoldersRead: input.lateFoldersRead,
-    foreignFilesKept: input.foreignFilesKept,
+    lateFoldersRead: input.lateFoldersRead ?? [],
+    foreignFilesKept: input.foreignFilesKept ?? [],
     totalCost: formatDecimal(t.totalCost, COST_SCALE),
     currency: 'USD',
     costByUsageType: t.costByUsageType(),
