@@ -43,6 +43,11 @@ export interface SchedulerConfig {
    * default false; the stack's Lambda sets it): a missing image fails the invocation, nothing submitted.
    */
   readonly checkJobImage?: boolean;
+  /**
+   * Whether jobs report a period with no CDR object as empty (`ALLOW_EMPTY_PERIODS`, default false:
+   * such a job fails with exit 2, so a stopped CDR delivery is noticed).
+   */
+  readonly allowEmptyPeriods?: boolean;
 }
 
 /** Default first part of the job names. */
@@ -108,7 +113,7 @@ export function parseFlag(value: string | undefined, source: string): boolean {
 /**
  * Reads the configuration: `CDR_BUCKET`, `SERVICE_NAME`, `JOB_FREQUENCY`, `JOB_QUEUE`,
  * `JOB_DEFINITION` (required), `ARRAY_SIZE`, `JOB_NAME_PREFIX`, `ALLOW_CURRENT_PRICES`, `SCHEDULE_NAME`,
- * `CHECK_JOB_IMAGE` (optional).
+ * `CHECK_JOB_IMAGE`, `ALLOW_EMPTY_PERIODS` (optional).
  * Throws ConfigError.
  */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SchedulerConfig {
@@ -124,5 +129,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SchedulerCo
     allowCurrentPrices: parseFlag(env.ALLOW_CURRENT_PRICES, 'ALLOW_CURRENT_PRICES'),
     ...(env.SCHEDULE_NAME?.trim() ? { scheduleName: env.SCHEDULE_NAME.trim() } : {}),
     ...(parseFlag(env.CHECK_JOB_IMAGE, 'CHECK_JOB_IMAGE') ? { checkJobImage: true } : {}),
+    ...(parseFlag(env.ALLOW_EMPTY_PERIODS, 'ALLOW_EMPTY_PERIODS') ? { allowEmptyPeriods: true } : {}),
   };
 }

@@ -142,6 +142,7 @@ async function submitPeriod(
       frequency: period.frequency,
       end: formatDate(period.end),
       prices: priceSnapshot,
+      ...(config.allowEmptyPeriods ? { allowEmpty: true } : {}),
     },
     {
       jobQueue: config.jobQueue,

@@ -43,6 +43,8 @@ export interface JobSpec {
   readonly end: string;
   /** `s3://bucket/key` of the price snapshot. */
   readonly prices: string;
+  /** Report a period with no CDR object as empty (`--allow-empty`) instead of failing. */
+  readonly allowEmpty?: boolean;
 }
 
 /**
@@ -50,7 +52,15 @@ export interface JobSpec {
  * `run --source s3://<bucket> --prices s3://<bucket>/<snapshot> --frequency <F> --end <D> --service <S>`.
  */
 export function jobCommand(spec: JobSpec): string[] {
-  return ['run', '--source', `s3://${spec.bucket}`, '--prices', spec.prices, ...periodArguments(spec)];
+  return [
+    'run',
+    '--source',
+    `s3://${spec.bucket}`,
+    '--prices',
+    spec.prices,
+    ...periodArguments(spec),
+    ...(spec.allowEmpty ? ['--allow-empty'] : []),
+  ];
 }
 
 /** `--frequency <F> --end <D> --service <S>`: the period and service, as every job command names them. */

@@ -8,7 +8,9 @@ import { addDays, dayIsOver, parseDate } from '../../job/core/period';
 import { scheduledEndContaining, WEEKLY_END_WEEKDAY } from '../../job/core/scheduled-periods';
 import { schemaFor } from '../../job/core/schema';
 import { resolveSourceRoot, SourceRootError } from '../../job/pipeline/source-root';
+import { configFromEnv } from '../../job/scheduler/config';
 import { namedPeriods, needsRerun } from '../../job/scheduler/late-reruns';
+import { jobCommand } from '../../job/scheduler/submit';
 import { isOwnParquetFile, isOwnReportFile } from '../../job/sinks/own-files';
 import { mistypedLocationHint, parseLocation } from '../../job/store/location';
 
@@ -236,5 +238,29 @@ describe('late-arrival re-runs (scheduler rule)', () => {
       false,
     );
     expect(needsRerun(candidate, undefined)).to.equal(false);
+  });
+});
+
+describe('scheduled jobs and quiet periods', () => {
+  const env = {
+    CDR_BUCKET: 'cdr-bucket',
+    SERVICE_NAME: 'AmazonChimeVoiceConnector',
+    JOB_FREQUENCY: 'Daily',
+    JOB_QUEUE: 'q',
+    JOB_DEFINITION: 'd',
+  };
+  const spec = {
+    bucket: 'cdr-bucket',
+    service: 'AmazonChimeVoiceConnector' as const,
+    frequency: 'Daily' as const,
+    end: '2025-03-01',
+    prices: 's3://cdr-bucket/p.json',
+  };
+
+  it('jobs fail on a period with no CDR unless ALLOW_EMPTY_PERIODS is set, then they pass --allow-empty', () => {
+    expect(configFromEnv(env).allowEmptyPeriods).to.equal(undefined);
+    expect(jobCommand(spec)).to.not.include('--allow-empty');
+    expect(configFromEnv({ ...env, ALLOW_EMPTY_PERIODS: 'true' }).allowEmptyPeriods).to.equal(true);
+    expect(jobCommand({ ...spec, allowEmpty: true })).to.include('--allow-empty');
   });
 });
