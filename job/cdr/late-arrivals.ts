@@ -67,20 +67,48 @@ export function lateArrivalOf(
   };
 }
 
-/** Late arrivals of a run, collected chunk by chunk (and shard by shard): the first LATE_ARRIVALS_LISTED in full. */
+/** A day folder holding late-filed CDRs, and the days their calls started. */
+export interface LateFolder {
+  /** The folder's key prefix (ends with `/`). */
+  readonly folder: string;
+  /** YYYY-MM-DD, sorted. */
+  readonly startDays: readonly string[];
+}
+
+/**
+ * Late arrivals of a run, collected chunk by chunk (and shard by shard): the first
+ * LATE_ARRIVALS_LISTED in full; their periods and folders (with the calls' start days) always all.
+ */
 export class LateArrivalLog {
   total = 0;
   readonly listed: LateArrival[] = [];
   private readonly periods = new Map<string, LatePeriod>();
+  private readonly folders = new Map<string, Set<string>>();
 
-  /** Adds late arrivals; `total` may exceed the list when they were already capped (shards). */
-  add(arrivals: readonly LateArrival[], total = arrivals.length, periods: readonly LatePeriod[] = []): void {
+  /**
+   * Adds late arrivals; for a shard's already capped list, `total`, `periods` and `folders` carry
+   * what the list left out.
+   */
+  add(
+    arrivals: readonly LateArrival[],
+    total = arrivals.length,
+    periods: readonly LatePeriod[] = [],
+    folders: readonly LateFolder[] = [],
+  ): void {
     this.total += total;
     for (const arrival of arrivals) {
       if (this.listed.length < LATE_ARRIVALS_LISTED) this.listed.push(arrival);
       for (const period of arrival.periods) this.periods.set(`${period.frequency} ${period.end}`, period);
+      this.addFolder(arrival.key.slice(0, arrival.key.lastIndexOf('/') + 1), [arrival.startDay]);
     }
     for (const period of periods) this.periods.set(`${period.frequency} ${period.end}`, period);
+    for (const folder of folders) this.addFolder(folder.folder, folder.startDays);
+  }
+
+  private addFolder(folder: string, startDays: readonly string[]): void {
+    const days = this.folders.get(folder) ?? new Set<string>();
+    for (const day of startDays) days.add(day);
+    this.folders.set(folder, days);
   }
 
   /** Every distinct period a late arrival belongs to (also of those beyond the list), sorted. */
@@ -90,5 +118,12 @@ export class LateArrivalLog {
         FREQUENCIES.indexOf(a.frequency) - FREQUENCIES.indexOf(b.frequency) ||
         (a.end < b.end ? -1 : a.end > b.end ? 1 : 0),
     );
+  }
+
+  /** Every folder holding a late arrival, with the start days of its late calls, sorted by folder. */
+  allFolders(): LateFolder[] {
+    return [...this.folders]
+      .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+      .map(([folder, days]) => ({ folder, startDays: [...days].sort() }));
   }
 }

@@ -52,14 +52,22 @@ export async function lateFoldersFor(
   const planned = new Set(plan.folders.map((f) => `${formatDate(f.date)} ${f.partitionId}`));
   const extra = new Map<string, DayFolder>();
   for (const manifest of manifests) {
-    for (const late of manifest.lateArrivals ?? []) {
-      const start = parseDate(late.startDay);
-      if (compareDates(start, period.start) < 0 || compareDates(start, period.end) > 0) continue;
-      const info = parseCdrKey(schema, late.key);
+    const folders =
+      manifest.lateArrivalFolders ??
+      (manifest.lateArrivals ?? []).map((late) => ({
+        folder: late.key.slice(0, late.key.lastIndexOf('/') + 1),
+        startDays: [late.startDay],
+      }));
+    for (const { folder, startDays } of folders) {
+      const inPeriod = startDays.some((day) => {
+        const start = parseDate(day);
+        return compareDates(start, period.start) >= 0 && compareDates(start, period.end) <= 0;
+      });
+      if (!inPeriod) continue;
+      const info = parseCdrKey(schema, `${folder}x`);
       if (!info || days.has(formatDate(info.date)) || planned.has(`${formatDate(info.date)} ${info.partitionId}`))
         continue;
-      const prefix = late.key.slice(0, late.key.lastIndexOf('/') + 1);
-      extra.set(prefix, { date: info.date, partitionId: info.partitionId, prefix });
+      extra.set(folder, { date: info.date, partitionId: info.partitionId, prefix: folder });
     }
   }
   return [...extra.values()].sort(

@@ -1,4 +1,4 @@
-import { type LateArrival, LateArrivalLog, type LatePeriod } from '../cdr/late-arrivals';
+import { type LateArrival, LateArrivalLog, type LateFolder, type LatePeriod } from '../cdr/late-arrivals';
 import { formatDecimal } from '../core/decimal';
 import { COST_SCALE } from '../core/schema';
 import { RatingNotes, type RatingNotesJson } from '../prices/rating-notes';
@@ -45,6 +45,7 @@ export interface TotalsJson {
   readonly lateArrivals?: readonly LateArrival[];
   readonly lateArrivalsTotal?: number;
   readonly lateArrivalPeriods?: readonly LatePeriod[];
+  readonly lateArrivalFolders?: readonly LateFolder[];
 }
 
 function bump(map: Map<string, number>, key: string, by: number): void {
@@ -103,7 +104,12 @@ export class RunTotals {
     for (const [version, calls] of other.callsByVersion) bump(this.versions, version, calls);
     this.notes.merge(other.notes);
     const late = other.lateArrivals ?? [];
-    this.lateArrivals.add(late, other.lateArrivalsTotal ?? late.length, other.lateArrivalPeriods ?? []);
+    this.lateArrivals.add(
+      late,
+      other.lateArrivalsTotal ?? late.length,
+      other.lateArrivalPeriods ?? [],
+      other.lateArrivalFolders ?? [],
+    );
   }
 
   /** Sum of the cost of every rated call, scaled by 10^COST_SCALE. */
@@ -146,6 +152,7 @@ export class RunTotals {
       lateArrivals: this.lateArrivals.listed,
       lateArrivalsTotal: this.lateArrivals.total,
       lateArrivalPeriods: this.lateArrivals.allPeriods(),
+      lateArrivalFolders: this.lateArrivals.allFolders(),
     };
   }
 }

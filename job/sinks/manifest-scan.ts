@@ -11,7 +11,7 @@ import type { Manifest } from './manifest';
 
 /** The manifest fields late-arrival handling reads (manifests of older versions lack the late fields). */
 export type ManifestFacts = Pick<Manifest, 'frequency' | 'periodStart' | 'periodEnd' | 'startedAt' | 'finishedAt'> &
-  Partial<Pick<Manifest, 'lateArrivals' | 'lateArrivalsTotal' | 'lateArrivalPeriods'>>;
+  Partial<Pick<Manifest, 'lateArrivals' | 'lateArrivalsTotal' | 'lateArrivalPeriods' | 'lateArrivalFolders'>>;
 
 /** Reads one manifest; undefined when it does not exist or is not a manifest (e.g. cut short by hand). */
 export async function readManifestFacts(store: ObjectStore, key: string): Promise<ManifestFacts | undefined> {

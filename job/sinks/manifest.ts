@@ -1,4 +1,4 @@
-import type { LateArrival, LatePeriod } from '../cdr/late-arrivals';
+import type { LateArrival, LateFolder, LatePeriod } from '../cdr/late-arrivals';
 import { formatDecimal } from '../core/decimal';
 import { type Frequency, formatDate, type Period } from '../core/period';
 import type { ServiceCode } from '../core/schema';
@@ -60,6 +60,8 @@ export interface Manifest extends ManifestInsight {
   readonly lateArrivalsTotal: number;
   /** Every period a late arrival belongs to (to be re-run). */
   readonly lateArrivalPeriods: readonly LatePeriod[];
+  /** Every day folder holding a late arrival, with the days its late calls started (all, not capped). */
+  readonly lateArrivalFolders: readonly LateFolder[];
   /** Day folders outside the period listed because earlier runs found late calls of the period there. */
   readonly lateFoldersRead: readonly string[];
   /** Files in the report folder and the Parquet partitions that this tool did not write: kept, not deleted. */
@@ -177,6 +179,7 @@ export function buildManifest(input: ManifestInputs): Manifest {
     lateArrivals: t.lateArrivals.listed,
     lateArrivalsTotal: t.lateArrivals.total,
     lateArrivalPeriods: t.lateArrivals.allPeriods(),
+    lateArrivalFolders: t.lateArrivals.allFolders(),
     lateFoldersRead: input.lateFoldersRead ?? [],
     foreignFilesKept: input.foreignFilesKept ?? [],
     totalCost: formatDecimal(t.totalCost, COST_SCALE),

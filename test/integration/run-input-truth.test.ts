@@ -255,6 +255,9 @@ describe('run: what it reads, and what it may claim or delete (local disk)', fun
       },
     ]);
     expect(manifest.lateArrivalsTotal).to.equal(1);
+    expect(manifest.lateArrivalFolders).to.deep.equal([
+      { folder: `${CDRS}${VC1}/2025/02/20/`, startDays: ['2025-02-17'] },
+    ]);
     expect(result.stderr).to.match(/"level":"warn".*filed later than the day after/);
     expect(manifest.foreignFilesKept).to.deep.equal([foreignReport, foreignParquet].sort());
     expect(await store.exists(foreignParquet)).to.equal(true);
