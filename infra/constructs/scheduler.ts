@@ -9,7 +9,7 @@ import { App, AssetType, TerraformAsset, TerraformLocal } from 'cdktf';
 import { Construct } from 'constructs';
 import { type ServiceCode, schemaFor } from '../../job/core/schema';
 import type { Frequency } from '../config';
-import { assumeRolePolicy, kmsStatement, objectArns, policyDocument } from '../iam';
+import { assumeRolePolicy, kmsStatement, listBucketStatement, objectArns, policyDocument } from '../iam';
 import { MISSING_BUNDLE_MESSAGE, resolveSchedulerBundle } from '../scheduler-bundle';
 
 /** When each frequency runs: 01:00 UTC daily, on Mondays, on the 1st of the month. */
@@ -163,6 +163,13 @@ export class SummaryScheduler extends Construct {
           actions: ['s3:PutObject'],
           resources: objectArns(props.bucketArn, [schema.pricingPrefix]),
         },
+        // Scheduled invocations read recent run manifests (read-only) for late-filed CDRs to re-run their periods.
+        {
+          sid: 'ReadRunManifests',
+          actions: ['s3:GetObject'],
+          resources: objectArns(props.bucketArn, [schema.summaryPrefix]),
+        },
+        listBucketStatement('ListRunManifests', props.bucketArn, [schema.summaryPrefix]),
         {
           sid: 'SubmitSummaryJob',
           actions: ['batch:SubmitJob'],

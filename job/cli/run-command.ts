@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import { abortable, throwIfAborted } from '../core/interruption';
-import { formatDate, type Period } from '../core/period';
+import { addDays, dateOfEpochSeconds, dayIsOver, formatDate, type Period } from '../core/period';
 import { isServiceCode, SERVICES, type ServiceCode, schemaFor } from '../core/schema';
 import { defaultWorkerCount } from '../pipeline/chunk-pool';
+import { EmptyPeriodError } from '../pipeline/empty-period';
 import {
   acquireLease,
   defaultLeaseOwner,
@@ -13,6 +14,7 @@ import {
   sharedLeaseOwner,
 } from '../pipeline/lease';
 import { runShard, runSummary, type SummaryRunOptions } from '../pipeline/run-summary';
+import { resolveSourceRoot, SourceRootError } from '../pipeline/source-root';
 import { PriceSourceError } from '../prices/errors';
 import { loadPricesArgument } from '../prices/load';
 import type { Manifest, PartialManifest } from '../sinks/manifest';
@@ -45,6 +47,7 @@ export interface RunCommandOptions extends PeriodArguments, InsightArguments, Ch
   readonly maxRejectRatio?: string;
   readonly csvBom?: boolean;
   readonly allowEmpty?: boolean;
+  readonly partial?: boolean;
 }
 
 function positiveInteger(text: string, what: string): number {
@@ -141,6 +144,25 @@ function checkRejectRatio(manifest: Manifest, ratio: number): void {
   }
 }
 
+/**
+ * Refuses a period whose end date is not over yet (UTC) unless `partial`, and `partial` for one that
+ * is: the same rule as the scheduler's (the latest complete day is yesterday).
+ */
+function checkPeriodOver(period: Period, partial: boolean, now: Date): void {
+  const over = dayIsOver(period.end, now);
+  const yesterday = formatDate(addDays(dateOfEpochSeconds(Math.floor(now.getTime() / 1000)), -1));
+  if (!over && !partial) {
+    throw new UsageError(
+      `--end ${formatDate(period.end)} is not over yet (UTC; the latest complete day is ${yesterday}): use --partial for a report of the calls so far`,
+    );
+  }
+  if (over && partial) {
+    throw new UsageError(
+      `--partial is for a period not over yet; the period ending ${formatDate(period.end)} is complete`,
+    );
+  }
+}
+
 async function openInput(text: string, what: string, probe: string): Promise<ObjectStore> {
   try {
     return await openStore(text, { probe });
@@ -163,6 +185,8 @@ export async function executeRun(
   const maxRejectRatio = rejectRatioOption(options.maxRejectRatio);
   const leaseTtlMs = leaseTtlOption(options.leaseTtl);
   const insight = insightFromArguments(options);
+  const partial = options.partial === true;
+  checkPeriodOver(period, partial, new Date());
   const startedAt = Date.now();
   const signal = shutdownSignal();
   // One owner id for the period lease, the day leases and the staging folder; shards of one array job share it.
@@ -171,7 +195,19 @@ export async function executeRun(
   let lease: Lease | undefined;
   let outcome: 'completed' | 'failed' | 'shard' | undefined;
   const schema = schemaFor(service);
-  const source = await openInput(options.source, '--source', schema.cdrPrefix);
+  let sourceRoot: ReturnType<typeof resolveSourceRoot>;
+  try {
+    sourceRoot = resolveSourceRoot(options.source, schema);
+  } catch (error) {
+    if (error instanceof SourceRootError) throw new UsageError(error.message);
+    throw error;
+  }
+  if (sourceRoot.reRootedFrom !== undefined)
+    logger.info(
+      { given: sourceRoot.reRootedFrom, source: sourceRoot.location },
+      '--source is the CDR prefix: reading from the folder above it',
+    );
+  const source = await openInput(sourceRoot.location, '--source', schema.cdrPrefix);
   const opened: ObjectStore[] = [source];
   let dest: ObjectStore | undefined;
   try {
@@ -230,7 +266,7 @@ export async function executeRun(
       logger,
       readConcurrency: concurrency,
       workers,
-      workerSource: { location: options.source, priceVersions: prices.snapshot.versions },
+      workerSource: { location: sourceRoot.location, priceVersions: prices.snapshot.versions },
       csvBom: options.csvBom === true,
       charges: charging.charges,
       connectors: charging.connectors,
@@ -238,11 +274,17 @@ export async function executeRun(
       onProgress: (done, total) => progress.update(done, total),
       insight,
       allowEmpty: options.allowEmpty === true,
+      partial,
       owner: shard.count > 1 ? sharedOwner : owner,
       signal,
     };
     if (shard.count > 1) {
-      const partial = await runShard(runOptions, shard);
+      const partial = await runShard(runOptions, shard).catch(async (error: unknown) => {
+        if (!(error instanceof EmptyPeriodError)) throw error;
+        // Every shard refuses the same empty period: a final answer, so the period is free at once.
+        await lease?.release().catch(() => {});
+        throw new UsageError(error.message);
+      });
       outcome = 'shard';
       if (!options.quiet) {
         process.stdout.write(
@@ -252,7 +294,9 @@ export async function executeRun(
       }
       return { partial, period };
     }
-    const manifest = await runSummary(runOptions);
+    const manifest = await runSummary(runOptions).catch((error: unknown) => {
+      throw error instanceof EmptyPeriodError ? new UsageError(error.message) : error;
+    });
     if (!options.quiet) process.stdout.write(formatSummary(manifest, dest.location));
     outcome = 'completed';
     logRunStatistics(logger, { service, period, outcome }, manifest, opened, startedAt);
@@ -314,7 +358,11 @@ export function registerRunCommand(program: Command): void {
     .option('--csv-bom', 'start the CSV report with a UTF-8 byte order mark (for Excel)')
     .option(
       '--allow-empty',
-      'replace Parquet day partitions that hold rows with empty ones when the run finds no calls on those days',
+      'write an empty report for a period with no CDR objects (a genuinely quiet period), and let Parquet day partitions that hold rows be replaced by empty ones',
+    )
+    .option(
+      '--partial',
+      'report a period not over yet (UTC), e.g. month to date: "complete": false, CSV named …-partial.csv',
     )
     .option('--log-level <level>', 'pino log level (default info; warn on a terminal)')
     .option('--quiet', 'do not print the summary table')

@@ -109,6 +109,11 @@ export function compareDates(a: CalendarDate, b: CalendarDate): number {
   return epochSeconds(a) - epochSeconds(b);
 }
 
+/** Whether `day` is over at `now` (UTC): it is before today. The latest complete day is yesterday. */
+export function dayIsOver(day: CalendarDate, now: Date): boolean {
+  return compareDates(day, dateOfEpochSeconds(Math.floor(now.getTime() / 1000))) < 0;
+}
+
 /** The period of a frequency that ends (inclusive) on `end`. */
 export function periodEndingOn(frequency: Frequency, end: CalendarDate): Period {
   let start: CalendarDate;

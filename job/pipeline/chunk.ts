@@ -1,5 +1,6 @@
 import { type RecordBatch, Table, tableFromIPC, tableToIPC } from 'apache-arrow';
 import { CALL_ID_WORDS, writeCallId } from '../cdr/call-id';
+import { type LateArrival, lateArrivalOf } from '../cdr/late-arrivals';
 import { MAX_CDR_BYTES, parseCdr } from '../cdr/parse';
 import type { ParseResult, Rejection } from '../cdr/record';
 import { type CalendarDate, folderInPeriod, inPeriod, type Period } from '../core/period';
@@ -89,6 +90,8 @@ export interface ChunkResult {
   readonly charges: ChargeCounts;
   /** Rated usage at FOCUS grain. */
   readonly usage: readonly UsageLine[];
+  /** Objects filed later than the day after their call started (see late-arrivals.ts). */
+  readonly lateArrivals: readonly LateArrival[];
 }
 
 /** What a chunk needs besides its objects. */
@@ -203,6 +206,7 @@ export async function processChunk(task: ChunkTask, context: ChunkContext): Prom
   let unrated = 0;
   let outside = 0;
   let rejectsOutside = 0;
+  const lateArrivals: LateArrival[] = [];
   task.objects.forEach((object, i) => {
     const data = bytes[i];
     const result: ParseResult = data === undefined ? { ok: false, rejection: oversize() } : parseCdr(data, schema);
@@ -214,6 +218,8 @@ export async function processChunk(task: ChunkTask, context: ChunkContext): Prom
       }
       return;
     }
+    const late = lateArrivalOf(schema, object, result.record);
+    if (late) lateArrivals.push(late);
     if (!inPeriod(period, result.record.startEpochSeconds)) {
       outside++;
       return;
@@ -279,6 +285,7 @@ export async function processChunk(task: ChunkTask, context: ChunkContext): Prom
     notes: notes.toJSON(),
     aggregates: batch ? collectAggregates(batch, context.burstCollection ?? DEFAULT_BURST_COLLECTION) : NO_AGGREGATES,
     ...charges.result(),
+    lateArrivals,
   };
 }
 

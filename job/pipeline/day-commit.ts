@@ -4,7 +4,7 @@ import type { OutputKeys } from '../core/layout/summary-keys';
 import { type Period, periodDays } from '../core/period';
 import type { ServiceSchema } from '../core/schema';
 import { partitionPrefix } from '../sinks/parquet';
-import { removeStaleOutputs } from '../sinks/retention';
+import { type RetentionResult, removeStaleOutputs } from '../sinks/retention';
 import { committedKey } from '../sinks/staging';
 import type { ObjectStore } from '../store/object-store';
 import { acquireDayLeases } from './day-leases';
@@ -37,7 +37,7 @@ export interface CommitOptions {
    */
   publish(): Promise<void>;
   /** Writes the manifest naming `parquetKeys`; called while the day leases are held, once those files are verified. */
-  writeManifest(parquetKeys: readonly string[]): Promise<void>;
+  writeManifest(parquetKeys: readonly string[], retention: RetentionResult): Promise<void>;
 }
 
 /**
@@ -83,9 +83,9 @@ export async function commitPeriod(options: CommitOptions): Promise<string[]> {
     for await (const _ of orderedMap(sorted, COPY_CONCURRENCY, ({ from, to }) => dest.copy(from, to))) {
       // copied
     }
-    await removeStaleOutputs(dest, schema, period, options.keys, committed);
+    const retention = await removeStaleOutputs(dest, schema, period, options.keys, committed);
     await verifyCommitted(dest, schema, period, committed);
-    await options.writeManifest(committed);
+    await options.writeManifest(committed, retention);
     logger.info(
       { days: days.keys.length, files: committed.length, leaseWaitMs: leased - asked, commitMs: Date.now() - leased },
       'day partitions committed',

@@ -6,6 +6,7 @@ import { rowAggregates } from '../report/aggregates/collect';
 import { CostAggregates } from '../report/aggregates/cost-aggregates';
 import { ChargeTotals } from '../report/charge-totals';
 import { rowCharges } from '../report/chunk-charges';
+import { CrawlFindings } from '../report/crawl-findings';
 import { RunTotals } from '../report/run-totals';
 import { UsageLines } from '../report/usage-lines';
 import { csvHeader } from '../sinks/csv';
@@ -20,7 +21,7 @@ import { writeFocusExport } from './focus-export';
 import { announceInsight, burstCollectionOf, type InsightOptions, prepareInsight, writeInsight } from './insight';
 import { defaultLeaseOwner } from './lease';
 import { removeLeftovers } from './leftovers';
-import { logSummary } from './run-summary';
+import { logFindings, logSummary } from './run-summary';
 import { crossShardDuplicates, csvRowFilter, removeShardDuplicates } from './shard-dedupe';
 
 /** What `finalize` merges. */
@@ -140,10 +141,11 @@ async function concatenate(
 export async function finalizeSummary(options: FinalizeOptions): Promise<Manifest> {
   const { schema, period, dest, shards, logger } = options;
   const now = options.now ?? (() => new Date());
-  const keys = outputKeys(schema, period);
   const partials: PartialManifest[] = [];
   for (let i = 0; i < shards; i++) partials.push(await readPartial(options, i));
   const first = partials[0] as PartialManifest;
+  const complete = partials.every((p) => p.complete !== false);
+  const keys = outputKeys(schema, period, { partial: !complete });
   await verifyStaged(dest, schema, period, partials);
 
   const header = csvHeader(schema, options.csvBom === true);
@@ -157,6 +159,8 @@ export async function finalizeSummary(options: FinalizeOptions): Promise<Manifes
       );
     aggregates.merge(partial.aggregates);
   }
+  const findings = new CrawlFindings();
+  for (const partial of partials) if (partial.findings) findings.merge(partial.findings);
 
   const charges = new ChargeTotals();
   const usage = new UsageLines();
@@ -216,7 +220,7 @@ export async function finalizeSummary(options: FinalizeOptions): Promise<Manifes
       csvBytes = await concatenate(dest, keys.csvKey, header, csvParts, 'text/csv; charset=utf-8');
       await concatenate(dest, keys.rejectsKey, '', rejectParts, 'application/x-ndjson');
     },
-    async writeManifest(committed) {
+    async writeManifest(committed, { foreignFilesKept }) {
       // The FOCUS export, the aggregates and the dashboard go out before the manifest that names them.
       const chargeFields = await writeFocusExport(dest, schema, period, usage.lines(), {
         totals: charges,
@@ -226,6 +230,10 @@ export async function finalizeSummary(options: FinalizeOptions): Promise<Manifes
       const manifest = buildManifest({
         schema,
         period,
+        complete,
+        findings: findings.toJSON(),
+        foreignFilesKept,
+        lateFoldersRead: first.lateFoldersRead ?? [],
         source: first.source,
         prices: first.prices,
         totals,
@@ -259,5 +267,6 @@ export async function finalizeSummary(options: FinalizeOptions): Promise<Manifes
   await removeLeftovers(dest, schema, period);
   logSummary(logger, written.manifest, parquetKeys.length);
   await announceInsight(logger, insight, written.manifest, options.insight?.notifier);
+  logFindings(logger, written.manifest);
   return written.manifest;
 }

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { abortable, throwIfAborted } from '../core/interruption';
 import { outputKeys, partialKeys, type ShardSpec } from '../core/layout/summary-keys';
-import { formatDate, type Period } from '../core/period';
+import { folderInPeriod, formatDate, type Period } from '../core/period';
 import type { ServiceSchema } from '../core/schema';
 import { type ChargerSetup, chargeCurrencyOf, createCharger } from '../prices/rate-deck/charger';
 import type { RateTable } from '../prices/rate-table';
@@ -10,6 +10,7 @@ import type { SnapshotVersion } from '../prices/snapshot-format';
 import { CostAggregates } from '../report/aggregates/cost-aggregates';
 import { ChargeTotals } from '../report/charge-totals';
 import { ConnectorDirectory, type ConnectorInfo } from '../report/connectors';
+import { CrawlFindings } from '../report/crawl-findings';
 import { RunTotals } from '../report/run-totals';
 import { UsageLines } from '../report/usage-lines';
 import { type ChargeSources, NO_CHARGE_SOURCES } from '../sinks/charge-manifest';
@@ -23,10 +24,12 @@ import { CallDeduper } from './call-dedupe';
 import { CallLedgerWriter } from './call-ledger';
 import { type ChunkTask, dayBatches } from './chunk';
 import { type ChunkProcessor, inProcessProcessor, workerProcessor } from './chunk-pool';
-import { type CrawlPlan, chunkTasks, crawl, planCrawl, shardPlan } from './crawl';
+import { type CrawledObject, chunkTasks, crawl, type DayFolder, planCrawl, shardPlan } from './crawl';
 import { commitPeriod } from './day-commit';
+import { emptyPeriodMessage, requireObjects } from './empty-period';
 import { writeFocusExport } from './focus-export';
 import { announceInsight, type InsightOptions, prepareInsight, writeInsight } from './insight';
+import { lateFoldersFor } from './late-folders';
 import { defaultLeaseOwner } from './lease';
 import { removeLeftovers } from './leftovers';
 import { orderedMap } from './ordered-map';
@@ -66,11 +69,14 @@ export interface SummaryRunOptions {
   /** Anomaly thresholds, notifier and connector names for the cost insight (defaults when absent). */
   readonly insight?: InsightOptions;
   /**
-   * Replace a day's Parquet partition that holds rows with an empty one when this run found no call
-   * on that day (CDRs expired from the bucket look exactly like that). Without it such a run stops
-   * with EmptyDaysRefusedError (exit 2) before anything becomes visible.
+   * Report a period whose day folders hold no CDR object (an empty report), and let a day's Parquet
+   * partition that holds rows be replaced by an empty one when this run found no call on that day
+   * (CDRs expired from the bucket look exactly like that). Without it the first throws
+   * EmptyPeriodError and the second EmptyDaysRefusedError (exit 2), before anything becomes visible.
    */
   readonly allowEmpty?: boolean;
+  /** The period is not over yet (`--partial`): the manifest says `"complete": false`, the CSV is `…-partial.csv`. */
+  readonly partial?: boolean;
   /**
    * The run's owner id, as in its period lease (default: a fresh `run:` id). The shards and finalize
    * of one array job share it: it names their staging folder and their day leases.
@@ -80,6 +86,13 @@ export interface SummaryRunOptions {
   readonly dayLeaseWaitMs?: number;
   /** Aborted on SIGTERM/SIGINT: the run stops within seconds, cleaning up what it was writing. */
   readonly signal?: AbortSignal;
+}
+
+/** Whether a crawled object shows the period is not empty: in its own day folders or a folder of its late calls. */
+function countsFor(period: Period, lateFolders: readonly DayFolder[]): (object: CrawledObject) => boolean {
+  const late = new Set(lateFolders.map((f) => f.prefix));
+  return (object) =>
+    folderInPeriod(period, object.folderDate) || late.has(object.key.slice(0, object.key.lastIndexOf('/') + 1));
 }
 
 /** Where the rows of one pass go, and what the pass produced. */
@@ -163,8 +176,12 @@ function chargeCurrency(options: SummaryRunOptions): string | null {
  * when `options.signal` aborts, it abandons the writers (temporary files removed, multipart uploads
  * aborted), deletes the files it staged and rethrows at once.
  */
-async function runPass(options: SummaryRunOptions, plan: CrawlPlan, outputs: PassOutputs): Promise<PassResult> {
-  const { schema, source, dest, signal } = options;
+async function runPass(
+  options: SummaryRunOptions,
+  crawled: AsyncIterable<CrawledObject>,
+  outputs: PassOutputs,
+): Promise<PassResult> {
+  const { schema, dest, signal } = options;
   const opened: { abort(): Promise<void> }[] = [];
   const open = <T extends { abort(): Promise<void> }>(create: () => T): T => {
     const writer = create();
@@ -214,7 +231,7 @@ async function runPass(options: SummaryRunOptions, plan: CrawlPlan, outputs: Pas
   // this thread without those objects, so every count, aggregate and charge holds each call once.
   let reprocessor: ChunkProcessor | undefined;
   const work = async (): Promise<string[]> => {
-    const tasks = chunkTasks(crawl(source, schema, plan), options.chunkSize ?? 512);
+    const tasks = chunkTasks(crawled, options.chunkSize ?? 512);
     const run = (task: ChunkTask) => processor.run(task).then((result) => ({ task, result }));
     for await (const processed of orderedMap(tasks, processor.parallelism, run)) {
       throwIfAborted(signal);
@@ -273,8 +290,19 @@ export async function runSummary(options: SummaryRunOptions): Promise<Manifest> 
   const now = options.now ?? (() => new Date());
   const startedAt = now();
   const owner = options.owner ?? defaultLeaseOwner();
-  const keys = outputKeys(schema, period);
-  const plan = await abortable(planCrawl(source, schema, period), signal);
+  const keys = outputKeys(schema, period, { partial: options.partial });
+  const findings = new CrawlFindings();
+  const ownPlan = await abortable(planCrawl(source, schema, period, findings), signal);
+  // Folders outside the period where earlier runs found late-filed calls of it.
+  const lateFolders = await lateFoldersFor(dest, schema, period, ownPlan, now());
+  const plan = { ...ownPlan, folders: [...ownPlan.folders, ...lateFolders] };
+  // Nothing to report is refused before anything is written or deleted (unless allowEmpty).
+  const crawled = await requireObjects(
+    crawl(source, schema, plan, undefined, findings),
+    countsFor(period, lateFolders),
+    options.allowEmpty ?? false,
+    () => emptyPeriodMessage(source.location, schema, period, ownPlan),
+  );
   // One run of the period at a time (the period lease): whatever is staged for it was left by a dead run.
   const leftovers = await removeLeftovers(dest, schema, period);
   logger.info(
@@ -286,7 +314,7 @@ export async function runSummary(options: SummaryRunOptions): Promise<Manifest> 
     },
     'crawl planned',
   );
-  const pass = await runPass(options, plan, {
+  const pass = await runPass(options, crawled, {
     csvKey: keys.csvKey,
     rejectsKey: keys.rejectsKey,
     filePrefix: 'part-',
@@ -320,7 +348,7 @@ export async function runSummary(options: SummaryRunOptions): Promise<Manifest> 
         await pass.csv.close();
         await pass.rejects.close();
       },
-      async writeManifest(committed) {
+      async writeManifest(committed, { foreignFilesKept }) {
         // The FOCUS export, the aggregates and the dashboard go out before the manifest that names them.
         const charges = await writeFocusExport(dest, schema, period, pass.usage.lines(), {
           totals: pass.charges,
@@ -330,6 +358,10 @@ export async function runSummary(options: SummaryRunOptions): Promise<Manifest> 
         const manifest = buildManifest({
           schema,
           period,
+          complete: !options.partial,
+          findings: findings.toJSON(),
+          foreignFilesKept,
+          lateFoldersRead: lateFolders.map((f) => f.prefix ?? ''),
           source: source.location,
           prices: options.pricesLocation,
           totals: pass.totals,
@@ -361,6 +393,7 @@ export async function runSummary(options: SummaryRunOptions): Promise<Manifest> 
     await dest.delete(pass.staged).catch((error: unknown) => logger.warn({ err: error }, 'staged files not removed'));
   }
   await announceInsight(logger, insight, written.manifest, options.insight?.notifier);
+  logFindings(logger, written.manifest);
   return written.manifest;
 }
 
@@ -376,14 +409,27 @@ export async function runShard(options: SummaryRunOptions, shard: ShardSpec): Pr
   const startedAt = now();
   const owner = options.owner ?? defaultLeaseOwner();
   const keys = partialKeys(schema, period, shard);
-  const fullPlan = await abortable(planCrawl(source, schema, period), signal);
+  const findings = new CrawlFindings();
+  // Every shard plans the whole period; the first one alone counts what planning finds.
+  const ownPlan = await abortable(planCrawl(source, schema, period, shard.index === 0 ? findings : undefined), signal);
+  const lateFolders = await lateFoldersFor(dest, schema, period, ownPlan, now());
+  const fullPlan = { ...ownPlan, folders: [...ownPlan.folders, ...lateFolders] };
+  // Every shard checks the whole period (listing only until its first CDR), so an empty period is
+  // refused by all of them before anything is written or deleted.
+  const probe = await requireObjects(
+    crawl(source, schema, fullPlan),
+    countsFor(period, lateFolders),
+    options.allowEmpty ?? false,
+    () => emptyPeriodMessage(source.location, schema, period, ownPlan),
+  );
+  await probe[Symbol.asyncIterator]().return?.(undefined);
   const plan = shardPlan(fullPlan, shard.index, shard.count);
   const root = stagingRoot(schema, period, owner);
   // Only with an owner shared by the sibling shards can a shard tell their staged files from a dead run's.
   if (options.owner !== undefined) await removeLeftovers(dest, schema, period, root.slice(0, -'parquet/'.length));
   await dest.delete([keys.manifestKey]);
   logger.info({ shard: `${shard.index + 1}/${shard.count}`, folders: plan.folders.length }, 'shard planned');
-  const pass = await runPass(options, plan, {
+  const pass = await runPass(options, crawl(source, schema, plan, undefined, findings), {
     csvKey: keys.csvKey,
     rejectsKey: keys.rejectsKey,
     filePrefix: `part-s${String(shard.index).padStart(4, '0')}-`,
@@ -408,6 +454,7 @@ export async function runShard(options: SummaryRunOptions, shard: ShardSpec): Pr
     periodEnd: formatDate(period.end),
     shardIndex: shard.index,
     shardCount: shard.count,
+    complete: !options.partial,
     source: source.location,
     prices: options.pricesLocation,
     priceVersions: options.rateTable.versions,
@@ -417,6 +464,8 @@ export async function runShard(options: SummaryRunOptions, shard: ShardSpec): Pr
     chargeSources: options.chargeSources ?? NO_CHARGE_SOURCES,
     chargeCurrency: chargeCurrency(options),
     usage: pass.usage.toJSON(),
+    findings: findings.toJSON(),
+    lateFoldersRead: lateFolders.map((f) => f.prefix ?? ''),
     csvKey: keys.csvKey,
     csvBytes: pass.csvBytes,
     rejectsKey: keys.rejectsKey,
@@ -458,4 +507,35 @@ export function logSummary(logger: Logger, manifest: Manifest, parquetFiles: num
     },
     'summary written',
   );
+}
+
+/**
+ * Warns about what a completed period found besides its calls: late-filed CDRs (the periods they
+ * belong to need a re-run), objects in unexpected places, and foreign files kept in our folders.
+ */
+export function logFindings(logger: Logger, manifest: Manifest): void {
+  if (manifest.lateArrivalsTotal > 0) {
+    logger.warn(
+      {
+        lateArrivals: manifest.lateArrivalsTotal,
+        examples: manifest.lateArrivals
+          .slice(0, 5)
+          .map((a) => ({ key: a.key, [a.callIdField]: a.callId, startDay: a.startDay })),
+        periods: manifest.lateArrivalPeriods.map((p) => `${p.frequency} ${p.end}`),
+      },
+      `${manifest.lateArrivalsTotal} CDR(s) filed later than the day after their call started: re-run the periods they belong to`,
+    );
+  }
+  if (manifest.objectsUnexpected > 0) {
+    logger.warn(
+      { objectsUnexpected: manifest.objectsUnexpected, examples: manifest.unexpectedSamples },
+      `${manifest.objectsUnexpected} object(s) or folder(s) outside the CDR layout were not read`,
+    );
+  }
+  if (manifest.foreignFilesKept.length > 0) {
+    logger.warn(
+      { foreignFilesKept: manifest.foreignFilesKept },
+      `${manifest.foreignFilesKept.length} file(s) not written by this tool kept in the report folder or Parquet partitions`,
+    );
+  }
 }

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { LocalStore } from '../store/local';
-import { parseLocation } from '../store/location';
+import { mistypedLocationHint, parseLocation } from '../store/location';
 import type { ObjectStore } from '../store/object-store';
 import { PriceSourceError } from './errors';
 
@@ -20,6 +20,8 @@ export type OpenS3Store = (bucket: string) => Promise<ObjectStore>;
  * a bad S3 URI.
  */
 export async function resolvePricesArgument(text: string): Promise<PricesTarget> {
+  const hint = mistypedLocationHint(text);
+  if (hint !== undefined) throw new PriceSourceError(hint);
   if (text.startsWith('s3://')) {
     try {
       parseLocation(text);

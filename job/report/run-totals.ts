@@ -1,3 +1,4 @@
+import { type LateArrival, LateArrivalLog, type LateFolder, type LatePeriod } from '../cdr/late-arrivals';
 import { formatDecimal } from '../core/decimal';
 import { COST_SCALE } from '../core/schema';
 import { RatingNotes, type RatingNotesJson } from '../prices/rating-notes';
@@ -24,6 +25,8 @@ export interface ChunkCounts {
   readonly callsByVersion: readonly (readonly [version: string, calls: number])[];
   /** Rating observations (ambiguous prices, later prices); absent where nothing was rated. */
   readonly notes?: RatingNotesJson;
+  /** Late-filed CDRs of the chunk (absent: none). */
+  readonly lateArrivals?: readonly LateArrival[];
 }
 
 /** RunTotals as plain JSON (costs as integer text scaled by 10^COST_SCALE), for shard partial manifests. */
@@ -41,6 +44,11 @@ export interface TotalsJson {
   readonly callsByVersion: readonly (readonly [version: string, calls: number])[];
   /** Absent in partial manifests written before it existed. */
   readonly notes?: RatingNotesJson;
+  /** Absent in partial manifests written before they existed. */
+  readonly lateArrivals?: readonly LateArrival[];
+  readonly lateArrivalsTotal?: number;
+  readonly lateArrivalPeriods?: readonly LatePeriod[];
+  readonly lateArrivalFolders?: readonly LateFolder[];
 }
 
 function bump(map: Map<string, number>, key: string, by: number): void {
@@ -67,6 +75,8 @@ export class RunTotals {
   private readonly versions = new Map<string, number>();
   /** Calls rated with later prices and ambiguous prices. */
   readonly notes = new RatingNotes();
+  /** CDRs filed later than the day after their call started. */
+  readonly lateArrivals = new LateArrivalLog();
 
   /** Adds a processed chunk. */
   addChunk(result: ChunkCounts): void {
@@ -80,6 +90,7 @@ export class RunTotals {
     for (const [status, calls] of result.unratedByStatus) bump(this.unrated_, status, calls);
     for (const [version, calls] of result.callsByVersion) bump(this.versions, version, calls);
     this.notes.merge(result.notes);
+    this.lateArrivals.add(result.lateArrivals ?? []);
   }
 
   private addCost(usageType: string, calls: number, cost: bigint): void {
@@ -128,6 +139,13 @@ export class RunTotals {
     for (const [status, calls] of other.unratedByStatus) bump(this.unrated_, status, calls);
     for (const [version, calls] of other.callsByVersion) bump(this.versions, version, calls);
     this.notes.merge(other.notes);
+    const late = other.lateArrivals ?? [];
+    this.lateArrivals.add(
+      late,
+      other.lateArrivalsTotal ?? late.length,
+      other.lateArrivalPeriods ?? [],
+      other.lateArrivalFolders ?? [],
+    );
   }
 
   /** Sum of the cost of every rated call, scaled by 10^COST_SCALE. */
@@ -168,6 +186,10 @@ export class RunTotals {
       unratedByStatus: [...this.unrated_],
       callsByVersion: [...this.versions],
       notes: this.notes.toJSON(),
+      lateArrivals: this.lateArrivals.listed,
+      lateArrivalsTotal: this.lateArrivals.total,
+      lateArrivalPeriods: this.lateArrivals.allPeriods(),
+      lateArrivalFolders: this.lateArrivals.allFolders(),
     };
   }
 }

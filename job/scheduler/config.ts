@@ -49,6 +49,11 @@ export interface SchedulerConfig {
   readonly connectorsKey?: string;
   /** Refresh the connectors file from the Chime SDK Voice API before each job (`REFRESH_CONNECTORS=true`). */
   readonly refreshConnectors?: boolean;
+  /**
+   * Whether jobs report a period with no CDR object as empty (`ALLOW_EMPTY_PERIODS`, default false:
+   * such a job fails with exit 2, so a stopped CDR delivery is noticed).
+   */
+  readonly allowEmptyPeriods?: boolean;
 }
 
 /** Default first part of the job names. */
@@ -137,7 +142,8 @@ export function chargeConfigFromEnv(
 /**
  * Reads the configuration: `CDR_BUCKET`, `SERVICE_NAME`, `JOB_FREQUENCY`, `JOB_QUEUE`,
  * `JOB_DEFINITION` (required), `ARRAY_SIZE`, `JOB_NAME_PREFIX`, `ALLOW_CURRENT_PRICES`, `SCHEDULE_NAME`,
- * `CHECK_JOB_IMAGE`, `RATE_DECK_KEY`, `CONNECTORS_KEY`, `REFRESH_CONNECTORS` (optional). Throws ConfigError.
+ * `CHECK_JOB_IMAGE`, `RATE_DECK_KEY`, `CONNECTORS_KEY`, `REFRESH_CONNECTORS`, `ALLOW_EMPTY_PERIODS` (optional).
+ * Throws ConfigError.
  */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SchedulerConfig {
   const prefix = env.JOB_NAME_PREFIX?.trim() || DEFAULT_JOB_NAME_PREFIX;
@@ -154,5 +160,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SchedulerCo
     ...(env.SCHEDULE_NAME?.trim() ? { scheduleName: env.SCHEDULE_NAME.trim() } : {}),
     ...(parseFlag(env.CHECK_JOB_IMAGE, 'CHECK_JOB_IMAGE') ? { checkJobImage: true } : {}),
     ...chargeConfigFromEnv(env, service),
+    ...(parseFlag(env.ALLOW_EMPTY_PERIODS, 'ALLOW_EMPTY_PERIODS') ? { allowEmptyPeriods: true } : {}),
   };
 }

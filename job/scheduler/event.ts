@@ -8,8 +8,8 @@ import {
   addDays,
   type CalendarDate,
   calendarDate,
-  compareDates,
   dateOfEpochSeconds,
+  dayIsOver,
   type Frequency,
   formatDate,
   type Period,
@@ -84,7 +84,7 @@ export function utcDate(now: Date): CalendarDate {
  */
 export function assertEndDateOver(end: CalendarDate, now: Date): void {
   const yesterday = addDays(utcDate(now), -1);
-  if (compareDates(end, yesterday) > 0) {
+  if (!dayIsOver(end, now)) {
     throw new EventError(
       `end date ${formatDate(end)} is in the future or not over yet (UTC); the latest complete day is ${formatDate(yesterday)}`,
     );

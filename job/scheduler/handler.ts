@@ -9,7 +9,8 @@ import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { PricingClient } from '@aws-sdk/client-pricing';
 import pino, { type Logger } from 'pino';
 import { createJsonLogger } from '../core/logger';
-import { type Frequency, formatDate } from '../core/period';
+import { type Frequency, formatDate, type Period } from '../core/period';
+import { schemaFor } from '../core/schema';
 import { createPricingClient, refreshPrices, snapshotKeyFor } from '../prices/refresh';
 import type { ObjectStore } from '../store/object-store';
 import { S3Store } from '../store/s3';
@@ -17,6 +18,7 @@ import { type ChargeInputs, prepareChargeInputs } from './charge-inputs';
 import { configFromEnv, type SchedulerConfig } from './config';
 import { parseSchedulerEvent } from './event';
 import { assertJobImageExists } from './image-check';
+import { lateArrivalReruns } from './late-reruns';
 import { createBatchClient, findActiveJob, jobNameFor, type SubmittedJob, submitJob } from './submit';
 import { createChimeVoiceClient } from './voice-connectors';
 
@@ -34,6 +36,8 @@ export interface SchedulerResult {
   readonly connectors?: string;
   /** Batch status of the job (SUBMITTED for a new one). */
   readonly status: string;
+  /** Scheduled invocations only: re-runs of periods that late-filed CDRs belong to (absent when none). */
+  readonly lateArrivalReruns?: readonly SchedulerResult[];
 }
 
 /** Everything `runScheduler` talks to; clients default to ones built from the environment. */
@@ -56,19 +60,53 @@ export interface SchedulerDeps {
 /**
  * Works out the period from the event (throwing EventError before any request when it is invalid),
  * returns the active job of the same name if there is one, otherwise stores the price snapshot and
- * then submits the job.
+ * then submits the job. A scheduled invocation then re-runs the periods of its frequency that late
+ * CDRs named in recent manifests belong to (see late-reruns.ts), listed in `lateArrivalReruns`.
  */
 export async function runScheduler(event: unknown, deps: SchedulerDeps): Promise<SchedulerResult> {
   const { config } = deps;
   const now = deps.now ?? new Date();
   const logger = deps.logger ?? pino({ level: 'silent' });
   const request = parseSchedulerEvent(event, config, now);
-  const { period } = request;
+  const batch = deps.batch ?? createBatchClient();
+  let opened: ObjectStore | undefined;
+  const store = async (): Promise<ObjectStore> => {
+    if (deps.store) return deps.store;
+    opened ??= await S3Store.open(config.bucket);
+    return opened;
+  };
+  try {
+    logger.info({ event, kind: request.kind }, 'event received');
+    const main = await submitPeriod(request.period, deps, batch, store, now, logger);
+    if (request.kind !== 'scheduled') return main;
+    const { due, waiting } = await lateArrivalReruns(await store(), schemaFor(config.service), config.frequency, now);
+    if (due.length === 0) return main;
+    logger.warn(
+      { periods: due.map((p) => `${p.frequency} ${formatDate(p.end)}`), waiting },
+      'late-filed CDRs: re-running the periods they belong to',
+    );
+    const reruns: SchedulerResult[] = [];
+    for (const period of due) reruns.push(await submitPeriod(period, deps, batch, store, now, logger));
+    return { ...main, lateArrivalReruns: reruns };
+  } finally {
+    await opened?.close();
+  }
+}
+
+/** Submits one period's job (or returns the active one of that name), its price snapshot stored first. */
+async function submitPeriod(
+  period: Period,
+  deps: SchedulerDeps,
+  batch: BatchClient,
+  store: () => Promise<ObjectStore>,
+  now: Date,
+  logger: Logger,
+): Promise<SchedulerResult> {
+  const { config } = deps;
   const jobName = jobNameFor(config.jobNamePrefix, config.service, period);
   const snapshotKey = snapshotKeyFor(config.service, period);
   const priceSnapshot = `s3://${config.bucket}/${snapshotKey}`;
   const periodOut = { frequency: period.frequency, start: formatDate(period.start), end: formatDate(period.end) };
-  const batch = deps.batch ?? createBatchClient();
   const result = (job: SubmittedJob, inputs: ChargeInputs = {}): SchedulerResult => ({
     jobId: job.jobId,
     jobName: job.jobName,
@@ -78,7 +116,7 @@ export async function runScheduler(event: unknown, deps: SchedulerDeps): Promise
     status: job.status,
     ...inputs,
   });
-  logger.info({ event, kind: request.kind, period: periodOut, jobName }, 'period resolved');
+  logger.info({ period: periodOut, jobName }, 'period resolved');
 
   // Checked first so that the snapshot a running job reads is not rewritten under it.
   const active = await findActiveJob(batch, config.jobQueue, jobName);
@@ -94,52 +132,49 @@ export async function runScheduler(event: unknown, deps: SchedulerDeps): Promise
     logger.info({ image: image?.uri ?? 'not in private ECR (not checked)' }, 'job image present');
   }
 
-  const store = deps.store ?? (await S3Store.open(config.bucket));
-  try {
-    const prices = await refreshPrices({
-      pricing: deps.pricing ?? createPricingClient(),
-      store,
+  const prices = await refreshPrices({
+    pricing: deps.pricing ?? createPricingClient(),
+    store: await store(),
+    service: config.service,
+    period,
+    now,
+    logger,
+    allowCurrentPrices: config.allowCurrentPrices === true,
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+  });
+  // The stack's rate deck and connectors file, copied next to the snapshot (every report reproducible).
+  const inputs = await prepareChargeInputs({
+    config,
+    store: await store(),
+    period,
+    logger,
+    chime: () => deps.chime ?? createChimeVoiceClient(),
+  });
+  // submitJob asks ListJobs again right before submitting, narrowing the window for a concurrent run.
+  const job = await submitJob(
+    batch,
+    {
+      bucket: config.bucket,
       service: config.service,
-      period,
-      now,
-      logger,
-      allowCurrentPrices: config.allowCurrentPrices === true,
-      ...(deps.fetch ? { fetch: deps.fetch } : {}),
-    });
-    const inputs = await prepareChargeInputs({
-      config,
-      store,
-      period,
-      logger,
-      chime: () => deps.chime ?? createChimeVoiceClient(),
-    });
-    // submitJob asks ListJobs again right before submitting, narrowing the window for a concurrent run.
-    const job = await submitJob(
-      batch,
-      {
-        bucket: config.bucket,
-        service: config.service,
-        frequency: period.frequency,
-        end: formatDate(period.end),
-        prices: priceSnapshot,
-        ...inputs,
-      },
-      {
-        jobQueue: config.jobQueue,
-        jobDefinition: config.jobDefinition,
-        jobName,
-        arraySize: config.arraySize,
-      },
-    );
-    const out = result(job, inputs);
-    logger.info(
-      { ...out, priceMethod: prices.method, priceVersions: prices.document.versions.map((v) => v.id) },
-      job.existing ? 'job of that name became active meanwhile; nothing submitted' : 'job submitted',
-    );
-    return out;
-  } finally {
-    if (!deps.store) await store.close();
-  }
+      frequency: period.frequency,
+      end: formatDate(period.end),
+      prices: priceSnapshot,
+      ...(config.allowEmptyPeriods ? { allowEmpty: true } : {}),
+      ...inputs,
+    },
+    {
+      jobQueue: config.jobQueue,
+      jobDefinition: config.jobDefinition,
+      jobName,
+      arraySize: config.arraySize,
+    },
+  );
+  const out = result(job, inputs);
+  logger.info(
+    { ...out, priceMethod: prices.method, priceVersions: prices.document.versions.map((v) => v.id) },
+    job.existing ? 'job of that name became active meanwhile; nothing submitted' : 'job submitted',
+  );
+  return out;
 }
 
 let sharedClients: { pricing: PricingClient; batch: BatchClient } | undefined;

@@ -47,6 +47,8 @@ export interface JobSpec {
   readonly rateDeck?: string;
   /** `s3://bucket/key` of the connectors file copy, if any. */
   readonly connectors?: string;
+  /** Report a period with no CDR object as empty (`--allow-empty`) instead of failing. */
+  readonly allowEmpty?: boolean;
 }
 
 /**
@@ -64,6 +66,7 @@ export function jobCommand(spec: JobSpec): string[] {
     ...periodArguments(spec),
     ...(spec.rateDeck ? ['--rate-deck', spec.rateDeck] : []),
     ...(spec.connectors ? ['--connectors', spec.connectors] : []),
+    ...(spec.allowEmpty ? ['--allow-empty'] : []),
   ];
 }
 

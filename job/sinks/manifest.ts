@@ -1,3 +1,4 @@
+import type { LateArrival, LateFolder, LatePeriod } from '../cdr/late-arrivals';
 import { formatDecimal } from '../core/decimal';
 import { type Frequency, formatDate, type Period } from '../core/period';
 import type { ServiceCode } from '../core/schema';
@@ -6,6 +7,7 @@ import type { PriceVersionWindow } from '../prices/rate-table';
 import type { AmbiguousPrices } from '../prices/rating-notes';
 import type { AggregatesJson } from '../report/aggregates/cost-aggregates';
 import type { ChargeCountsJson } from '../report/charge-totals';
+import { CrawlFindings, type CrawlFindingsJson } from '../report/crawl-findings';
 import type { RunTotals, TotalsJson, UsageTypeTotal } from '../report/run-totals';
 import type { UsageLineJson } from '../report/usage-lines';
 import type { ChargeManifestFields, ChargeSources } from './charge-manifest';
@@ -25,7 +27,8 @@ export interface ManifestPriceVersion {
 /**
  * The run's manifest (`manifest.json`, written last: its presence means the run completed).
  * Counts reconcile: objectsRead = recordsRated + recordsUnrated + recordsRejected + recordsDuplicate
- * + objectsOutsidePeriod.
+ * + objectsOutsidePeriod. Objects skipped as not-a-CDR (objectsSkipped) and found in unexpected places
+ * (objectsUnexpected) are listed but never read, so they are counted besides objectsRead, not in it.
  */
 export interface Manifest extends ManifestInsight, ChargeManifestFields {
   readonly manifestVersion: 1;
@@ -35,6 +38,8 @@ export interface Manifest extends ManifestInsight, ChargeManifestFields {
   readonly periodStart: string;
   /** Last included day, YYYY-MM-DD. */
   readonly periodEnd: string;
+  /** False for a `--partial` run over a period whose last day was not over yet (UTC). */
+  readonly complete: boolean;
   readonly source: string;
   readonly prices: string;
   /** Objects listed in the crawled day folders; every one is accounted for below. */
@@ -52,6 +57,24 @@ export interface Manifest extends ManifestInsight, ChargeManifestFields {
   readonly objectsOutsidePeriod: number;
   /** Of objectsOutsidePeriod, how many were unreadable objects in the next day's folder. */
   readonly rejectsOutsidePeriod: number;
+  /** Objects listed but skipped without reading: folder markers, dot-files, temporary files. */
+  readonly objectsSkipped: number;
+  readonly skippedByReason: Readonly<Record<string, number>>;
+  /** Objects (and folders, each counted once) under the CDR prefix outside Chime's layout: not read. */
+  readonly objectsUnexpected: number;
+  /** Up to 10 of their keys. */
+  readonly unexpectedSamples: readonly string[];
+  /** CDRs filed later than the day after their call started (the first 1,000), with the periods they belong to. */
+  readonly lateArrivals: readonly LateArrival[];
+  readonly lateArrivalsTotal: number;
+  /** Every period a late arrival belongs to (to be re-run). */
+  readonly lateArrivalPeriods: readonly LatePeriod[];
+  /** Every day folder holding a late arrival, with the days its late calls started (all, not capped). */
+  readonly lateArrivalFolders: readonly LateFolder[];
+  /** Day folders outside the period listed because earlier runs found late calls of the period there. */
+  readonly lateFoldersRead: readonly string[];
+  /** Files in the report folder and the Parquet partitions that this tool did not write: kept, not deleted. */
+  readonly foreignFilesKept: readonly string[];
   /** Sum of Cost over rated calls, exact decimal string, USD. */
   readonly totalCost: string;
   readonly currency: 'USD';
@@ -92,12 +115,15 @@ export interface PartialManifest {
   readonly periodEnd: string;
   readonly shardIndex: number;
   readonly shardCount: number;
+  readonly complete: boolean;
   readonly source: string;
   readonly prices: string;
   readonly priceVersions: readonly PriceVersionWindow[];
   readonly totals: TotalsJson;
   /** The shard's cost aggregates, merged by `finalize`. */
   readonly aggregates: AggregatesJson;
+  readonly findings: CrawlFindingsJson;
+  readonly lateFoldersRead: readonly string[];
   readonly csvKey: string;
   readonly csvBytes: number;
   readonly rejectsKey: string;
@@ -122,9 +148,15 @@ export interface PartialManifest {
 export interface ManifestInputs {
   readonly schema: ServiceSchema;
   readonly period: Period;
+  /** Default true; false for a `--partial` run. */
+  readonly complete?: boolean;
   readonly source: string;
   readonly prices: string;
   readonly totals: RunTotals;
+  /** What the crawl skipped or found out of place (default: nothing). */
+  readonly findings?: CrawlFindingsJson;
+  readonly foreignFilesKept?: readonly string[];
+  readonly lateFoldersRead?: readonly string[];
   readonly csvKey: string;
   readonly csvBytes: number;
   readonly rejectsKey: string;
@@ -145,12 +177,14 @@ const iso = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString(
 /** Assembles the manifest of a completed period (single run or finalized shards). */
 export function buildManifest(input: ManifestInputs): Manifest {
   const t = input.totals;
+  const findings = input.findings ?? new CrawlFindings().toJSON();
   return {
     manifestVersion: 1,
     service: input.schema.service,
     frequency: input.period.frequency,
     periodStart: formatDate(input.period.start),
     periodEnd: formatDate(input.period.end),
+    complete: input.complete ?? true,
     source: input.source,
     prices: input.prices,
     objectsRead: t.objectsRead,
@@ -160,6 +194,16 @@ export function buildManifest(input: ManifestInputs): Manifest {
     recordsDuplicate: t.duplicate,
     objectsOutsidePeriod: t.outside,
     rejectsOutsidePeriod: t.rejectsOutside,
+    objectsSkipped: Object.values(findings.skippedByReason).reduce((a, b) => a + b, 0),
+    skippedByReason: findings.skippedByReason,
+    objectsUnexpected: findings.unexpected,
+    unexpectedSamples: findings.unexpectedSamples,
+    lateArrivals: t.lateArrivals.listed,
+    lateArrivalsTotal: t.lateArrivals.total,
+    lateArrivalPeriods: t.lateArrivals.allPeriods(),
+    lateArrivalFolders: t.lateArrivals.allFolders(),
+    lateFoldersRead: input.lateFoldersRead ?? [],
+    foreignFilesKept: input.foreignFilesKept ?? [],
     totalCost: formatDecimal(t.totalCost, COST_SCALE),
     currency: 'USD',
     costByUsageType: t.costByUsageType(),

@@ -450,14 +450,20 @@ describe('infra: Voice Connector / Daily stack', () => {
       ]);
     });
 
-    it('lets the scheduler write (never read or list) price snapshots, call Pricing and submit to its queue', () => {
+    it('lets the scheduler write price snapshots, only read run manifests, call Pricing and submit to its queue', () => {
       const bucket = bucketArnRef(s.json);
       const fn = roleStatements(s.json, 'scheduler_function-role');
       expect(statementsWith(fn, 's3:PutObject').flatMap((st) => st.resources)).to.deep.equal([
         `${bucket}/${VC.pricingPrefix}*`,
       ]);
-      expect(statementsWith(fn, 's3:GetObject')).to.deep.equal([]);
-      expect(statementsWith(fn, 's3:ListBucket')).to.deep.equal([]);
+      // Price snapshots are only written; reports only read (recent manifests, for late-filed CDRs).
+      expect(statementsWith(fn, 's3:GetObject').flatMap((st) => st.resources)).to.deep.equal([
+        `${bucket}/${VC.summaryPrefix}*`,
+      ]);
+      expect(statementsWith(fn, 's3:ListBucket').flatMap((st) => listPrefixes(st))).to.deep.equal([
+        `${VC.summaryPrefix}*`,
+      ]);
+      expect(statementsWith(fn, 's3:DeleteObject')).to.deep.equal([]);
       const submit = statementsWith(fn, 'batch:SubmitJob');
       expect(submit).to.have.lengthOf(1);
       expect(submit[0]?.actions).to.deep.equal(['batch:SubmitJob']);

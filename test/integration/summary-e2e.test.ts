@@ -195,11 +195,14 @@ for (const backend of backends) {
       for (const line of lines) expect(line.reason).to.be.a('string').and.not.equal('');
     });
 
-    it('replaced the earlier report: the period folder holds exactly one CSV and the manifest', async () => {
+    it('replaced the earlier report but kept the file it did not write, naming it in the manifest', async () => {
       const keys = await listKeys(store, `${SUMMARY}csv/Daily/2025/02/28/`);
-      expect(keys).to.not.include(STALE_REPORT);
       expect(keys.filter((k) => k.endsWith('.csv'))).to.have.length(1);
-      expect(keys.filter((k) => !k.endsWith('.csv'))).to.deep.equal([`${SUMMARY}csv/Daily/2025/02/28/manifest.json`]);
+      expect(keys.filter((k) => !k.endsWith('.csv'))).to.deep.equal([
+        `${SUMMARY}csv/Daily/2025/02/28/manifest.json`,
+        STALE_REPORT,
+      ]);
+      expect((manifests.daily as Manifest).foreignFilesKept).to.deep.equal([STALE_REPORT]);
     });
 
     it('a re-run gives a byte-identical CSV', async () => {

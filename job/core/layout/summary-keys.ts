@@ -11,8 +11,15 @@ export interface OutputKeys {
   readonly rejectsKey: string;
 }
 
-/** The output keys of a period. */
-export function outputKeys(schema: ServiceSchema, period: Period): OutputKeys {
+/**
+ * The output keys of a period. A partial report (a period not over yet, `--partial`) is named
+ * `…-partial.csv`, so it is never taken for the complete one.
+ */
+export function outputKeys(
+  schema: ServiceSchema,
+  period: Period,
+  options: { readonly partial?: boolean } = {},
+): OutputKeys {
   const end = period.end;
   const dated = `${period.frequency}/${end.year}/${pad2(end.month)}/${pad2(end.day)}/`;
   const reportFolder = `${schema.summaryPrefix}csv/${dated}`;
@@ -20,7 +27,7 @@ export function outputKeys(schema: ServiceSchema, period: Period): OutputKeys {
   const name = `${schema.summaryPrefix.slice(0, -'-Summary/'.length)}-${period.frequency}-${formatDate(period.start)}_${formatDate(end)}`;
   return {
     reportFolder,
-    csvKey: `${reportFolder}${name}.csv`,
+    csvKey: `${reportFolder}${name}${options.partial ? '-partial' : ''}.csv`,
     manifestKey: `${reportFolder}manifest.json`,
     rejectsFolder,
     rejectsKey: `${rejectsFolder}rejects.jsonl`,

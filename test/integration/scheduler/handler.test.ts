@@ -4,7 +4,7 @@
  * what was stored.
  */
 
-import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import pino from 'pino';
 import { parseSnapshot } from '../../../job/prices/snapshot';
@@ -306,6 +306,83 @@ describe('scheduler handler (local Pricing/Batch endpoint + s3rver)', function (
       { config: CONFIG, now: new Date('2026-11-26T04:00:00Z'), logger: SILENT },
     );
     expect(result).to.include({ jobId: NEW_JOB_ID, existing: false });
+    expect(endpoint.calls('SubmitJob')).to.have.length(1);
+  });
+
+  it('a scheduled invocation re-runs periods of its frequency whose report lacks a late-filed CDR named for it', async () => {
+    historicPricing(endpoint);
+    batchIdle(endpoint);
+    const SUMMARY = 'Amazon-Chime-Voice-Connector-Summary/';
+    const put = (key: string, doc: unknown) =>
+      s3.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${SUMMARY}${key}`, Body: JSON.stringify(doc) }));
+    const late = (key: string, startDay: string, periods: [string, string][]) => ({
+      key,
+      callIdField: 'TransactionId',
+      callId: key.split('_').pop(),
+      startDay,
+      folderDay: '2020-01-30',
+      periods: periods.map(([frequency, end]) => ({ frequency, end })),
+    });
+    const manifest = (frequency: string, end: string, startedAt: string, lateArrivals: unknown[]) => ({
+      frequency,
+      periodStart: end,
+      periodEnd: end,
+      startedAt,
+      finishedAt: startedAt.replace('T01:00', 'T01:10'),
+      lateArrivals,
+      lateArrivalsTotal: lateArrivals.length,
+    });
+    const k1 = 'Amazon-Chime-Voice-Connector-CDRs/json/vc1/2020/01/30/10.00.00.000_k1';
+    const k2 = 'Amazon-Chime-Voice-Connector-CDRs/json/vc1/2020/01/30/10.00.00.000_k2';
+    const k3 = 'Amazon-Chime-Voice-Connector-CDRs/json/vc1/2020/01/30/10.00.00.000_k3';
+    // The Daily run of 01-30 found k1 (a call of 01-27), k2 (of 01-20) and k3 (of 01-15).
+    await put(
+      'csv/Daily/2020/01/30/manifest.json',
+      manifest('Daily', '2020-01-30', '2020-01-31T01:00:00Z', [
+        late(k1, '2020-01-27', [
+          ['Daily', '2020-01-27'],
+          ['Weekly', '2020-02-02'],
+          ['Monthly', '2020-01-31'],
+        ]),
+        late(k2, '2020-01-20', [
+          ['Daily', '2020-01-20'],
+          ['Weekly', '2020-01-26'],
+          ['Monthly', '2020-01-31'],
+        ]),
+        late(k3, '2020-01-15', [
+          ['Daily', '2020-01-15'],
+          ['Weekly', '2020-01-19'],
+          ['Monthly', '2020-01-31'],
+        ]),
+      ]),
+    );
+    // 01-27 was reported without k1; 01-20 was already re-run and holds k2; 01-15 was never reported.
+    await put('csv/Daily/2020/01/27/manifest.json', manifest('Daily', '2020-01-27', '2020-01-28T01:00:00Z', []));
+    await put(
+      'csv/Daily/2020/01/20/manifest.json',
+      manifest('Daily', '2020-01-20', '2020-01-31T02:00:00Z', [late(k2, '2020-01-20', [['Daily', '2020-01-20']])]),
+    );
+    const result = await runScheduler({}, { config: CONFIG, now: new Date('2020-02-01T01:00:07Z'), logger: SILENT });
+    expect(result.jobName).to.equal('cdr-summary-AmazonChimeVoiceConnector-Daily-2020-01-31');
+    expect(result.lateArrivalReruns?.map((r) => [r.jobName, r.period.end])).to.deep.equal([
+      ['cdr-summary-AmazonChimeVoiceConnector-Daily-2020-01-27', '2020-01-27'],
+    ]);
+    expect(endpoint.calls('SubmitJob').map((r) => body(r).jobName)).to.deep.equal([
+      'cdr-summary-AmazonChimeVoiceConnector-Daily-2020-01-31',
+      'cdr-summary-AmazonChimeVoiceConnector-Daily-2020-01-27',
+    ]);
+    expect(await bucketKeys(s3.client, BUCKET)).to.include(`${PRICING}snapshots/2020-01-27_2020-01-27.json`);
+
+    // Once 01-27's report holds k1, the next invocation re-runs nothing; a manual event never does.
+    await put(
+      'csv/Daily/2020/01/27/manifest.json',
+      manifest('Daily', '2020-01-27', '2020-02-01T02:00:00Z', [late(k1, '2020-01-27', [['Daily', '2020-01-27']])]),
+    );
+    endpoint.reset();
+    historicPricing(endpoint);
+    batchIdle(endpoint);
+    const next = await runScheduler({}, { config: CONFIG, now: new Date('2020-02-02T01:00:07Z'), logger: SILENT });
+    expect(next).to.not.have.property('lateArrivalReruns');
     expect(endpoint.calls('SubmitJob')).to.have.length(1);
   });
 
