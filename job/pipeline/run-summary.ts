@@ -243,7 +243,10 @@ async function runPass(
         const again = new Set(duplicates.map((duplicate) => duplicate.key));
         objects = objects.filter((object) => !again.has(object.key));
         reprocessor ??= inProcessChunkProcessor(options);
-        result = await reprocessor.run({ seq: processed.task.seq, objects });
+        // Late-filed objects stay named, duplicates too: a period's report must list every late CDR
+        // named for it, or the scheduler would re-run it again and again.
+        const reprocessed = await reprocessor.run({ seq: processed.task.seq, objects });
+        result = { ...reprocessed, lateArrivals: processed.result.lateArrivals };
         totals.countDuplicates(duplicates.length);
       }
       totals.addChunk(result);
