@@ -7,7 +7,7 @@ import { parseConnectors } from '../../../../job/report/connectors';
 const README = readFileSync(path.join(__dirname, '..', '..', '..', '..', 'README.md'), 'utf8');
 
 function csvBlock(startsWith: string): string {
-  const block = [...README.matchAll(/```csv\n([^`]*)```/g)]
+  const block = [...README.matchAll(/```csv[^\n]*\n([^`]*)```/g)]
     .map((m) => m[1] ?? '')
     .find((b) => b.startsWith(startsWith));
   expect(block, `a csv block starting with ${startsWith}`).to.not.equal(undefined);
