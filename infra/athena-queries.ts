@@ -4,7 +4,13 @@
  * Athena reads only the days it needs, and reads `Cost` as the exact decimal it is.
  */
 
-import { aggregateColumns, hourlyAggregateColumns, MINUTES_TYPE, MONEY_TYPE } from '../job/core/aggregate-columns';
+import {
+  aggregateColumns,
+  CHARGE_TYPE,
+  hourlyAggregateColumns,
+  MINUTES_TYPE,
+  MONEY_TYPE,
+} from '../job/core/aggregate-columns';
 import { athenaColumns, type ServiceCode, schemaFor } from '../job/core/schema';
 
 /** One saved query. */
@@ -211,6 +217,26 @@ export function dashboardQueries(
         `WHERE ${daily}`,
         'GROUP BY 1, 2',
         'ORDER BY hour_utc, calls DESC',
+      ].join('\n'),
+    },
+    {
+      id: 'dashboard-charged-vs-cost-by-connector',
+      title: 'Dashboard: charged vs AWS cost by connector',
+      description:
+        'What you charged (rate deck or markup) against the AWS cost per connector, and the margin over the calls with both (USD charges only), Daily runs of the last 31 days',
+      sql: [
+        `SELECT ${connector} AS connector, max(${c('ConnectorName')}) AS connector_name,`,
+        `       ${c('ChargeCurrency')} AS charge_currency, sum(${c('Calls')}) AS calls, ${cost} AS cost_usd,`,
+        `       sum(${c('ChargedCalls')}) AS charged_calls,`,
+        `       sum(CAST(nullif(${c('ChargedAmount')}, '') AS ${CHARGE_TYPE})) AS charged,`,
+        `       sum(${c('MarginCalls')}) AS margin_calls,`,
+        `       sum(CAST(nullif(${c('MarginCost')}, '') AS ${MONEY_TYPE})) AS margin_cost_usd,`,
+        // Empty unless the charges are in USD: no margin across currencies.
+        `       sum(CAST(nullif(${c('Margin')}, '') AS ${MONEY_TYPE})) AS margin_usd`,
+        `FROM ${aggregates}`,
+        `WHERE ${daily} AND ${c('ChargeCurrency')} <> ''`,
+        'GROUP BY 1, 3',
+        'ORDER BY cost_usd DESC',
       ].join('\n'),
     },
   ];

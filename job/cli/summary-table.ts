@@ -1,6 +1,7 @@
 import { formatDecimal, parseDecimal } from '../core/decimal';
 import { COST_SCALE } from '../core/schema';
 import type { Manifest } from '../sinks/manifest';
+import { chargeSummaryLines } from './charge-summary';
 
 /** Rows of each breakdown shown before the rest are folded into one line. */
 const MAX_ROWS = 12;
@@ -116,13 +117,7 @@ export function formatSummary(manifest: Manifest, destination: string): string {
           ...anomalies.slice(0, 5).map((a) => `  ${a.detail}`),
           ...(anomalies.length > 5 ? [`  … ${anomalies.length - 5} more`] : []),
         ];
-  const charged = manifest.chargedTotal
-    ? [
-        `charged ${manifest.chargedTotal.amount} ${manifest.chargedTotal.currency} over ${manifest.chargedTotal.calls} calls` +
-          (manifest.rateDeck ? ` (rate deck; ${manifest.deckNoMatch} calls without a matching prefix)` : ' (markup)'),
-        '',
-      ]
-    : [];
+  const charged = chargeSummaryLines(manifest);
   return [
     `${manifest.service} ${manifest.frequency} ${manifest.periodStart} .. ${manifest.periodEnd}`,
     `objects read ${manifest.objectsRead}: rated ${manifest.recordsRated}, unrated ${manifest.recordsUnrated}, rejected ${manifest.recordsRejected}, other periods ${manifest.objectsOutsidePeriod}`,

@@ -3,7 +3,7 @@
  * and the Athena tables over them are derived from these lists.
  */
 
-import { COST_SCALE, MINUTES_SCALE, MONEY_PRECISION, type ServiceCode, schemaFor } from './schema';
+import { CHARGE_SCALE, COST_SCALE, MINUTES_SCALE, MONEY_PRECISION, type ServiceCode, schemaFor } from './schema';
 
 /** One column of an aggregate file. */
 export interface AggregateColumn {
@@ -21,6 +21,8 @@ export interface AggregateColumn {
 export const MINUTES_TYPE = `decimal(38,${MINUTES_SCALE})`;
 /** The exact type of the money columns, for CAST in queries. */
 export const MONEY_TYPE = `decimal(${MONEY_PRECISION},${COST_SCALE})`;
+/** The exact type of the charge columns, for CAST in queries. */
+export const CHARGE_TYPE = `decimal(${MONEY_PRECISION},${CHARGE_SCALE})`;
 const MINUTES = 'string';
 const MONEY = 'string';
 
@@ -51,6 +53,50 @@ export function aggregateColumns(service: ServiceCode): AggregateColumn[] {
       athenaType: MINUTES,
       description: `Billable minutes of the unrated calls (CAST AS ${MINUTES_TYPE})`,
     },
+    // Added after the columns above (older files simply lack them: Athena reads them as null).
+    ...connectorNameAndCharges(),
+  ];
+}
+
+/**
+ * The connector's name and what the operator charged (rate deck or markup): empty cells without
+ * --connectors / without a deck or markup. The margin is taken over the calls that have both a charge
+ * and an AWS cost, and only when the charges are in USD.
+ */
+function connectorNameAndCharges(): AggregateColumn[] {
+  return [
+    {
+      name: 'ConnectorName',
+      athenaType: 'string',
+      description: 'Name of the connector (or account) from --connectors',
+    },
+    { name: 'ChargedCalls', athenaType: 'bigint', description: 'Calls with a ChargedAmount (rate deck or markup)' },
+    {
+      name: 'ChargedAmount',
+      athenaType: MONEY,
+      description: `Sum of ChargedAmount, in ChargeCurrency (CAST AS ${CHARGE_TYPE})`,
+    },
+    {
+      name: 'ChargeCurrency',
+      athenaType: 'string',
+      description: 'Currency of the charges (the deck currency, USD with a markup)',
+    },
+    {
+      name: 'MarginCalls',
+      athenaType: 'bigint',
+      description: 'Calls with both a ChargedAmount and an AWS Cost (the calls the margin is taken over)',
+    },
+    {
+      name: 'MarginChargedAmount',
+      athenaType: MONEY,
+      description: `ChargedAmount of those calls, in ChargeCurrency (CAST AS ${CHARGE_TYPE})`,
+    },
+    { name: 'MarginCost', athenaType: MONEY, description: `AWS Cost of those calls, USD (CAST AS ${MONEY_TYPE})` },
+    {
+      name: 'Margin',
+      athenaType: MONEY,
+      description: `MarginChargedAmount - MarginCost, USD; empty unless ChargeCurrency is USD (CAST AS ${MONEY_TYPE})`,
+    },
   ];
 }
 
@@ -64,5 +110,10 @@ export function hourlyAggregateColumns(service: ServiceCode): AggregateColumn[] 
     { name: 'Calls', athenaType: 'bigint', description: 'Calls' },
     { name: 'BillableMinutes', athenaType: MINUTES, description: `Billable minutes (CAST AS ${MINUTES_TYPE})` },
     { name: 'Cost', athenaType: MONEY, description: `Cost of the rated calls, USD (CAST AS ${MONEY_TYPE})` },
+    {
+      name: 'ConnectorName',
+      athenaType: 'string',
+      description: 'Name of the connector (or account) from --connectors',
+    },
   ];
 }

@@ -199,7 +199,15 @@ export async function finalizeSummary(options: FinalizeOptions): Promise<Manifes
   } finally {
     await encoder.close();
   }
-  const insight = await prepareInsight({ schema, period, dest, aggregates, totals, options: options.insight });
+  const insight = await prepareInsight({
+    schema,
+    period,
+    dest,
+    aggregates,
+    totals,
+    options: options.insight,
+    charges: { totals: charges, currency: first.chargeCurrency },
+  });
 
   const startedAt = new Date(Math.min(...partials.map((p) => Date.parse(p.startedAt))));
   const written: { manifest?: Manifest } = {};

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { formatDecimal } from '../core/decimal';
 import { insightKeys } from '../core/layout/insight-keys';
 import { type Period, periodDays } from '../core/period';
-import { COST_SCALE, MINUTES_SCALE, type ServiceSchema } from '../core/schema';
+import { CHARGE_SCALE, COST_SCALE, MINUTES_SCALE, type ServiceSchema } from '../core/schema';
 import {
   costByConnector,
   costByDay,
@@ -12,9 +12,12 @@ import {
 } from '../report/aggregates/breakdowns';
 import { type BurstCollection, DEFAULT_BURST_COLLECTION } from '../report/aggregates/chunk-aggregates';
 import type { CostAggregates } from '../report/aggregates/cost-aggregates';
+import { chargeMargin } from '../report/aggregates/margin';
 import type { AggregateRow, HourRow } from '../report/aggregates/rows';
+import { namedAnomaly } from '../report/anomalies/anomaly';
 import { type AnomalyReport, detectAnomalies } from '../report/anomalies/detect';
 import { type AnomalyThresholds, DEFAULT_THRESHOLDS } from '../report/anomalies/thresholds';
+import type { ChargeCounts } from '../report/charge-totals';
 import type { RunTotals } from '../report/run-totals';
 import { aggregatesCsv, hourlyCsv } from '../sinks/aggregates-csv';
 import { type AnomalyNotifier, anomalyNotice } from '../sinks/anomaly-notice';
@@ -29,8 +32,18 @@ export interface InsightOptions {
   readonly thresholds?: AnomalyThresholds;
   /** Told once per run that found anomalies (opt-in: SNS topic from the config). */
   readonly notifier?: AnomalyNotifier;
-  /** Display name of a connector, when a source of names is plugged in. */
+  /**
+   * Display name of a connector, for connectors whose calls carry no ConnectorName (the names the
+   * report rows carry come with the aggregates, shards included).
+   */
   readonly connectorName?: (connector: string) => string | undefined;
+}
+
+/** What the run charged (rate deck or markup), to reconcile the aggregates with and to take a margin. */
+export interface InsightCharges {
+  readonly totals: Pick<ChargeCounts, 'charged' | 'chargedCalls'>;
+  /** Currency of the charges; null when nothing is charged. */
+  readonly currency: string | null;
 }
 
 /** Milliseconds spent on each part of the insight, for the `insight written` log line and the bench. */
@@ -52,6 +65,8 @@ export interface PreparedInsight {
   readonly previous: PreviousPeriod | undefined;
   readonly historySources: readonly string[];
   readonly timings: InsightTimings;
+  /** Currency of the charges in the aggregates; null when nothing was charged. */
+  readonly chargeCurrency: string | null;
 }
 
 /** Thrown when the aggregates do not add up to the run's totals (never written as if they did). */
@@ -70,8 +85,11 @@ export async function prepareInsight(input: {
   readonly aggregates: CostAggregates;
   readonly totals: RunTotals;
   readonly options?: InsightOptions;
+  /** What the run charged; absent: nothing. */
+  readonly charges?: InsightCharges;
 }): Promise<PreparedInsight> {
   const { schema, period, dest, aggregates, totals } = input;
+  const chargeCurrency = input.charges?.currency ?? null;
   const thresholds = input.options?.thresholds ?? DEFAULT_THRESHOLDS;
   const timings: InsightTimings = {
     aggregationMs: aggregates.aggregationMs,
@@ -82,8 +100,11 @@ export async function prepareInsight(input: {
     notifyMs: 0,
   };
   let started = performance.now();
-  const rows = aggregates.rows();
-  const hourRows = aggregates.hourRows();
+  const known = aggregates.connectorNames();
+  const fallback = input.options?.connectorName;
+  const nameOf = (connector: string) => known.get(connector) ?? fallback?.(connector);
+  const rows = withNames(aggregates.rows(), fallback);
+  const hourRows = withNames(aggregates.hourRows(), fallback);
   const unrated = aggregates.unratedRows();
   const calls = rows.reduce((n, r) => n + r.calls, 0);
   const unratedCalls = unrated.reduce((n, r) => n + r.calls, 0);
@@ -97,6 +118,7 @@ export async function prepareInsight(input: {
         `(${totals.rated + totals.unrated} calls, ${formatDecimal(totals.totalCost, COST_SCALE)} USD)`,
     );
   }
+  checkCharges(rows, input.charges);
   timings.aggregationMs += performance.now() - started;
 
   started = performance.now();
@@ -118,18 +140,49 @@ export async function prepareInsight(input: {
   const fields: ManifestInsight = {
     totalBillableMinutes: formatDecimal(minutes, MINUTES_SCALE),
     costByDay: costByDay(rows, periodDays(period)),
-    costByConnector: costByConnector(rows, input.options?.connectorName),
+    costByConnector: costByConnector(rows, nameOf, chargeCurrency),
+    chargeMargin: chargeMargin(rows, chargeCurrency),
     costByDestinationCountry: costByDestinationCountry(rows),
     unratedMinutesByUsageType: unratedMinutesByUsageType(unrated),
     rejectedByCode: aggregates.rejectsByCode(),
     aggregatesKey: keys.aggregatesKey,
     hourlyAggregatesKey: keys.hourlyAggregatesKey,
     dashboardKey: keys.dashboardKey,
-    anomalies: report.anomalies,
+    anomalies: report.anomalies.map((a) => namedAnomaly(a, nameOf(a.connector))),
     anomalyHistory: report.coverage,
   };
   timings.detectMs = performance.now() - started;
-  return { fields, rows, hourRows, report, previous, historySources: history.sources, timings };
+  return { fields, rows, hourRows, report, previous, historySources: history.sources, timings, chargeCurrency };
+}
+
+/** The rows with the fallback name of connectors whose calls carried none. */
+function withNames<T extends { readonly connector: string; readonly connectorName?: string }>(
+  rows: T[],
+  name: ((connector: string) => string | undefined) | undefined,
+): T[] {
+  if (!name) return rows;
+  return rows.map((row) => {
+    if (row.connectorName !== undefined) return row;
+    const connectorName = name(row.connector);
+    return connectorName === undefined ? row : { ...row, connectorName };
+  });
+}
+
+/** Throws unless the rows' charges add up to the run's charge totals (and hold none without charges). */
+function checkCharges(rows: readonly AggregateRow[], charges: InsightCharges | undefined): void {
+  let charged = 0n;
+  let calls = 0;
+  for (const row of rows) {
+    charged += row.charged;
+    calls += row.chargedCalls;
+  }
+  const expected = charges?.currency == null ? { charged: 0n, chargedCalls: 0 } : charges.totals;
+  if (charged !== expected.charged || calls !== expected.chargedCalls) {
+    throw new AggregatesMismatchError(
+      `aggregates charge ${calls} calls ${formatDecimal(charged, CHARGE_SCALE)}, the run totals ` +
+        `${expected.chargedCalls} calls ${formatDecimal(expected.charged, CHARGE_SCALE)}`,
+    );
+  }
 }
 
 /** Writes the aggregate CSVs and the dashboard (before the manifest, which names them). */
@@ -148,7 +201,11 @@ export async function writeInsight(
   });
   prepared.timings.dashboardMs = performance.now() - started;
   started = performance.now();
-  await dest.write(manifest.aggregatesKey, aggregatesCsv(schema.service, prepared.rows), 'text/csv; charset=utf-8');
+  await dest.write(
+    manifest.aggregatesKey,
+    aggregatesCsv(schema.service, prepared.rows, prepared.chargeCurrency),
+    'text/csv; charset=utf-8',
+  );
   await dest.write(
     manifest.hourlyAggregatesKey,
     hourlyCsv(schema.service, prepared.hourRows),
@@ -175,7 +232,7 @@ export async function announceInsight(
       { anomalyHistory: coverage.status, historyDays: coverage.historyDays },
       `anomaly history: ${coverage.note}`,
     );
-  for (const anomaly of prepared.report.anomalies) logger.warn({ anomaly }, `anomaly: ${anomaly.detail}`);
+  for (const anomaly of prepared.fields.anomalies) logger.warn({ anomaly }, `anomaly: ${anomaly.detail}`);
   let notified: string | undefined;
   if (notifier && prepared.report.anomalies.length > 0) {
     const started = performance.now();

@@ -331,6 +331,7 @@ export async function runSummary(options: SummaryRunOptions): Promise<Manifest> 
     aggregates: pass.aggregates,
     totals: pass.totals,
     options: options.insight,
+    charges: { totals: pass.charges, currency: chargeCurrency(options) },
   });
   const written: { manifest?: Manifest } = {};
   try {

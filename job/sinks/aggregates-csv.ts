@@ -1,7 +1,8 @@
 import { aggregateColumns, hourlyAggregateColumns } from '../core/aggregate-columns';
 import { csvField } from '../core/csv-field';
 import { formatDecimal, parseDecimal } from '../core/decimal';
-import { COST_SCALE, MINUTES_SCALE, type ServiceCode } from '../core/schema';
+import { CHARGE_SCALE, COST_SCALE, MINUTES_SCALE, type ServiceCode } from '../core/schema';
+import { MARGIN_CURRENCY } from '../report/aggregates/margin';
 import type { AggregateRow, HourRow } from '../report/aggregates/rows';
 
 /** Thrown when an aggregate file cannot be read back. */
@@ -24,27 +25,48 @@ function line(cells: readonly string[]): string {
   return `${cells.join(',')}\r\n`;
 }
 
-/** `aggregates.csv`: header + one row per day × connector × usage type × country × direction. */
-export function aggregatesCsv(service: ServiceCode, rows: readonly AggregateRow[]): string {
-  const columns = aggregateColumns(service).map((c) => c.name);
-  const charged = rows.some((r) => r.charged !== undefined);
-  const parts = [line(charged ? [...columns, 'ChargedAmount'] : columns)];
+/** The charge cells of a row: empty without charges; the margin only when the charges are in USD. */
+function chargeCells(r: AggregateRow, currency: string | null): string[] {
+  if (currency === null) return ['', '', '', '', '', '', ''];
+  return [
+    String(r.chargedCalls),
+    formatDecimal(r.charged, CHARGE_SCALE),
+    textCell(currency),
+    String(r.marginCalls),
+    formatDecimal(r.marginCharged, CHARGE_SCALE),
+    formatDecimal(r.marginCost, COST_SCALE),
+    currency === MARGIN_CURRENCY ? formatDecimal(r.marginCharged - r.marginCost, COST_SCALE) : '',
+  ];
+}
+
+/**
+ * `aggregates.csv`: header + one row per day × connector × usage type × country × direction, with the
+ * connector's name and, when the run charged (`chargeCurrency` not null), the charges and the margin.
+ */
+export function aggregatesCsv(
+  service: ServiceCode,
+  rows: readonly AggregateRow[],
+  chargeCurrency: string | null,
+): string {
+  const parts = [line(aggregateColumns(service).map((c) => c.name))];
   for (const r of rows) {
-    const cells = [
-      r.day,
-      textCell(r.connector),
-      textCell(r.usageType),
-      textCell(r.country),
-      textCell(r.direction),
-      String(r.calls),
-      formatDecimal(r.minutes, MINUTES_SCALE),
-      formatDecimal(r.cost, COST_SCALE),
-      String(r.rated),
-      String(r.unrated),
-      formatDecimal(r.unratedMinutes, MINUTES_SCALE),
-    ];
-    if (charged) cells.push(r.charged === undefined ? '' : formatDecimal(r.charged, COST_SCALE));
-    parts.push(line(cells));
+    parts.push(
+      line([
+        r.day,
+        textCell(r.connector),
+        textCell(r.usageType),
+        textCell(r.country),
+        textCell(r.direction),
+        String(r.calls),
+        formatDecimal(r.minutes, MINUTES_SCALE),
+        formatDecimal(r.cost, COST_SCALE),
+        String(r.rated),
+        String(r.unrated),
+        formatDecimal(r.unratedMinutes, MINUTES_SCALE),
+        textCell(r.connectorName ?? ''),
+        ...chargeCells(r, chargeCurrency),
+      ]),
+    );
   }
   return parts.join('');
 }
@@ -61,6 +83,7 @@ export function hourlyCsv(service: ServiceCode, rows: readonly HourRow[]): strin
         String(r.calls),
         formatDecimal(r.minutes, MINUTES_SCALE),
         formatDecimal(r.cost, COST_SCALE),
+        textCell(r.connectorName ?? ''),
       ]),
     );
   }
@@ -108,11 +131,33 @@ export function parseCsv(text: string): string[][] {
   return records;
 }
 
-function checkedRecords(text: string, expected: readonly string[], what: string): string[][] {
+/** Columns every version of a file has, in this order; later ones are found by name (older files lack them). */
+const REQUIRED_AGGREGATE_COLUMNS = 11;
+const REQUIRED_HOURLY_COLUMNS = 6;
+
+interface Records {
+  readonly records: string[][];
+  /** The cell of a column found by name, '' when the file has no such column. */
+  readonly cell: (record: readonly string[], name: string) => string;
+}
+
+function checkedRecords(text: string, expected: readonly string[], required: number, what: string): Records {
   const [header, ...records] = parseCsv(text);
-  if (!header || expected.some((name, i) => header[i] !== name))
+  if (!header || expected.slice(0, required).some((name, i) => header[i] !== name))
     throw new AggregatesFormatError(`${what}: unexpected header ${JSON.stringify(header?.join(','))}`);
-  return records.filter((r) => !(r.length === 1 && r[0] === ''));
+  const index = new Map(header.map((name, i) => [name, i]));
+  return {
+    records: records
+      .filter((r) => !(r.length === 1 && r[0] === ''))
+      .map((r) => {
+        if (r.length < required) throw new AggregatesFormatError(`${what}: a row has ${r.length} fields`);
+        return r;
+      }),
+    cell: (record, name) => {
+      const at = index.get(name);
+      return at === undefined ? '' : (record[at] ?? '');
+    },
+  };
 }
 
 function whole(text: string, what: string): number {
@@ -120,40 +165,18 @@ function whole(text: string, what: string): number {
   return Number(text);
 }
 
-/** Reads `aggregates.csv` back into rows. */
-export function parseAggregatesCsv(service: ServiceCode, text: string, what = 'aggregates.csv'): AggregateRow[] {
-  const names = aggregateColumns(service).map((c) => c.name);
-  return checkedRecords(text, names, what).map((r) => {
-    if (r.length < names.length) throw new AggregatesFormatError(`${what}: a row has ${r.length} fields`);
-    const [
-      day,
-      connector,
-      usageType,
-      country,
-      direction,
-      calls,
-      minutes,
-      cost,
-      rated,
-      unrated,
-      unratedMinutes,
-      charged,
-    ] = r as string[];
+function optionalWhole(text: string, what: string): number {
+  return text === '' ? 0 : whole(text, what);
+}
+
+function optionalDecimal(text: string, scale: number): bigint {
+  return text === '' ? 0n : parseDecimal(text, scale);
+}
+
+function readRows<T>(what: string, records: Records, read: (record: readonly string[]) => T): T[] {
+  return records.records.map((record) => {
     try {
-      return {
-        day: day as string,
-        connector: untext(connector as string),
-        usageType: untext(usageType as string),
-        country: untext(country as string),
-        direction: untext(direction as string),
-        calls: whole(calls as string, what),
-        minutes: parseDecimal(minutes as string, MINUTES_SCALE),
-        cost: parseDecimal(cost as string, COST_SCALE),
-        rated: whole(rated as string, what),
-        unrated: whole(unrated as string, what),
-        unratedMinutes: parseDecimal(unratedMinutes as string, MINUTES_SCALE),
-        ...(charged === undefined || charged === '' ? {} : { charged: parseDecimal(charged, COST_SCALE) }),
-      };
+      return read(record);
     } catch (error) {
       if (error instanceof AggregatesFormatError) throw error;
       throw new AggregatesFormatError(`${what}: ${error instanceof Error ? error.message : String(error)}`);
@@ -161,23 +184,59 @@ export function parseAggregatesCsv(service: ServiceCode, text: string, what = 'a
   });
 }
 
+/** Reads `aggregates.csv` back into rows (files written before the name and charge columns too: zeros). */
+export function parseAggregatesCsv(service: ServiceCode, text: string, what = 'aggregates.csv'): AggregateRow[] {
+  const records = checkedRecords(
+    text,
+    aggregateColumns(service).map((c) => c.name),
+    REQUIRED_AGGREGATE_COLUMNS,
+    what,
+  );
+  return readRows(what, records, (r) => {
+    const [day, connector, usageType, country, direction, calls, minutes, cost, rated, unrated, unratedMinutes] =
+      r as string[];
+    const name = untext(records.cell(r, 'ConnectorName'));
+    return {
+      day: day as string,
+      connector: untext(connector as string),
+      usageType: untext(usageType as string),
+      country: untext(country as string),
+      direction: untext(direction as string),
+      calls: whole(calls as string, what),
+      minutes: parseDecimal(minutes as string, MINUTES_SCALE),
+      cost: parseDecimal(cost as string, COST_SCALE),
+      rated: whole(rated as string, what),
+      unrated: whole(unrated as string, what),
+      unratedMinutes: parseDecimal(unratedMinutes as string, MINUTES_SCALE),
+      chargedCalls: optionalWhole(records.cell(r, 'ChargedCalls'), what),
+      charged: optionalDecimal(records.cell(r, 'ChargedAmount'), CHARGE_SCALE),
+      marginCalls: optionalWhole(records.cell(r, 'MarginCalls'), what),
+      marginCharged: optionalDecimal(records.cell(r, 'MarginChargedAmount'), CHARGE_SCALE),
+      marginCost: optionalDecimal(records.cell(r, 'MarginCost'), COST_SCALE),
+      ...(name === '' ? {} : { connectorName: name }),
+    };
+  });
+}
+
 /** Reads `hourly.csv` back into rows. */
 export function parseHourlyCsv(service: ServiceCode, text: string, what = 'hourly.csv'): HourRow[] {
-  const names = hourlyAggregateColumns(service).map((c) => c.name);
-  return checkedRecords(text, names, what).map((r) => {
+  const records = checkedRecords(
+    text,
+    hourlyAggregateColumns(service).map((c) => c.name),
+    REQUIRED_HOURLY_COLUMNS,
+    what,
+  );
+  return readRows(what, records, (r) => {
     const [day, connector, hour, calls, minutes, cost] = r as string[];
-    try {
-      return {
-        day: day as string,
-        connector: untext(connector as string),
-        hour: whole(hour as string, what),
-        calls: whole(calls as string, what),
-        minutes: parseDecimal(minutes as string, MINUTES_SCALE),
-        cost: parseDecimal(cost as string, COST_SCALE),
-      };
-    } catch (error) {
-      if (error instanceof AggregatesFormatError) throw error;
-      throw new AggregatesFormatError(`${what}: ${error instanceof Error ? error.message : String(error)}`);
-    }
+    const name = untext(records.cell(r, 'ConnectorName'));
+    return {
+      day: day as string,
+      connector: untext(connector as string),
+      hour: whole(hour as string, what),
+      calls: whole(calls as string, what),
+      minutes: parseDecimal(minutes as string, MINUTES_SCALE),
+      cost: parseDecimal(cost as string, COST_SCALE),
+      ...(name === '' ? {} : { connectorName: name }),
+    };
   });
 }

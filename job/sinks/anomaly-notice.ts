@@ -46,7 +46,7 @@ export function anomalyNotice(manifest: Manifest): AnomalyNotice {
     `Top ${top.length} by cost:`,
     ...top.map(
       (a) =>
-        `  ${a.day}${a.hour === undefined ? '' : ` ${String(a.hour).padStart(2, '0')}h`} ${a.kind} ${a.connector}` +
+        `  ${a.day}${a.hour === undefined ? '' : ` ${String(a.hour).padStart(2, '0')}h`} ${a.kind} ${a.connectorName === undefined ? a.connector : `${a.connectorName} (${a.connector})`}` +
         `${a.destination === undefined ? '' : ` -> ${a.destination}`}: ${a.calls} calls, ${a.cost} USD (baseline ${a.baseline})`,
     ),
     '',

@@ -479,6 +479,8 @@ function deckOverhead(data: string, options: Options): void {
     `charged: ${last.manifest.chargedTotal?.amount} ${last.manifest.chargedTotal?.currency} over ${fmtInt(last.manifest.chargedTotal?.calls ?? 0)} calls, ` +
       `${fmtInt(last.manifest.deckNoMatch ?? 0)} without a matching prefix\n`,
   );
+  // The insight also aggregates the charges and draws them (the margin, charged vs cost): its share with a deck.
+  process.stdout.write(`without --rate-deck: ${insightReport(plain)}with --rate-deck:    ${insightReport(decked)}`);
 }
 
 async function main(): Promise<void> {

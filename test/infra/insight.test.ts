@@ -77,6 +77,7 @@ describe('infra: cost insight', () => {
       'top destination countries by cost',
       'cost by usage type',
       'calls by hour of day',
+      'charged vs AWS cost by connector',
     ]);
     const known = new Set([
       ...aggregateColumns('AmazonChimeVoiceConnector').map((c) => c.name.toLowerCase()),

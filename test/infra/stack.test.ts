@@ -73,7 +73,7 @@ describe('infra: Voice Connector / Daily stack', () => {
       aws_glue_catalog_database: 1,
       aws_glue_catalog_table: 4,
       aws_athena_workgroup: 1,
-      aws_athena_named_query: 8,
+      aws_athena_named_query: 9,
       aws_ecr_repository: 1,
       aws_ecr_lifecycle_policy: 1,
       aws_security_group: 1,

@@ -2,6 +2,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
+import { dashboardQueries } from '../../infra/athena-queries';
+import { aggregateColumns } from '../../job/core/aggregate-columns';
 import { FOCUS_COLUMNS } from '../../job/core/focus/columns';
 import type { FocusMetadata } from '../../job/core/focus/metadata';
 import { COST_SCALE } from '../../job/core/schema';
@@ -155,6 +157,130 @@ describe('rate deck, connector names and the FOCUS export (end to end)', functio
     expect(totals?.secondsType).to.equal('BIGINT');
   });
 
+  it('aggregates carry connector names and exact charges; the margin is taken over calls with both (hand-worked)', async () => {
+    // Charged and rated: every call but c05 and c07 (unrated, charged) and c12 (rated, no deck row).
+    expect(manifest.chargeMargin).to.deep.equal({
+      currency: 'USD',
+      chargedCalls: 11,
+      chargedAmount: '0.2918',
+      marginCalls: 9,
+      marginChargedAmount: '0.2598',
+      marginCost: '0.10584',
+      margin: '0.15396',
+      marginPercent: '59.26',
+      chargedWithoutCost: 2,
+      costWithoutCharge: 1,
+      note: 'margin over the 9 call(s) with both a charge and an AWS cost; left out: 2 charged call(s) AWS could not rate, 1 rated call(s) nothing was charged for',
+    });
+    const byId = Object.fromEntries(manifest.costByConnector.map((c) => [c.connector, c]));
+    expect(byId[CONNECTOR_A]).to.deep.include({
+      connectorName: 'Sales, EMEA',
+      charges: {
+        chargedCalls: 6,
+        chargedAmount: '0.186',
+        marginCalls: 5,
+        marginChargedAmount: '0.17',
+        marginCost: '0.07568',
+        margin: '0.09432',
+        marginPercent: '55.48',
+      },
+    });
+    expect(byId[CONNECTOR_B]).to.deep.include({
+      connectorName: 'Support',
+      charges: {
+        chargedCalls: 5,
+        chargedAmount: '0.1058',
+        marginCalls: 4,
+        marginChargedAmount: '0.0898',
+        marginCost: '0.03016',
+        margin: '0.05964',
+        marginPercent: '66.41',
+      },
+    });
+    // Read back by DuckDB: the aggregates add up to the manifest, and to the per-call report's own columns.
+    const csv = path.join(dir, 'out', manifest.aggregatesKey);
+    const [sums] = await duckdbQuery(
+      `select sum(ChargedAmount::decimal(38,${COST_SCALE}))::varchar as charged, sum(ChargedCalls::bigint) as calls,
+              sum(MarginChargedAmount::decimal(38,${COST_SCALE}))::varchar as marginCharged,
+              sum(MarginCost::decimal(38,${COST_SCALE}))::varchar as marginCost,
+              sum(Margin::decimal(38,${COST_SCALE}))::varchar as margin,
+              string_agg(distinct ConnectorName || '=' || VoiceConnectorId, '|' order by ConnectorName || '=' || VoiceConnectorId) as names,
+              string_agg(distinct ChargeCurrency, '|') as currencies
+         from read_csv('${csv}', header = true, all_varchar = true, quote = '"', escape = '"', new_line = '\\r\\n')`,
+    );
+    const trim = (text: unknown) => String(text).replace(/\.?0+$/, '');
+    expect({
+      ...sums,
+      charged: trim(sums?.charged),
+      marginCharged: trim(sums?.marginCharged),
+      marginCost: trim(sums?.marginCost),
+      margin: trim(sums?.margin),
+    }).to.deep.equal({
+      charged: '0.2918',
+      calls: 11n,
+      marginCharged: '0.2598',
+      marginCost: '0.10584',
+      margin: '0.15396',
+      names: `Sales, EMEA=${CONNECTOR_A}|Support=${CONNECTOR_B}`,
+      currencies: 'USD',
+    });
+    const files = manifest.parquetKeys.map((key) => path.join(dir, 'out', key));
+    const [parquet] = await duckdbQuery(
+      `select sum(ChargedAmount) filter (where Cost is not null)::varchar as marginCharged,
+              sum(Cost) filter (where ChargedAmount is not null)::varchar as marginCost
+         from read_parquet(${sqlList(files)})`,
+    );
+    expect(trim(parquet?.marginCharged)).to.equal('0.2598');
+    expect(trim(parquet?.marginCost)).to.equal('0.10584');
+    const hourly = await duckdbQuery(
+      `select distinct ConnectorName from read_csv('${path.join(dir, 'out', manifest.hourlyAggregatesKey)}', header = true, all_varchar = true) order by 1`,
+    );
+    expect(hourly.map((r) => r.ConnectorName)).to.deep.equal(['Sales, EMEA', 'Support']);
+  });
+
+  it('the saved Athena query "charged vs AWS cost by connector" runs over the aggregates and matches the manifest', async () => {
+    const query = dashboardQueries('AmazonChimeVoiceConnector', 'db', 'aggregates', 'aggregates_hourly').find(
+      (q) => q.id === 'dashboard-charged-vs-cost-by-connector',
+    );
+    if (!query) throw new Error('no such named query');
+    // DuckDB stands in for Athena: the table is the CSV typed as the Glue table declares it (empty
+    // cells null), its partition columns today's date, and Trino's date_format a macro.
+    const csv = path.join(dir, 'out', manifest.aggregatesKey);
+    const today = new Date();
+    const columns = aggregateColumns('AmazonChimeVoiceConnector')
+      .map((c) => {
+        const cell = `"${c.name}"`;
+        const typed = c.athenaType === 'string' ? cell : `cast(nullif(${cell}, '') as ${c.athenaType})`;
+        return `${typed} as "${c.name.toLowerCase()}"`;
+      })
+      .join(', ');
+    const rows = await duckdbQuery(
+      [
+        `create macro date_format(d, f) as strftime(d, f);`,
+        `create schema db;`,
+        `create view db.aggregates as select ${columns}, 'Daily' as frequency, ${today.getUTCFullYear()} as year,`,
+        `  ${today.getUTCMonth() + 1} as month, ${today.getUTCDate()} as day`,
+        `  from read_csv('${csv}', header = true, all_varchar = true, quote = '"', escape = '"', new_line = '\\r\\n');`,
+        `select connector, connector_name, charged::varchar as charged, charged_calls, margin_usd::varchar as margin from (`,
+        query.sql,
+        `) order by connector`,
+      ].join('\n'),
+    );
+    const trim = (text: unknown) => String(text).replace(/\.?0+$/, '');
+    expect(rows.map((r) => ({ ...r, charged: trim(r.charged), margin: trim(r.margin) }))).to.deep.equal(
+      [
+        {
+          connector: CONNECTOR_A,
+          connector_name: 'Sales, EMEA',
+          charged: '0.186',
+          charged_calls: 6n,
+          margin: '0.09432',
+        },
+        { connector: CONNECTOR_B, connector_name: 'Support', charged: '0.1058', charged_calls: 5n, margin: '0.05964' },
+      ].sort((a, b) => (a.connector < b.connector ? -1 : 1)),
+    );
+  });
+
   it('writes one FOCUS CSV, one FOCUS Parquet file and the FOCUS metadata under focus/<Frequency>/<YYYY>/<MM>/<DD>/', async () => {
     expect(manifest.focusCsvKey.startsWith(FOCUS_FOLDER)).to.equal(true);
     expect(manifest.focusParquetKey.startsWith(`${FOCUS_FOLDER}parquet/`)).to.equal(true);
@@ -280,12 +406,29 @@ describe('rate deck, connector names and the FOCUS export (end to end)', functio
       });
       expect(shard.code, shard.stderr).to.equal(0);
     }
-    const finalize = await runCli(
-      ['finalize', '--dest', path.join(dir, 'sharded'), ...WEEKLY, '--shards', '2', '--quiet'],
-      { CDR_LEASE_OWNER: 'batch:charges-test' },
-    );
+    // finalize has no --connectors: the names reach it in the shards' aggregates (partial manifests).
+    const finalize = await runCli(['finalize', '--dest', path.join(dir, 'sharded'), ...WEEKLY, '--shards', '2'], {
+      CDR_LEASE_OWNER: 'batch:charges-test',
+    });
     expect(finalize.code, finalize.stderr).to.equal(0);
     const merged = await readManifest('sharded');
+    for (const [root, m] of [
+      ['workers', threaded],
+      ['sharded', merged],
+    ] as const) {
+      for (const key of ['aggregatesKey', 'hourlyAggregatesKey'] as const)
+        expect((await store.read(`${root}/${m[key]}`)).equals(await store.read(`out/${manifest[key]}`)), key).to.equal(
+          true,
+        );
+      expect(m.costByConnector, root).to.deep.equal(manifest.costByConnector);
+      expect(m.chargeMargin, root).to.deep.equal(manifest.chargeMargin);
+    }
+    // The terminal summary names each connector beside its id and states the margin.
+    expect(finalize.stdout).to.include(`Sales, EMEA (${CONNECTOR_A})`);
+    expect(finalize.stdout).to.include(`Support (${CONNECTOR_B})`);
+    expect(finalize.stdout).to.include(
+      'margin  0.15396 USD (59.26 % of the charges) = 0.2598 charged - 0.10584 AWS cost;',
+    );
     expect(merged.chargedTotal).to.deep.equal(manifest.chargedTotal);
     expect(merged.deckNoMatch).to.equal(1);
     expect(merged.rateDeck).to.equal(manifest.rateDeck);

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { parseDate } from '../../job/core/period';
+import { CHARGE_SCALE } from '../../job/core/schema';
 import { generateCorpus } from '../../job/generate/corpus';
 import type { Manifest } from '../../job/sinks/manifest';
 import { LocalStore } from '../../job/store/local';
@@ -13,7 +14,10 @@ import { duckdbQuery } from '../support/duckdb';
 const CDRS = 'Amazon-Chime-Voice-Connector-CDRs/json/';
 const SUMMARY = 'Amazon-Chime-Voice-Connector-Summary/';
 const PERIOD = ['--frequency', 'Weekly', '--end', '2025-03-04', '--quiet'];
-/** Every run charges a 12.5 % markup: the charges and the FOCUS export hold each call once too. */
+/**
+ * Every run charges a 12.5 % markup and names the connectors: the charges, the margin, the names and
+ * the FOCUS export hold each call once too.
+ */
 const MARKUP = ['--markup', '12.5'];
 const REPORT = `${SUMMARY}csv/Weekly/2025/03/04/`;
 const REJECTS = `${SUMMARY}rejects/Weekly/2025/03/04/rejects.jsonl`;
@@ -76,6 +80,7 @@ describe('each call billed once: re-delivered TransactionIds (single run, worker
   let dir: string;
   let store: LocalStore;
   let prices: string;
+  let connectors: string;
   const copies: string[] = [];
   let base: Manifest;
   let one: Manifest;
@@ -84,7 +89,20 @@ describe('each call billed once: re-delivered TransactionIds (single run, worker
     JSON.parse((await store.read(`${dest}/${REPORT}manifest.json`)).toString()) as Manifest;
   const run = async (dest: string, extra: string[] = [], env: Record<string, string> = {}) => {
     const result = await runCli(
-      ['run', '--source', dir, '--dest', path.join(dir, dest), '--prices', prices, ...PERIOD, ...MARKUP, ...extra],
+      [
+        'run',
+        '--source',
+        dir,
+        '--dest',
+        path.join(dir, dest),
+        '--prices',
+        prices,
+        ...PERIOD,
+        ...MARKUP,
+        '--connectors',
+        connectors,
+        ...extra,
+      ],
       env,
     );
     expect(result.code, result.stderr).to.equal(0);
@@ -104,6 +122,11 @@ describe('each call billed once: re-delivered TransactionIds (single run, worker
       unknownUsageTypeRatio: 0.05,
     });
     prices = path.join(dir, generated.pricesKey);
+    connectors = path.join(dir, 'connectors.csv');
+    await writeFile(
+      connectors,
+      ['VoiceConnectorId,Name,team', ...generated.partitions.map((id, i) => `${id},Trunk ${i + 1},ops`)].join('\n'),
+    );
     await run('base', ['--workers', '0']);
     base = await manifestOf('base');
 
@@ -168,6 +191,22 @@ describe('each call billed once: re-delivered TransactionIds (single run, worker
     expect(one.chargedTotal?.calls).to.equal(one.recordsRated);
     for (const key of ['focusCsvKey', 'aggregatesKey', 'hourlyAggregatesKey'] as const)
       expect((await store.read(`one/${one[key]}`)).equals(await store.read(`base/${base[key]}`)), key).to.equal(true);
+    // …and the aggregates compared byte for byte do carry the names, charges and margin.
+    expect(one.chargeMargin).to.deep.equal(base.chargeMargin);
+    expect(one.chargeMargin?.chargedAmount).to.equal(one.chargedTotal?.amount);
+    expect(one.chargeMargin?.marginCalls).to.equal(one.recordsRated);
+    const [sums] = await duckdbQuery(
+      `select sum(ChargedAmount::decimal(38,${CHARGE_SCALE}))::varchar as charged, sum(ChargedCalls::bigint) as calls,
+              sum(Margin::decimal(38,${CHARGE_SCALE}))::varchar as margin, count(*) filter (where ConnectorName like 'Trunk %') as named,
+              count(*) as n
+         from read_csv('${path.join(dir, 'one', one.aggregatesKey)}', header = true, all_varchar = true, quote = '"', escape = '"', new_line = '\\r\\n')`,
+    );
+    const trim = (text: unknown) => String(text).replace(/\.?0+$/, '');
+    expect(trim(sums?.charged)).to.equal(one.chargedTotal?.amount);
+    expect(Number(sums?.calls)).to.equal(one.chargedTotal?.calls);
+    expect(trim(sums?.margin)).to.equal(one.chargeMargin?.margin);
+    expect(sums?.named).to.equal(sums?.n);
+    expect(one.costByConnector.every((c) => c.connectorName?.startsWith('Trunk ') && c.charges)).to.equal(true);
     const duplicates = rejectLines(await store.read(`one/${REJECTS}`)).filter((r) => r.code === 'duplicate-call');
     expect(duplicates.map((r) => r.key).sort()).to.deep.equal([...copies].sort());
     for (const duplicate of duplicates)

@@ -1,6 +1,7 @@
 import { formatDecimal } from '../../core/decimal';
 import { type CalendarDate, formatDate } from '../../core/period';
 import { COST_SCALE, MINUTES_SCALE } from '../../core/schema';
+import { addChargeSums, type ChargeSlice, type ChargeSums, chargeSlice, noChargeSums } from './margin';
 import { type AggregateRow, compareText, type UnratedRow } from './rows';
 
 /** Calls, billable minutes and exact cost of one slice of the period (decimal strings, USD). */
@@ -22,6 +23,8 @@ export interface ConnectorCost extends CostSlice {
   readonly connector: string;
   /** Display name, when a connector-name source is plugged in. */
   readonly connectorName?: string;
+  /** What the operator charged for the connector's calls and the margin; absent without a deck or markup. */
+  readonly charges?: ChargeSlice;
 }
 
 /** Cost of one destination country ("" when the CDR has none). */
@@ -85,14 +88,34 @@ export function costByDay(rows: readonly AggregateRow[], days: readonly Calendar
   return out.sort(compareText).map((day) => ({ day, ...slice(sums.get(day) ?? ZERO) }));
 }
 
-/** Cost per connector, biggest first; `name` looks up a display name when one is known. */
+/**
+ * Cost per connector, biggest first; `name` looks up a display name when one is known; with a charge
+ * currency (a deck or markup), each entry carries its charges and margin too.
+ */
 export function costByConnector(
   rows: readonly AggregateRow[],
   name?: (connector: string) => string | undefined,
+  chargeCurrency: string | null = null,
 ): ConnectorCost[] {
+  const charges = new Map<string, ChargeSums>();
+  if (chargeCurrency !== null)
+    for (const row of rows) {
+      let sums = charges.get(row.connector);
+      if (!sums) {
+        sums = noChargeSums();
+        charges.set(row.connector, sums);
+      }
+      addChargeSums(sums, row);
+    }
   return [...sumBy(rows, (r) => r.connector)].sort(byCostDescending).map(([connector, sum]) => {
     const connectorName = name?.(connector);
-    return { connector, ...(connectorName === undefined ? {} : { connectorName }), ...slice(sum) };
+    const charged = charges.get(connector);
+    return {
+      connector,
+      ...(connectorName === undefined ? {} : { connectorName }),
+      ...slice(sum),
+      ...(charged === undefined || chargeCurrency === null ? {} : { charges: chargeSlice(charged, chargeCurrency) }),
+    };
   });
 }
 

@@ -18,6 +18,16 @@ export type GroupTuple = readonly [
   rated: number,
   unrated: number,
   unratedMinutes: bigint,
+  /** Calls with a ChargedAmount (rate deck or markup). */
+  chargedCalls: number,
+  /** Sum of ChargedAmount, scaled by 10^CHARGE_SCALE. */
+  charged: bigint,
+  /** Calls with both a ChargedAmount and a Cost: the calls a margin is taken over. */
+  marginCalls: number,
+  /** ChargedAmount of those calls, scaled by 10^CHARGE_SCALE. */
+  marginCharged: bigint,
+  /** Cost of those calls, scaled by 10^COST_SCALE. */
+  marginCost: bigint,
 ];
 
 /** Calls of one day × connector × hour of day (0-23, UTC). */
@@ -42,9 +52,14 @@ export type BurstTuple = readonly [
 /** Unrated calls of one usage type ("" when the CDR has none) and RatingStatus. */
 export type UnratedTuple = readonly [usageType: string, status: string, calls: number, minutes: bigint];
 
+/** A connector (or account) id and the ConnectorName its calls carry. */
+export type NameTuple = readonly [connector: string, name: string];
+
 /** A chunk's aggregates. */
 export interface ChunkAggregates {
   readonly groups: readonly GroupTuple[];
+  /** The names of the chunk's connectors that have one (from the report's ConnectorName column). */
+  readonly names: readonly NameTuple[];
   readonly hours: readonly HourTuple[];
   readonly bursts: readonly BurstTuple[];
   readonly unrated: readonly UnratedTuple[];
@@ -64,4 +79,11 @@ export interface BurstCollection {
 export const DEFAULT_BURST_COLLECTION: BurstCollection = { shortCallSeconds: 10, prefixDigits: 7 };
 
 /** An empty chunk contribution. */
-export const NO_AGGREGATES: ChunkAggregates = { groups: [], hours: [], bursts: [], unrated: [], elapsedMs: 0 };
+export const NO_AGGREGATES: ChunkAggregates = {
+  groups: [],
+  names: [],
+  hours: [],
+  bursts: [],
+  unrated: [],
+  elapsedMs: 0,
+};

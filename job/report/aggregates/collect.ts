@@ -8,6 +8,7 @@ import type {
   ChunkAggregates,
   GroupTuple,
   HourTuple,
+  NameTuple,
   UnratedTuple,
 } from './chunk-aggregates';
 
@@ -25,6 +26,8 @@ interface Columns {
   readonly status: number;
   readonly cost: number;
   readonly destination: number;
+  readonly charged: number;
+  readonly connectorName: number;
 }
 
 const COLUMNS = new WeakMap<ServiceSchema, Columns>();
@@ -43,6 +46,8 @@ function columnsOf(schema: ServiceSchema): Columns {
       status: at('RatingStatus'),
       cost: at('Cost'),
       destination: at('DestinationPhoneNumber'),
+      charged: at('ChargedAmount'),
+      connectorName: at('ConnectorName'),
     };
     COLUMNS.set(schema, columns);
   }
@@ -60,8 +65,9 @@ export function numberPrefix(number: string, digits: number): string | undefined
 }
 
 /**
- * Aggregates one batch of report rows: calls, billable minutes and exact cost per day × connector ×
- * usage type × destination country × direction, calls per connector and hour of day, short outbound
+ * Aggregates one batch of report rows: calls, billable minutes, exact cost and exact charges (with
+ * the part of them a margin is taken over: calls both charged and rated) per day × connector × usage
+ * type × destination country × direction, the connectors' names, calls per connector and hour of day, short outbound
  * calls per connector × destination prefix × clock hour, and unrated calls per usage type and status.
  * One pass over the batch's columns; nothing per call is kept.
  */
@@ -77,12 +83,32 @@ export function collectAggregates(batch: ReportBatch, burst: BurstCollection): C
   const statuses = texts(batch, c.status);
   const costs = texts(batch, c.cost);
   const destinations = texts(batch, c.destination);
+  const chargedColumn = texts(batch, c.charged);
+  const connectorNames = texts(batch, c.connectorName);
   const shortLimit = BigInt(burst.shortCallSeconds) * pow10(MINUTES_SCALE);
 
   const groups = new Map<
     string,
-    [number, string, string, string, string, number, bigint, bigint, number, number, bigint]
+    [
+      number,
+      string,
+      string,
+      string,
+      string,
+      number,
+      bigint,
+      bigint,
+      number,
+      number,
+      bigint,
+      number,
+      bigint,
+      number,
+      bigint,
+      bigint,
+    ]
   >();
+  const names = new Map<string, string>();
   const hours = new Map<string, [number, string, number, number, bigint, bigint]>();
   const bursts = new Map<string, [string, string, number, number, bigint]>();
   const unrated = new Map<string, [string, string, number, bigint]>();
@@ -98,6 +124,10 @@ export function collectAggregates(batch: ReportBatch, burst: BurstCollection): C
     const cost = costs[i] as bigint | null;
     const isRated = cost !== null && cost !== undefined;
     const amount = isRated ? cost : 0n;
+    const charge = chargedColumn[i] as bigint | null | undefined;
+    const isCharged = charge !== null && charge !== undefined;
+    const charged = isCharged ? charge : 0n;
+    const compared = isCharged && isRated;
 
     const groupKey = `${day}\u0000${connector}\u0000${usageType}\u0000${country}\u0000${direction}`;
     const group = groups.get(groupKey);
@@ -110,7 +140,16 @@ export function collectAggregates(batch: ReportBatch, burst: BurstCollection): C
         group[9]++;
         group[10] += minutes;
       }
-    } else
+      if (isCharged) {
+        group[11]++;
+        group[12] += charged;
+        if (compared) {
+          group[13]++;
+          group[14] += charged;
+          group[15] += amount;
+        }
+      }
+    } else {
       groups.set(groupKey, [
         day,
         connector,
@@ -123,7 +162,16 @@ export function collectAggregates(batch: ReportBatch, burst: BurstCollection): C
         isRated ? 1 : 0,
         isRated ? 0 : 1,
         isRated ? 0n : minutes,
+        isCharged ? 1 : 0,
+        charged,
+        compared ? 1 : 0,
+        compared ? charged : 0n,
+        compared ? amount : 0n,
       ]);
+      // A connector's name is the same on all its calls: read once per new group.
+      const name = connectorNames[i];
+      if (typeof name === 'string' && name !== '') names.set(connector, name);
+    }
 
     const hour = Math.floor(startMs / HOUR_MS) % 24;
     const hourKey = `${day}\u0000${connector}\u0000${hour}`;
@@ -160,6 +208,7 @@ export function collectAggregates(batch: ReportBatch, burst: BurstCollection): C
   }
   return {
     groups: [...groups.values()] as GroupTuple[],
+    names: [...names] as NameTuple[],
     hours: [...hours.values()] as HourTuple[],
     bursts: [...bursts.values()] as BurstTuple[],
     unrated: [...unrated.values()] as UnratedTuple[],

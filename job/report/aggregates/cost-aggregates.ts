@@ -1,5 +1,5 @@
 import { dateOfEpochSeconds, formatDate } from '../../core/period';
-import type { ChunkAggregates } from './chunk-aggregates';
+import type { ChunkAggregates, GroupTuple } from './chunk-aggregates';
 import { type AggregateRow, type BurstRow, compareText, type HourRow, type UnratedRow } from './rows';
 
 /** CostAggregates as plain JSON (bigints as integer text), for shard partial manifests. */
@@ -16,7 +16,15 @@ export interface AggregatesJson {
     number,
     number,
     string,
+    // The charges (absent from shards written before charges were aggregated: zero).
+    chargedCalls?: number,
+    charged?: string,
+    marginCalls?: number,
+    marginCharged?: string,
+    marginCost?: string,
   ])[];
+  /** Connector (or account) id → ConnectorName, for the connectors that have one. */
+  readonly names?: readonly (readonly [string, string])[];
   readonly hours: readonly (readonly [string, string, number, number, string, string])[];
   readonly bursts: readonly (readonly [string, string, number, number, string])[];
   readonly unrated: readonly (readonly [string, string, number, string])[];
@@ -36,6 +44,11 @@ interface MutableGroup {
   rated: number;
   unrated: number;
   unratedMinutes: bigint;
+  chargedCalls: number;
+  charged: bigint;
+  marginCalls: number;
+  marginCharged: bigint;
+  marginCost: bigint;
 }
 
 const SEP = '\u0000';
@@ -48,6 +61,7 @@ const DAY_SECONDS = 86_400;
  */
 export class CostAggregates {
   private readonly groups = new Map<string, MutableGroup>();
+  private readonly names = new Map<string, string>();
   private readonly hours = new Map<
     string,
     { day: string; connector: string; hour: number; calls: number; minutes: bigint; cost: bigint }
@@ -74,32 +88,8 @@ export class CostAggregates {
   /** Adds one chunk's aggregates. */
   addChunk(chunk: ChunkAggregates): void {
     const started = performance.now();
-    for (const [
-      day,
-      connector,
-      usageType,
-      country,
-      direction,
-      calls,
-      minutes,
-      cost,
-      rated,
-      unrated,
-      unratedMinutes,
-    ] of chunk.groups)
-      this.addGroup(
-        this.dayText(day),
-        connector,
-        usageType,
-        country,
-        direction,
-        calls,
-        minutes,
-        cost,
-        rated,
-        unrated,
-        unratedMinutes,
-      );
+    for (const group of chunk.groups) this.addGroup(this.dayText(group[0]), group);
+    for (const [connector, name] of chunk.names) this.names.set(connector, name);
     for (const [day, connector, hour, calls, minutes, cost] of chunk.hours)
       this.addHour(this.dayText(day), connector, hour, calls, minutes, cost);
     for (const [connector, prefix, hour, calls, cost] of chunk.bursts)
@@ -115,7 +105,24 @@ export class CostAggregates {
   subtractChunk(chunk: ChunkAggregates): void {
     this.addChunk({
       groups: chunk.groups.map(
-        ([day, connector, usageType, country, direction, calls, minutes, cost, rated, unrated, unratedMinutes]) => [
+        ([
+          day,
+          connector,
+          usageType,
+          country,
+          direction,
+          calls,
+          minutes,
+          cost,
+          rated,
+          unrated,
+          unratedMinutes,
+          chargedCalls,
+          charged,
+          marginCalls,
+          marginCharged,
+          marginCost,
+        ]) => [
           day,
           connector,
           usageType,
@@ -127,8 +134,15 @@ export class CostAggregates {
           -rated,
           -unrated,
           -unratedMinutes,
+          -chargedCalls,
+          -charged,
+          -marginCalls,
+          -marginCharged,
+          -marginCost,
         ],
       ),
+      // A connector keeps its name (listing it costs nothing when it has no calls left).
+      names: [],
       hours: chunk.hours.map(([day, connector, hour, calls, minutes, cost]) => [
         day,
         connector,
@@ -151,19 +165,25 @@ export class CostAggregates {
     for (const { rejection } of rejects) this.rejects.set(rejection.code, (this.rejects.get(rejection.code) ?? 0) + 1);
   }
 
-  private addGroup(
-    day: string,
-    connector: string,
-    usageType: string,
-    country: string,
-    direction: string,
-    calls: number,
-    minutes: bigint,
-    cost: bigint,
-    rated: number,
-    unrated: number,
-    unratedMinutes: bigint,
-  ): void {
+  private addGroup(day: string, tuple: GroupTuple): void {
+    const [
+      ,
+      connector,
+      usageType,
+      country,
+      direction,
+      calls,
+      minutes,
+      cost,
+      rated,
+      unrated,
+      unratedMinutes,
+      chargedCalls,
+      charged,
+      marginCalls,
+      marginCharged,
+      marginCost,
+    ] = tuple;
     const key = `${day}${SEP}${connector}${SEP}${usageType}${SEP}${country}${SEP}${direction}`;
     const group = this.groups.get(key);
     if (group) {
@@ -173,6 +193,11 @@ export class CostAggregates {
       group.rated += rated;
       group.unrated += unrated;
       group.unratedMinutes += unratedMinutes;
+      group.chargedCalls += chargedCalls;
+      group.charged += charged;
+      group.marginCalls += marginCalls;
+      group.marginCharged += marginCharged;
+      group.marginCost += marginCost;
     } else
       this.groups.set(key, {
         day,
@@ -186,6 +211,11 @@ export class CostAggregates {
         rated,
         unrated,
         unratedMinutes,
+        chargedCalls,
+        charged,
+        marginCalls,
+        marginCharged,
+        marginCost,
       });
   }
 
@@ -232,9 +262,14 @@ export class CostAggregates {
       rated,
       unrated,
       unratedMinutes,
+      chargedCalls = 0,
+      charged = '0',
+      marginCalls = 0,
+      marginCharged = '0',
+      marginCost = '0',
     ] of other.groups)
-      this.addGroup(
-        day,
+      this.addGroup(day, [
+        0,
         connector,
         usageType,
         country,
@@ -245,7 +280,13 @@ export class CostAggregates {
         rated,
         unrated,
         BigInt(unratedMinutes),
-      );
+        chargedCalls,
+        BigInt(charged),
+        marginCalls,
+        BigInt(marginCharged),
+        BigInt(marginCost),
+      ]);
+    for (const [connector, name] of other.names ?? []) this.names.set(connector, name);
     for (const [day, connector, hour, calls, minutes, cost] of other.hours)
       this.addHour(day, connector, hour, calls, BigInt(minutes), BigInt(cost));
     for (const [connector, prefix, hour, calls, cost] of other.bursts)
@@ -256,10 +297,20 @@ export class CostAggregates {
     this.aggregationMs += other.aggregationMs + (performance.now() - started);
   }
 
+  /** Connector (or account) id → ConnectorName, for the connectors whose calls carry a name. */
+  connectorNames(): ReadonlyMap<string, string> {
+    return this.names;
+  }
+
+  private named<T extends { connector: string }>(row: T): T & { connectorName?: string } {
+    const name = this.names.get(row.connector);
+    return name === undefined ? row : { ...row, connectorName: name };
+  }
+
   /** Rows of `aggregates.csv`, sorted by day, connector, usage type, country, direction. */
   rows(): AggregateRow[] {
     return [...this.groups.values()]
-      .map((g) => ({ ...g }))
+      .map((g) => this.named({ ...g }))
       .sort(
         (a, b) =>
           compareText(a.day, b.day) ||
@@ -273,7 +324,7 @@ export class CostAggregates {
   /** Rows of `hourly.csv`, sorted by day, connector, hour. */
   hourRows(): HourRow[] {
     return [...this.hours.values()]
-      .map((h) => ({ ...h }))
+      .map((h) => this.named({ ...h }))
       .sort((a, b) => compareText(a.day, b.day) || compareText(a.connector, b.connector) || a.hour - b.hour);
   }
 
@@ -318,8 +369,14 @@ export class CostAggregates {
             g.rated,
             g.unrated,
             String(g.unratedMinutes),
+            g.chargedCalls,
+            String(g.charged),
+            g.marginCalls,
+            String(g.marginCharged),
+            String(g.marginCost),
           ] as const,
       ),
+      names: [...this.names],
       hours: [...this.hours.values()].map(
         (h) => [h.day, h.connector, h.hour, h.calls, String(h.minutes), String(h.cost)] as const,
       ),

@@ -19,11 +19,18 @@ export interface AggregateRow {
   readonly unrated: number;
   /** Scaled by 10^MINUTES_SCALE. */
   readonly unratedMinutes: bigint;
-  /**
-   * What the account was charged, when a charged-amount source (rate deck) is plugged in; scaled by
-   * 10^COST_SCALE. Absent otherwise (the column is then not written).
-   */
-  readonly charged?: bigint;
+  /** Calls with a ChargedAmount (0 without a rate deck or markup). */
+  readonly chargedCalls: number;
+  /** Sum of ChargedAmount, scaled by 10^CHARGE_SCALE, in the run's charge currency. */
+  readonly charged: bigint;
+  /** Calls with both a ChargedAmount and a Cost: the calls a margin is taken over. */
+  readonly marginCalls: number;
+  /** ChargedAmount of those calls, scaled by 10^CHARGE_SCALE. */
+  readonly marginCharged: bigint;
+  /** Cost of those calls, scaled by 10^COST_SCALE (USD). */
+  readonly marginCost: bigint;
+  /** Display name of the connector (from --connectors), when it has one. */
+  readonly connectorName?: string;
 }
 
 /** One row of `hourly.csv`: day × connector × hour of day (UTC). */
@@ -35,6 +42,8 @@ export interface HourRow {
   readonly calls: number;
   readonly minutes: bigint;
   readonly cost: bigint;
+  /** Display name of the connector, when it has one. */
+  readonly connectorName?: string;
 }
 
 /** Short outbound calls of one connector to one destination prefix within one clock hour. */

@@ -14,6 +14,8 @@ export interface Anomaly {
   readonly kind: AnomalyKind;
   /** Voice Connector ID (Voice Connector) or AWS account ID (Business Calling). */
   readonly connector: string;
+  /** Display name of the connector (from --connectors), when it has one. */
+  readonly connectorName?: string;
   /** Destination country code (new-destination-country) or destination-number prefix (short-call-burst). */
   readonly destination?: string;
   /** Call start day, YYYY-MM-DD (UTC). */
@@ -43,4 +45,15 @@ export function compareAnomalies(a: Anomaly, b: Anomaly): number {
     (a.hour ?? -1) - (b.hour ?? -1) ||
     text(a.destination ?? '', b.destination ?? '')
   );
+}
+
+/** The anomaly with its connector's name beside the id, in the field and in the sentence. */
+export function namedAnomaly(anomaly: Anomaly, name: string | undefined): Anomaly {
+  if (name === undefined) return anomaly;
+  // Every detector's sentence starts with the connector id.
+  const detail = anomaly.detail.startsWith(anomaly.connector)
+    ? `${name} (${anomaly.connector})${anomaly.detail.slice(anomaly.connector.length)}`
+    : anomaly.detail;
+  const { kind, connector, ...rest } = anomaly;
+  return { kind, connector, connectorName: name, ...rest, detail };
 }

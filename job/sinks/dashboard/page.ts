@@ -4,7 +4,9 @@ import { COST_SCALE, MINUTES_SCALE } from '../../core/schema';
 import { type AggregateRow, compareText, type HourRow } from '../../report/aggregates/rows';
 import type { PreviousPeriod } from '../insight-history';
 import type { Manifest } from '../manifest';
+import { chargeKpis, chargesSection } from './charges';
 import { change, count, escapeHtml, roundedDecimal, usd } from './format';
+import { figure, kpi, table } from './html';
 import { DASHBOARD_CSS } from './style';
 import { type Bar, horizontalBars, PALETTE, type Series, stackedColumns } from './svg';
 
@@ -31,38 +33,6 @@ const PRINT_SCRIPT =
 
 const money = (scaled: bigint) => formatDecimal(scaled, COST_SCALE);
 const num = (scaled: bigint) => Number(money(scaled));
-
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
-/** A header cell's text: long names (connector ids) shortened, the full name kept in its title. */
-function headerCell(text: string, numeric: boolean): string {
-  const short = text.length > 14 ? `${text.slice(0, 12)}…` : text;
-  const title = short === text ? '' : ` title="${escapeHtml(text)}"`;
-  return `<th${numeric ? ' class="num"' : ''} scope="col"${title}>${escapeHtml(short)}</th>`;
-}
-
-function table(
-  headers: readonly string[],
-  rows: readonly (readonly string[])[],
-  numeric: readonly boolean[],
-  caption?: string,
-): string {
-  const head = headers.map((h, i) => headerCell(h, numeric[i] === true)).join('');
-  const body = rows
-    .map(
-      (r) =>
-        `<tr>${r.map((cell, i) => `<td${numeric[i] ? ' class="num"' : DAY.test(cell) ? ' class="day"' : ''}>${escapeHtml(cell)}</td>`).join('')}</tr>`,
-    )
-    .join('');
-  return `<div class="wrap"><table>${caption ? `<caption>${escapeHtml(caption)}</caption>` : ''}<thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>`;
-}
-
-function figure(id: string, title: string, chart: string, fallback: string): string {
-  return (
-    `<section class="card" id="${id}"><h2>${escapeHtml(title)}</h2><figure data-chart="${id}">${chart}</figure>` +
-    `<details><summary>Table</summary>${fallback}</details></section>`
-  );
-}
 
 interface ConnectorSeries {
   readonly names: readonly string[];
@@ -176,10 +146,6 @@ function callsByHourChart(input: DashboardInput, label: (c: string) => string): 
     [false, true, true],
   );
   return figure('calls-by-hour', 'Calls by hour of day (UTC)', chart, fallback);
-}
-
-function kpi(label: string, value: string, note: string, attribute: string, exact: string): string {
-  return `<div class="kpi"><div class="kpi-label">${escapeHtml(label)}</div><div class="kpi-value" ${attribute}="${escapeHtml(exact)}">${escapeHtml(value)}</div><div class="kpi-note">${escapeHtml(note)}</div></div>`;
 }
 
 function header(input: DashboardInput): string {
@@ -312,8 +278,9 @@ function unratedSection(m: Manifest): string {
 export function renderDashboard(input: DashboardInput): string {
   const m = input.manifest;
   const name = input.connectorName;
+  const names = new Map(m.costByConnector.map((x) => [x.connector, x.connectorName]));
   const label = (c: string) => {
-    const known = name?.(c) ?? m.costByConnector.find((x) => x.connector === c)?.connectorName;
+    const known = name?.(c) ?? names.get(c);
     return known ? `${known} (${c})` : c;
   };
   const service =
@@ -350,12 +317,14 @@ export function renderDashboard(input: DashboardInput): string {
     `<header><h1>${escapeHtml(title)}</h1><p class="sub">${escapeHtml(m.source)} · ${count(m.objectsRead)} objects read · generated ${escapeHtml(m.finishedAt)}</p></header>`,
     '<main>',
     header(input),
+    chargeKpis(m),
     '<div class="grid">',
     costPerDayChart(input, label),
     barsFigure('top-destinations', 'Top destination countries by cost', countries, PALETTE[0] as string, 'Country'),
     barsFigure('cost-by-usage-type', 'Cost by usage type', usage, PALETTE[2] as string, 'Usage type'),
     callsByHourChart(input, label),
     '</div>',
+    chargesSection(m, label),
     anomaliesSection(m, label),
     unratedSection(m),
     `<footer><p>Report <code>${escapeHtml(m.csvKey)}</code> · aggregates <code>${escapeHtml(m.aggregatesKey)}</code> · ${count(m.parquetKeys.length)} Parquet file(s) · prices ${escapeHtml(m.priceVersions.map((v) => v.id).join(', '))}</p></footer>`,

@@ -18,6 +18,7 @@ main{padding:0 28px 28px}
 .wide{grid-column:1/-1}
 figure{margin:0}
 svg.chart{display:block;max-width:100%;height:auto}
+.wide svg.chart{max-width:720px}
 svg .grid{stroke:#e6e9ed;stroke-width:1}
 svg .axisline{stroke:#8a949e;stroke-width:1}
 svg text{font:12px system-ui,-apple-system,"Segoe UI",Roboto,"Liberation Sans",Arial,sans-serif;fill:#3b434b}

@@ -150,3 +150,53 @@ export function horizontalBars(input: {
   parts.push('</svg>');
   return parts.join('');
 }
+
+/** One row of a paired bar chart: two values side by side (AWS cost and charged, say). */
+export interface BarPair {
+  readonly label: string;
+  readonly values: readonly [number, number];
+  /** Texts shown at the ends of the two bars. */
+  readonly texts: readonly [string, string];
+}
+
+/** Horizontal bars in pairs, one pair per row on one scale, with a legend naming the two series. */
+export function pairedBars(input: {
+  readonly id: string;
+  readonly title: string;
+  readonly pairs: readonly BarPair[];
+  readonly names: readonly [string, string];
+  readonly colors: readonly [string, string];
+}): string {
+  const width = 600;
+  const rowHeight = 34;
+  const legend = 22;
+  const left = 250;
+  const right = 90;
+  const height = legend + Math.max(1, input.pairs.length) * rowHeight + 6;
+  const max = Math.max(0, ...input.pairs.flatMap((p) => p.values));
+  const plotWidth = width - left - right;
+  const parts = [svgOpen(width, height, input.title, input.id)];
+  input.names.forEach((name, i) => {
+    const x = left + i * 170;
+    parts.push(
+      `<rect x="${x}" y="4" width="10" height="10" fill="${input.colors[i]}"/><text class="legend" x="${x + 14}" y="13">${escapeHtml(name)}</text>`,
+    );
+  });
+  input.pairs.forEach((pair, row) => {
+    const y = legend + row * rowHeight;
+    const label = pair.label.length > 30 ? `${pair.label.slice(0, 29)}…` : pair.label;
+    parts.push(`<text class="label" x="${left - 8}" y="${y + 19}" text-anchor="end">${escapeHtml(label)}</text>`);
+    pair.values.forEach((value, i) => {
+      const w = max === 0 ? 0 : (Math.max(0, value) / max) * plotWidth;
+      const top = y + 3 + i * 14;
+      const text = pair.texts[i] as string;
+      parts.push(
+        `<rect x="${left}" y="${top}" width="${n(Math.max(w, value > 0 ? 1 : 0))}" height="12" fill="${input.colors[i]}"><title>${escapeHtml(`${pair.label} · ${input.names[i]}: ${text}`)}</title></rect>` +
+          `<text class="value" x="${n(left + w + 6)}" y="${top + 10}">${escapeHtml(text)}</text>`,
+      );
+    });
+  });
+  if (input.pairs.length === 0) parts.push(`<text class="label" x="${left}" y="${legend + 18}">no data</text>`);
+  parts.push('</svg>');
+  return parts.join('');
+}

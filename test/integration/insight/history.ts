@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { executeRun } from '../../../job/cli/run-command';
+import { executeRun, type RunCommandOptions } from '../../../job/cli/run-command';
 import { addDays, type CalendarDate, formatDate, parseDate } from '../../../job/core/period';
 import type { PlantedSpike } from '../../../job/generate/calls';
 import { generateCorpus } from '../../../job/generate/corpus';
@@ -73,7 +73,7 @@ export async function runPeriods(
   history: History,
   frequency: 'Daily' | 'Weekly',
   ends: readonly CalendarDate[],
-  extra: { readonly anomalyTopic?: string } = {},
+  extra: Partial<Pick<RunCommandOptions, 'anomalyTopic' | 'rateDeck' | 'markup' | 'connectors' | 'dest'>> = {},
 ): Promise<{ manifest: Manifest; lines: LogLine[] }[]> {
   const out: { manifest: Manifest; lines: LogLine[] }[] = [];
   for (const end of ends) {

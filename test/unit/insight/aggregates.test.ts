@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { formatDecimal, parseDecimal } from '../../../job/core/decimal';
 import { parseDate } from '../../../job/core/period';
-import { COST_SCALE, MINUTES_SCALE } from '../../../job/core/schema';
+import { CHARGE_SCALE, COST_SCALE, MINUTES_SCALE } from '../../../job/core/schema';
 import {
   costByConnector,
   costByDay,
@@ -11,6 +11,7 @@ import {
 import { DEFAULT_BURST_COLLECTION } from '../../../job/report/aggregates/chunk-aggregates';
 import { collectAggregates, numberPrefix } from '../../../job/report/aggregates/collect';
 import { CostAggregates } from '../../../job/report/aggregates/cost-aggregates';
+import { chargeMargin, percentOf } from '../../../job/report/aggregates/margin';
 import { aggregatesCsv, hourlyCsv, parseAggregatesCsv, parseHourlyCsv } from '../../../job/sinks/aggregates-csv';
 import { batchOf, type Call } from './fixtures';
 
@@ -176,10 +177,13 @@ describe('cost aggregates', () => {
 
   it('writes CSVs that read back to the same rows (quoting, formula-looking text, exact decimals)', () => {
     const a = aggregatesOf([CALLS]);
-    const text = aggregatesCsv('AmazonChimeVoiceConnector', a.rows());
+    const text = aggregatesCsv('AmazonChimeVoiceConnector', a.rows(), null);
     expect(text.split('\r\n')[0]).to.equal(
-      'CallDay,VoiceConnectorId,UsageType,DestinationCountry,Direction,Calls,BillableMinutes,Cost,RatedCalls,UnratedCalls,UnratedMinutes',
+      'CallDay,VoiceConnectorId,UsageType,DestinationCountry,Direction,Calls,BillableMinutes,Cost,RatedCalls,UnratedCalls,UnratedMinutes,' +
+        'ConnectorName,ChargedCalls,ChargedAmount,ChargeCurrency,MarginCalls,MarginChargedAmount,MarginCost,Margin',
     );
+    // Without a deck or markup the charge cells are empty (not zero).
+    expect(text.split('\r\n')[1]).to.match(/,0,,,,,,,,$/);
     expect(text).to.include(`'=HYPERLINK`);
     expect(parseAggregatesCsv('AmazonChimeVoiceConnector', text)).to.deep.equal(a.rows());
     expect(
@@ -188,15 +192,137 @@ describe('cost aggregates', () => {
     expect(() => parseAggregatesCsv('AmazonChimeBusinessCalling', text)).to.throw(/unexpected header/);
   });
 
-  it('writes a ChargedAmount column only when a charged amount is known', () => {
-    const [first] = aggregatesOf([CALLS]).rows();
-    const text = aggregatesCsv('AmazonChimeVoiceConnector', [
-      { ...(first as NonNullable<typeof first>), charged: 12n },
-    ]);
-    expect(text.split('\r\n')[0]).to.match(/,ChargedAmount$/);
-    expect(parseAggregatesCsv('AmazonChimeVoiceConnector', text)[0]?.charged).to.equal(12n);
+  it('reads aggregate files written before the name and charge columns (history of earlier runs)', () => {
+    const rows = aggregatesOf([CALLS])
+      .rows()
+      .filter((r) => !r.country.includes(','));
+    const current = aggregatesCsv('AmazonChimeVoiceConnector', rows, null);
+    const older = current
+      .split('\r\n')
+      .map((line) => line.split(',').slice(0, 11).join(','))
+      .join('\r\n');
+    expect(older.split('\r\n')[0]).to.match(/,UnratedMinutes$/);
+    expect(parseAggregatesCsv('AmazonChimeVoiceConnector', older)).to.deep.equal(rows);
+  });
+});
+
+/** CALLS as a rate deck charges them: one unrated call charged, one rated call without a deck row. */
+const CHARGED: Call[] = CALLS.map((call, i) => {
+  const charged = ['0.001', '0.3', undefined, '0.05', '0.04', '0.04', '2'][i];
+  return {
+    ...call,
+    ...(charged === undefined ? {} : { charged }),
+    ...(call.connector === 'vc1' ? { name: 'Head office, "HQ"' } : {}),
+  };
+});
+
+describe('charges, margin and connector names in the aggregates', () => {
+  const decimal = (scaled: bigint) => formatDecimal(scaled, CHARGE_SCALE);
+
+  it('sums charges exactly per row; the margin takes only calls with both a charge and a cost', () => {
+    const rows = aggregatesOf([CHARGED]).rows();
+    let charged = 0n;
+    let calls = 0;
+    for (const r of rows) {
+      charged += r.charged;
+      calls += r.chargedCalls;
+    }
+    expect([decimal(charged), calls]).to.deep.equal(['2.431', 6]);
+    const aq = rows.find((r) => r.country === 'AQ');
+    expect(aq).to.include({ chargedCalls: 1, marginCalls: 0, marginCharged: 0n, marginCost: 0n, unrated: 1 });
+    const inbound = rows.find((r) => r.direction === 'Inbound');
+    expect(inbound).to.include({ chargedCalls: 0, charged: 0n, marginCalls: 0, rated: 1 });
+    expect(chargeMargin(rows, 'USD')).to.deep.equal({
+      currency: 'USD',
+      chargedCalls: 6,
+      chargedAmount: '2.431',
+      marginCalls: 5,
+      marginChargedAmount: '2.381',
+      marginCost: '1.8583999984',
+      margin: '0.5226000016',
+      marginPercent: '21.95',
+      chargedWithoutCost: 1,
+      costWithoutCharge: 1,
+      note: 'margin over the 5 call(s) with both a charge and an AWS cost; left out: 1 charged call(s) AWS could not rate, 1 rated call(s) nothing was charged for',
+    });
   });
 
+  it('takes no margin when the charges are not in USD, and none without charges', () => {
+    const rows = aggregatesOf([CHARGED]).rows();
+    const eur = chargeMargin(rows, 'EUR');
+    expect(eur).to.include({ currency: 'EUR', chargedAmount: '2.431', margin: null, marginPercent: null });
+    expect(eur?.note).to.equal('charges are in EUR, AWS cost in USD: no margin is computed');
+    expect(chargeMargin(rows, null)).to.equal(null);
+    const text = aggregatesCsv('AmazonChimeVoiceConnector', rows, 'EUR');
+    expect(text.split('\r\n')[1]).to.match(/,2,0\.301,EUR,2,0\.301,0\.2883999984,$/);
+  });
+
+  it('per connector: charges reconcile with the total; names come from the report rows', () => {
+    const rows = aggregatesOf([CHARGED]).rows();
+    const connectors = costByConnector(rows, (c) => (c === 'vc1' ? 'Head office, "HQ"' : undefined), 'USD');
+    const vc1 = connectors.find((c) => c.connector === 'vc1');
+    const vc2 = connectors.find((c) => c.connector === 'vc2');
+    expect(vc1?.connectorName).to.equal('Head office, "HQ"');
+    expect(vc1?.charges).to.deep.equal({
+      chargedCalls: 5,
+      chargedAmount: '2.381',
+      marginCalls: 5,
+      marginChargedAmount: '2.381',
+      marginCost: '1.8583999984',
+      margin: '0.5226000016',
+      marginPercent: '21.95',
+    });
+    expect(vc2?.charges).to.include({ chargedCalls: 1, chargedAmount: '0.05', marginCalls: 0, margin: '0' });
+    expect(vc2?.charges?.marginPercent).to.equal(null);
+    expect(costByConnector(rows)[0]?.charges).to.equal(undefined);
+    expect(rows.filter((r) => r.connector === 'vc1').every((r) => r.connectorName === 'Head office, "HQ"')).to.equal(
+      true,
+    );
+    expect(rows.filter((r) => r.connector === 'vc2').every((r) => r.connectorName === undefined)).to.equal(true);
+  });
+
+  it('writes names and charges to the CSV, and reads them back exactly', () => {
+    const a = aggregatesOf([CHARGED]);
+    const text = aggregatesCsv('AmazonChimeVoiceConnector', a.rows(), 'USD');
+    expect(text).to.include(',"Head office, ""HQ""",2,0.301,USD,2,0.301,0.2883999984,0.0126000016\r\n');
+    expect(parseAggregatesCsv('AmazonChimeVoiceConnector', text)).to.deep.equal(a.rows());
+    const hourly = hourlyCsv('AmazonChimeVoiceConnector', a.hourRows());
+    expect(hourly.split('\r\n')[0]).to.match(/,Cost,ConnectorName$/);
+    expect(parseHourlyCsv('AmazonChimeVoiceConnector', hourly)).to.deep.equal(a.hourRows());
+  });
+
+  it('shards, chunks and taking a call back out keep charges and names exact', () => {
+    const whole = aggregatesOf([CHARGED]);
+    const merged = new CostAggregates();
+    merged.merge(JSON.parse(JSON.stringify(aggregatesOf([CHARGED.slice(3)]).toJSON())));
+    merged.merge(JSON.parse(JSON.stringify(aggregatesOf([CHARGED.slice(0, 3)]).toJSON())));
+    expect(merged.rows()).to.deep.equal(whole.rows());
+    expect([...merged.connectorNames()]).to.deep.equal([['vc1', 'Head office, "HQ"']]);
+    // A call billed twice, taken back out: as if it had been added once.
+    const twice = aggregatesOf([CHARGED, [CHARGED[1] as Call]]);
+    expect(twice.rows()).to.not.deep.equal(whole.rows());
+    twice.subtractChunk(collectAggregates(batchOf([CHARGED[1] as Call]), DEFAULT_BURST_COLLECTION));
+    expect(twice.rows()).to.deep.equal(whole.rows());
+  });
+
+  it('merges a shard written before charges were aggregated (charges zero)', () => {
+    const json = aggregatesOf([CALLS]).toJSON();
+    const old = { ...json, groups: json.groups.map((g) => g.slice(0, 11)), names: undefined };
+    const merged = new CostAggregates();
+    merged.merge(JSON.parse(JSON.stringify(old)));
+    expect(merged.rows()).to.deep.equal(aggregatesOf([CALLS]).rows());
+  });
+
+  it('rounds margin percentages half away from zero', () => {
+    expect(percentOf(1n, 3n)).to.equal('33.33');
+    expect(percentOf(2n, 3n)).to.equal('66.67');
+    expect(percentOf(-1n, 8n)).to.equal('-12.5');
+    expect(percentOf(0n, 5n)).to.equal('0');
+    expect(percentOf(5n, 0n)).to.equal(null);
+  });
+});
+
+describe('cost aggregates: rejects', () => {
   it('counts rejects by code and keeps them through merging', () => {
     const a = new CostAggregates();
     a.addRejects([

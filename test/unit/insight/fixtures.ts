@@ -1,6 +1,6 @@
 import type { CdrValue } from '../../../job/cdr/record';
 import { parseDecimal } from '../../../job/core/decimal';
-import { COST_SCALE, MINUTES_SCALE, schemaFor } from '../../../job/core/schema';
+import { CHARGE_SCALE, COST_SCALE, MINUTES_SCALE, schemaFor } from '../../../job/core/schema';
 import type { AggregateRow, HourRow } from '../../../job/report/aggregates/rows';
 import { ReportBatch } from '../../../job/report/report-batch';
 
@@ -20,6 +20,10 @@ export interface Call {
   readonly cost?: string;
   readonly status?: string;
   readonly destination?: string;
+  /** Decimal text: the ChargedAmount (rate deck or markup); absent when not charged. */
+  readonly charged?: string;
+  /** The ConnectorName cell. */
+  readonly name?: string;
 }
 
 /** A ReportBatch holding the calls (only the columns the aggregates read are filled). */
@@ -59,6 +63,12 @@ export function batchOf(calls: readonly Call[]): ReportBatch {
         case 'DestinationPhoneNumber':
           set(column.name, call.destination ?? null);
           break;
+        case 'ChargedAmount':
+          set(column.name, call.charged === undefined ? null : parseDecimal(call.charged, CHARGE_SCALE));
+          break;
+        case 'ConnectorName':
+          set(column.name, call.name ?? null);
+          break;
         default:
           set(column.name, null);
       }
@@ -83,6 +93,11 @@ export function row(day: string, connector: string, country: string, cost: strin
     rated: calls,
     unrated: 0,
     unratedMinutes: 0n,
+    chargedCalls: 0,
+    charged: 0n,
+    marginCalls: 0,
+    marginCharged: 0n,
+    marginCost: 0n,
   };
 }
 

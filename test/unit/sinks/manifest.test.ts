@@ -43,6 +43,7 @@ describe('buildManifest', () => {
       totalBillableMinutes: '6',
       costByDay: [],
       costByConnector: [],
+      chargeMargin: null,
       costByDestinationCountry: [],
       unratedMinutesByUsageType: [],
       rejectedByCode: { 'not-json': 1 },
