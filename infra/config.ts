@@ -1,3 +1,4 @@
+import { InputError } from '../job/core/errors';
 /**
  * Configuration of the CDKTF app, read from environment variables, every one with a documented
  * default so that `npm run synth` works with no configuration at all. Everything is validated up
@@ -122,7 +123,7 @@ export interface InfraConfig {
 }
 
 /** Thrown by loadConfig; `problems` holds one line per bad variable. */
-export class ConfigError extends Error {
+export class ConfigError extends InputError {
   override readonly name = 'ConfigError';
   constructor(readonly problems: readonly string[]) {
     super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);

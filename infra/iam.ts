@@ -1,3 +1,4 @@
+import { FailureError } from '../job/core/errors';
 /**
  * IAM policy documents as typed values, rendered to JSON for `aws_iam_role(_policy)`. Rendering
  * refuses wildcard actions (`*`, `s3:*`, `s3:Get*`): every action the stack grants is spelled out.
@@ -21,7 +22,7 @@ export interface PolicyStatement {
 const ACTION_PATTERN = /^[a-z0-9-]+:[A-Za-z0-9]+$/;
 
 /** Thrown when a statement would grant a wildcard or malformed action. */
-export class PolicyError extends Error {
+export class PolicyError extends FailureError {
   override readonly name = 'PolicyError';
 }
 

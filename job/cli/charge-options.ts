@@ -1,13 +1,12 @@
 import type { Command } from 'commander';
-import { PriceSourceError } from '../prices/errors';
+import { rethrowNaming } from '../core/errors';
 import { type OpenS3Store, openPricesArgument } from '../prices/prices-argument';
-import { type ChargerSetup, MarkupError, parseMarkup } from '../prices/rate-deck/charger';
+import { type ChargerSetup, parseMarkup } from '../prices/rate-deck/charger';
 import { compileDeck } from '../prices/rate-deck/compiled-deck';
-import { RateDeckError } from '../prices/rate-deck/deck-error';
 import { loadRateDeck } from '../prices/rate-deck/load';
-import { type ConnectorInfo, ConnectorsFileError, parseConnectors } from '../report/connectors';
+import { type ConnectorInfo, parseConnectors } from '../report/connectors';
 import type { ChargeSources } from '../sinks/charge-manifest';
-import { ObjectNotFoundError, StoreLocationError } from '../store/object-store';
+import { ObjectNotFoundError } from '../store/object-store';
 import { UsageError } from './errors';
 
 /** The `run` options about charges and connector names, as commander parses them. */
@@ -35,18 +34,10 @@ export function addChargeOptions(command: Command): Command {
     .option('--connectors <file|s3://…>', 'connector names and tags (CSV VoiceConnectorId,Name,<tags…> or JSON)');
 }
 
+/** Names the option in an input error; a file that does not exist is unusable input here, too. */
 function usage(option: string, error: unknown): never {
-  if (
-    error instanceof PriceSourceError ||
-    error instanceof StoreLocationError ||
-    error instanceof ObjectNotFoundError ||
-    error instanceof RateDeckError ||
-    error instanceof ConnectorsFileError ||
-    error instanceof MarkupError
-  ) {
-    throw new UsageError(`${option}: ${error.message}`);
-  }
-  throw error;
+  if (error instanceof ObjectNotFoundError) throw new UsageError(`${option}: ${error.message}`);
+  rethrowNaming(option, error);
 }
 
 async function loadConnectors(text: string, openS3: OpenS3Store): Promise<ConnectorInfo[]> {

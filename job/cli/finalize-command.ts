@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
+import { rethrowNaming } from '../core/errors';
 import { isServiceCode, SERVICES, schemaFor } from '../core/schema';
 import { finalizeSummary, ShardMissingError } from '../pipeline/finalize';
 import { defaultLeaseOwner, releaseLeaseOf } from '../pipeline/lease';
-import { StoreLocationError } from '../store/object-store';
 import { openStore } from '../store/open';
 import { UsageError } from './errors';
 import { addInsightOptions, type InsightArguments, insightFromArguments } from './insight-options';
@@ -48,13 +48,9 @@ export function registerFinalizeCommand(program: Command): void {
       const { count } = shardFromArguments({ shards: options.shards, shardIndex: '0' });
       const insight = insightFromArguments(options);
       const schema = schemaFor(options.service);
-      let dest: Awaited<ReturnType<typeof openStore>>;
-      try {
-        dest = await openStore(options.dest, { probe: schema.summaryPrefix });
-      } catch (error) {
-        if (error instanceof StoreLocationError) throw new UsageError(`--dest: ${error.message}`);
-        throw error;
-      }
+      const dest = await openStore(options.dest, { probe: schema.summaryPrefix }).catch((error: unknown) =>
+        rethrowNaming('--dest', error),
+      );
       const owner = defaultLeaseOwner();
       let shardsMissing = false;
       try {

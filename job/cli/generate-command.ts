@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { addDays, dateOfEpochSeconds, formatDate, PeriodError, parseDate } from '../core/period';
+import { addDays, dateOfEpochSeconds, formatDate, parseDate } from '../core/period';
 import { isServiceCode, SERVICES } from '../core/schema';
 import { generateCorpus } from '../generate/corpus';
 import { openStore } from '../store/open';
@@ -40,12 +40,7 @@ export function registerGenerateCommand(program: Command): void {
       const seed = wholeNumber(options.seed, '--seed', 0);
       let end = addDays(dateOfEpochSeconds(Math.floor(Date.now() / 1000)), -1);
       if (options.end !== undefined) {
-        try {
-          end = parseDate(options.end);
-        } catch (error) {
-          if (error instanceof PeriodError) throw new UsageError(error.message);
-          throw error;
-        }
+        end = parseDate(options.end);
       }
       const store = await openStore(options.out, { create: true });
       try {

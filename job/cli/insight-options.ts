@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
+import { rethrowNaming } from '../core/errors';
 import { ANOMALY_THRESHOLDS_ENV, ANOMALY_TOPIC_ENV } from '../core/insight-env';
 import type { InsightOptions } from '../pipeline/insight';
-import { parseThresholds, ThresholdsError } from '../report/anomalies/thresholds';
+import { parseThresholds } from '../report/anomalies/thresholds';
 import { snsNotifier, topicRegion } from '../sinks/anomaly-notice';
-import { UsageError } from './errors';
 
 /** The insight options as commander parses them. */
 export interface InsightArguments {
@@ -35,14 +35,13 @@ export function insightFromArguments(args: InsightArguments, env: NodeJS.Process
   try {
     thresholds = parseThresholds(thresholdsText);
   } catch (error) {
-    if (error instanceof ThresholdsError) throw new UsageError(`--anomaly-thresholds: ${error.message}`);
-    throw error;
+    rethrowNaming('--anomaly-thresholds', error);
   }
   if (topic !== undefined) {
     try {
       topicRegion(topic);
     } catch (error) {
-      throw new UsageError(`--anomaly-topic: ${error instanceof Error ? error.message : String(error)}`);
+      rethrowNaming('--anomaly-topic', error);
     }
   }
   return { thresholds, ...(topic === undefined ? {} : { notifier: snsNotifier(topic) }) };

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
+import { rethrowNaming } from '../core/errors';
 import { formatDate } from '../core/period';
 import { isServiceCode, SERVICES, schemaFor } from '../core/schema';
 import { leaseKey, readLease } from '../pipeline/lease';
-import { type ObjectStore, StoreLocationError } from '../store/object-store';
+import type { ObjectStore } from '../store/object-store';
 import { openStore } from '../store/open';
 import { UsageError } from './errors';
 import { addPeriodOptions, type PeriodArguments, periodFromArguments } from './period-options';
@@ -16,13 +17,7 @@ export interface LeaseCommandOptions extends PeriodArguments {
 
 async function openLeaseStore(options: LeaseCommandOptions): Promise<ObjectStore> {
   const text = options.dest ?? options.source;
-  try {
-    return await openStore(text);
-  } catch (error) {
-    if (error instanceof StoreLocationError)
-      throw new UsageError(`${options.dest ? '--dest' : '--source'}: ${error.message}`);
-    throw error;
-  }
+  return openStore(text).catch((error: unknown) => rethrowNaming(options.dest ? '--dest' : '--source', error));
 }
 
 function resolve(options: LeaseCommandOptions) {

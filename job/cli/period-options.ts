@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { calendarDate, type Period, PeriodError, parseDate, parseFrequency, periodEndingOn } from '../core/period';
+import { calendarDate, type Period, parseDate, parseFrequency, periodEndingOn } from '../core/period';
 import { UsageError } from './errors';
 
 /** The period arguments of `run`: `--end` or the original's `--year/--month/--day`, plus `--frequency`. */
@@ -13,21 +13,15 @@ export interface PeriodArguments {
 
 /** Resolves the period from the command line; any problem is a UsageError with one clear line. */
 export function periodFromArguments(args: PeriodArguments): Period {
-  try {
-    if (!args.frequency) throw new UsageError('--frequency is required (Daily, Weekly or Monthly)');
-    const frequency = parseFrequency(args.frequency);
-    const parts = [args.year, args.month, args.day];
-    const given = parts.filter((p) => p !== undefined).length;
-    if (args.end !== undefined && given > 0)
-      throw new UsageError('give either --end or --year/--month/--day, not both');
-    if (args.end !== undefined) return periodEndingOn(frequency, parseDate(args.end));
-    if (given === 3) return periodEndingOn(frequency, calendarDate(args.year ?? '', args.month ?? '', args.day ?? ''));
-    if (given > 0) throw new UsageError('--year, --month and --day must be given together');
-    throw new UsageError('the period end is required: --end YYYY-MM-DD (or --year --month --day)');
-  } catch (error) {
-    if (error instanceof PeriodError) throw new UsageError(error.message);
-    throw error;
-  }
+  if (!args.frequency) throw new UsageError('--frequency is required (Daily, Weekly or Monthly)');
+  const frequency = parseFrequency(args.frequency);
+  const parts = [args.year, args.month, args.day];
+  const given = parts.filter((p) => p !== undefined).length;
+  if (args.end !== undefined && given > 0) throw new UsageError('give either --end or --year/--month/--day, not both');
+  if (args.end !== undefined) return periodEndingOn(frequency, parseDate(args.end));
+  if (given === 3) return periodEndingOn(frequency, calendarDate(args.year ?? '', args.month ?? '', args.day ?? ''));
+  if (given > 0) throw new UsageError('--year, --month and --day must be given together');
+  throw new UsageError('the period end is required: --end YYYY-MM-DD (or --year --month --day)');
 }
 
 /** Declares the period options (`--frequency`, `--end`, or the original's `--year --month --day`) on a command. */

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
+import { rethrowNaming } from '../core/errors';
 import { abortable, throwIfAborted } from '../core/interruption';
 import { addDays, dateOfEpochSeconds, dayIsOver, formatDate, type Period } from '../core/period';
 import { isServiceCode, SERVICES, type ServiceCode, schemaFor } from '../core/schema';
@@ -14,11 +15,10 @@ import {
   sharedLeaseOwner,
 } from '../pipeline/lease';
 import { runShard, runSummary, type SummaryRunOptions } from '../pipeline/run-summary';
-import { resolveSourceRoot, SourceRootError } from '../pipeline/source-root';
-import { PriceSourceError } from '../prices/errors';
+import { resolveSourceRoot } from '../pipeline/source-root';
 import { loadPricesArgument } from '../prices/load';
 import type { Manifest, PartialManifest } from '../sinks/manifest';
-import { type ObjectStore, StoreLocationError, type StoreStats } from '../store/object-store';
+import type { ObjectStore, StoreStats } from '../store/object-store';
 import { openS3Bucket, openStore } from '../store/open';
 import { addChargeOptions, type ChargeArguments, loadChargeArguments } from './charge-options';
 import { UsageError } from './errors';
@@ -79,7 +79,7 @@ function leaseTtlOption(text: string | undefined): number | undefined {
   try {
     return parseLeaseTtl(text);
   } catch (error) {
-    throw new UsageError(`--lease-ttl: ${error instanceof Error ? error.message : String(error)}`);
+    rethrowNaming('--lease-ttl', error);
   }
 }
 
@@ -163,13 +163,8 @@ function checkPeriodOver(period: Period, partial: boolean, now: Date): void {
   }
 }
 
-async function openInput(text: string, what: string, probe: string): Promise<ObjectStore> {
-  try {
-    return await openStore(text, { probe });
-  } catch (error) {
-    if (error instanceof StoreLocationError) throw new UsageError(`${what}: ${error.message}`);
-    throw error;
-  }
+function openInput(text: string, what: string, probe: string): Promise<ObjectStore> {
+  return openStore(text, { probe }).catch((error: unknown) => rethrowNaming(what, error));
 }
 
 /** Runs a summary from parsed options; validates everything before writing anything. */
@@ -195,13 +190,7 @@ export async function executeRun(
   let lease: Lease | undefined;
   let outcome: 'completed' | 'failed' | 'shard' | undefined;
   const schema = schemaFor(service);
-  let sourceRoot: ReturnType<typeof resolveSourceRoot>;
-  try {
-    sourceRoot = resolveSourceRoot(options.source, schema);
-  } catch (error) {
-    if (error instanceof SourceRootError) throw new UsageError(error.message);
-    throw error;
-  }
+  const sourceRoot = resolveSourceRoot(options.source, schema);
   if (sourceRoot.reRootedFrom !== undefined)
     logger.info(
       { given: sourceRoot.reRootedFrom, source: sourceRoot.location },
@@ -211,15 +200,9 @@ export async function executeRun(
   const opened: ObjectStore[] = [source];
   let dest: ObjectStore | undefined;
   try {
-    let prices: Awaited<ReturnType<typeof loadPricesArgument>>;
-    try {
-      prices = await abortable(loadPricesArgument(options.prices, service, { openS3: openS3Bucket }), signal);
-    } catch (error) {
-      if (error instanceof PriceSourceError || error instanceof StoreLocationError) {
-        throw new UsageError(`--prices: ${error.message}`);
-      }
-      throw error;
-    }
+    const prices = await abortable(loadPricesArgument(options.prices, service, { openS3: openS3Bucket }), signal).catch(
+      (error: unknown) => rethrowNaming('--prices', error),
+    );
     warnAboutPrices(logger, prices.table, prices.location);
     const charging = await loadChargeArguments(options, openS3Bucket);
     dest = options.dest === undefined ? source : await openStoreForOutput(options.dest, schema.summaryPrefix);
@@ -283,7 +266,7 @@ export async function executeRun(
         if (!(error instanceof EmptyPeriodError)) throw error;
         // Every shard refuses the same empty period: a final answer, so the period is free at once.
         await lease?.release().catch(() => {});
-        throw new UsageError(error.message);
+        throw error;
       });
       outcome = 'shard';
       if (!options.quiet) {
@@ -294,9 +277,7 @@ export async function executeRun(
       }
       return { partial, period };
     }
-    const manifest = await runSummary(runOptions).catch((error: unknown) => {
-      throw error instanceof EmptyPeriodError ? new UsageError(error.message) : error;
-    });
+    const manifest = await runSummary(runOptions);
     if (!options.quiet) process.stdout.write(formatSummary(manifest, dest.location));
     outcome = 'completed';
     logRunStatistics(logger, { service, period, outcome }, manifest, opened, startedAt);
@@ -320,13 +301,8 @@ export async function executeRun(
   }
 }
 
-async function openStoreForOutput(text: string, probe: string): Promise<ObjectStore> {
-  try {
-    return await openStore(text, { create: true, probe });
-  } catch (error) {
-    if (error instanceof StoreLocationError) throw new UsageError(`--dest: ${error.message}`);
-    throw error;
-  }
+function openStoreForOutput(text: string, probe: string): Promise<ObjectStore> {
+  return openStore(text, { create: true, probe }).catch((error: unknown) => rethrowNaming('--dest', error));
 }
 
 /** Adds `cdr-summary run` to the program. */

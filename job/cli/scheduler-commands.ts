@@ -1,16 +1,16 @@
 /**
- * The scheduler side of the command line (issue 3):
+ * The scheduler side of the command line:
  * - `cdr-summary prices fetch` — the Lambda's price refresh, storing a snapshot in a folder or bucket;
  * - `cdr-summary submit` — run a (past) period on Batch, directly or through the deployed Lambda.
  */
 
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
-import { compareDates, formatDate, type Period, PeriodError, parseDate, periodEndingOn } from '../core/period';
+import { FailureError, rethrowNaming } from '../core/errors';
+import { compareDates, formatDate, type Period, parseDate, periodEndingOn } from '../core/period';
 import { SERVICES, type ServiceCode } from '../core/schema';
 import { PriceSourceError } from '../prices/errors';
 import {
-  ConfigError,
   chargeConfigFromEnv,
   DEFAULT_JOB_NAME_PREFIX,
   parseArraySize,
@@ -20,9 +20,8 @@ import {
   parseService,
   type SchedulerConfig,
 } from '../scheduler/config';
-import { assertEndDateOver, EventError, manualEvent, utcDate } from '../scheduler/event';
+import { assertEndDateOver, manualEvent, utcDate } from '../scheduler/event';
 import type { SchedulerResult } from '../scheduler/handler';
-import { StoreLocationError } from '../store/object-store';
 import { openStore } from '../store/open';
 import { UsageError } from './errors';
 import { createLogger } from './logger';
@@ -36,24 +35,12 @@ export interface SchedulerCommandsIo {
   readonly logger?: Logger;
 }
 
-/** Re-throws input problems as one-line UsageErrors (exit code 2 in the CLI). */
-function asUsage(error: unknown, prefix = ''): never {
-  if (
-    error instanceof EventError ||
-    error instanceof ConfigError ||
-    error instanceof PeriodError ||
-    error instanceof StoreLocationError
-  ) {
-    throw new UsageError(`${prefix}${error.message}`);
-  }
-  throw error;
-}
-
-function guard<T>(fn: () => T, prefix = ''): T {
+/** Runs `fn`; an input error it throws names `what` (the option it came from). */
+function naming<T>(what: string, fn: () => T): T {
   try {
     return fn();
   } catch (error) {
-    asUsage(error, prefix);
+    rethrowNaming(what, error);
   }
 }
 
@@ -172,7 +159,7 @@ function directConfig(options: SubmitOptions, service: ServiceCode, env: NodeJS.
   if (!queue) throw new UsageError('--queue (or JOB_QUEUE) is required to submit directly');
   if (!definition) throw new UsageError('--definition (or JOB_DEFINITION) is required to submit directly');
   const arraySize = options.arraySize ?? env.ARRAY_SIZE;
-  return guard(() => ({
+  return {
     bucket: parseBucket(bucket, '--bucket'),
     service,
     frequency: 'Daily',
@@ -181,7 +168,7 @@ function directConfig(options: SubmitOptions, service: ServiceCode, env: NodeJS.
     arraySize: arraySize ? parseArraySize(arraySize, '--array-size') : 1,
     jobNamePrefix: options.jobNamePrefix ?? env.JOB_NAME_PREFIX ?? DEFAULT_JOB_NAME_PREFIX,
     ...chargeConfigFromEnv(env, service),
-  }));
+  };
 }
 
 /**
@@ -219,20 +206,17 @@ export function registerSchedulerCommands(program: Command, io: SchedulerCommand
       '\nExample:\n  cdr-summary prices fetch --service AmazonChimeVoiceConnector --date 2020-01-31 --frequency Monthly --out ./prices\n',
     )
     .action(async (options: PricesFetchOptions) => {
-      const service = guard(() => parseService(options.service, '--service'));
-      const frequency = guard(() => parseConfigFrequency(options.frequency, '--frequency'));
-      const end = guard(() => parseDate(options.date), '--date: ');
+      const service = parseService(options.service, '--service');
+      const frequency = parseConfigFrequency(options.frequency, '--frequency');
+      const end = naming('--date', () => parseDate(options.date));
       const today = utcDate(now());
       if (compareDates(end, today) > 0) {
         throw new UsageError(`--date ${formatDate(end)} is in the future (today is ${formatDate(today)} UTC)`);
       }
       const period: Period = periodEndingOn(frequency, end);
-      let store: Awaited<ReturnType<typeof openStore>>;
-      try {
-        store = await openStore(options.out, { create: true });
-      } catch (error) {
-        asUsage(error, '--out: ');
-      }
+      const store = await openStore(options.out, { create: true }).catch((error: unknown) =>
+        rethrowNaming('--out', error),
+      );
       const { createPricingClient, refreshPrices } = aws().pricesRefresh;
       const pricing = createPricingClient();
       try {
@@ -252,7 +236,8 @@ export function registerSchedulerCommands(program: Command, io: SchedulerCommand
           `${result.snapshotLocation}\nsource: ${result.method}; versions: ${versions}; raw files: ${result.rawKeys.length}\n`,
         );
       } catch (error) {
-        if (error instanceof PriceSourceError) throw new Error(`prices fetch: ${error.message}`);
+        // The Price List API did not serve the period: a failure of the fetch, not of its arguments.
+        if (error instanceof PriceSourceError) throw new FailureError(`prices fetch: ${error.message}`);
         throw error;
       } finally {
         pricing.destroy();
@@ -290,11 +275,11 @@ export function registerSchedulerCommands(program: Command, io: SchedulerCommand
     )
     .action(async (options: SubmitOptions) => {
       const env = process.env;
-      const end = guard(() => parseDate(options.end), '--end: ');
-      guard(() => assertEndDateOver(end, now()), '--end: ');
+      const end = naming('--end', () => parseDate(options.end));
+      naming('--end', () => assertEndDateOver(end, now()));
       const frequencyText = options.frequency ?? env.JOB_FREQUENCY;
       if (!frequencyText) throw new UsageError('--frequency (or JOB_FREQUENCY) is required: Daily, Weekly or Monthly');
-      const frequency = guard(() => parseConfigFrequency(frequencyText, '--frequency'));
+      const frequency = parseConfigFrequency(frequencyText, '--frequency');
       const serviceText = options.service ?? env.SERVICE_NAME;
       let outcome: { result: SchedulerResult; region: string | undefined };
       if (options.invoke !== undefined) {
@@ -306,30 +291,27 @@ export function registerSchedulerCommands(program: Command, io: SchedulerCommand
             '--queue/--definition/--bucket/--array-size/--job-name-prefix/--allow-current-prices do not apply with --invoke (the function uses its own settings)',
           );
         }
-        const service = serviceText ? guard(() => parseService(serviceText, '--service')) : undefined;
+        const service = serviceText ? parseService(serviceText, '--service') : undefined;
         outcome = await invokeFunction(options.invoke, manualEvent(end, frequency, service));
       } else {
-        const service = guard(() => parseService(serviceText ?? SERVICES[0], '--service'));
+        const service = parseService(serviceText ?? SERVICES[0], '--service');
         const config = {
           ...directConfig(options, service, env),
           frequency,
           allowCurrentPrices:
-            options.allowCurrentPrices === true ||
-            guard(() => parseFlag(env.ALLOW_CURRENT_PRICES, 'ALLOW_CURRENT_PRICES')),
+            options.allowCurrentPrices === true || parseFlag(env.ALLOW_CURRENT_PRICES, 'ALLOW_CURRENT_PRICES'),
         };
         const { handler, pricesRefresh, submit } = aws();
         const batch = submit.createBatchClient();
         const pricing = pricesRefresh.createPricingClient();
         try {
-          const result = await handler
-            .runScheduler(manualEvent(end, frequency), {
-              config,
-              now: now(),
-              logger: loggerFor(options.logLevel),
-              batch,
-              pricing,
-            })
-            .catch((error: unknown) => asUsage(error));
+          const result = await handler.runScheduler(manualEvent(end, frequency), {
+            config,
+            now: now(),
+            logger: loggerFor(options.logLevel),
+            batch,
+            pricing,
+          });
           outcome = { result, region: await batch.config.region() };
         } finally {
           batch.destroy();

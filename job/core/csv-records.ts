@@ -1,3 +1,4 @@
+import { FailureError } from './errors';
 /**
  * An RFC 4180 reader for the small inputs users hand us (rate decks, connectors files): UTF-8 text,
  * optional byte-order mark, LF or CRLF line ends, fields quoted with `"` and `""` inside quotes,
@@ -9,7 +10,7 @@
  */
 
 /** Thrown for text that is not RFC 4180 CSV; the message names the line. */
-export class CsvSyntaxError extends Error {
+export class CsvSyntaxError extends FailureError {
   override readonly name = 'CsvSyntaxError';
 
   constructor(

@@ -1,3 +1,4 @@
+import { FailureError } from './errors';
 /**
  * Exact fixed-point decimals. A value is a `bigint` holding the number scaled by 10^scale, so
  * 0.0048 at scale 10 is 48_000_000n. Multiplying two scaled values adds their scales, which is why
@@ -5,7 +6,7 @@
  */
 
 /** Thrown when text is not a decimal number the caller can hold exactly. */
-export class DecimalFormatError extends Error {
+export class DecimalFormatError extends FailureError {
   override readonly name = 'DecimalFormatError';
 }
 

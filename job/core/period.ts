@@ -1,3 +1,4 @@
+import { InputError } from './errors';
 /**
  * Reporting periods (DESIGN §3.2). A period is named by its INCLUDED end date D and a frequency:
  * Daily = D, Weekly = D-6 … D, Monthly = the 1st of D's month … D. A call belongs to the period when
@@ -30,7 +31,7 @@ export interface Period {
 }
 
 /** Thrown for an impossible date or an unknown frequency; the message is one line for the user. */
-export class PeriodError extends Error {
+export class PeriodError extends InputError {
   override readonly name = 'PeriodError';
 }
 

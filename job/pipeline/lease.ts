@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { InputError, LockedError } from '../core/errors';
 import { formatDate, type Period } from '../core/period';
 import { ObjectNotFoundError, type ObjectStore } from '../store/object-store';
 
@@ -22,7 +23,7 @@ export interface LeaseRecord {
 }
 
 /** Thrown when another run holds the period's lease. */
-export class LeaseHeldError extends Error {
+export class LeaseHeldError extends LockedError {
   override readonly name = 'LeaseHeldError';
   constructor(
     readonly key: string,
@@ -61,10 +62,10 @@ export function sharedLeaseOwner(env: NodeJS.ProcessEnv = process.env): string |
 /** Parses a lease TTL: `6h`, `90m`, `45s`, `500ms`, or plain seconds. */
 export function parseLeaseTtl(text: string): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
-  if (!match) throw new Error(`invalid lease TTL ${JSON.stringify(text)} (e.g. 6h, 90m, 3600s)`);
+  if (!match) throw new InputError(`invalid lease TTL ${JSON.stringify(text)} (e.g. 6h, 90m, 3600s)`);
   const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
   const ms = Math.round(Number(match[1]) * unit);
-  if (ms < 1) throw new Error(`lease TTL must be positive, got ${JSON.stringify(text)}`);
+  if (ms < 1) throw new InputError(`lease TTL must be positive, got ${JSON.stringify(text)}`);
   return ms;
 }
 

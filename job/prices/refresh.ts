@@ -1,3 +1,4 @@
+import { FailureError } from '../core/errors';
 /**
  * Price refresh (issue 3): ask the AWS Price List API which price list versions were in effect over
  * a period, download their JSON offer files, normalize them into the project's price snapshot and
@@ -81,7 +82,7 @@ export interface PriceRefreshResult {
 }
 
 /** Raised when ListPriceLists fails or lists nothing: the cue to fall back to GetProducts. */
-export class ListPriceListsFailure extends Error {
+export class ListPriceListsFailure extends FailureError {
   override readonly name = 'ListPriceListsFailure';
 }
 

@@ -1,4 +1,5 @@
 import { type CsvRecord, CsvSyntaxError, readCsvRecords } from '../core/csv-records';
+import { InputError } from '../core/errors';
 
 /** One Voice Connector (or, for Business Calling, one AWS account) with its display name and tags. */
 export interface ConnectorInfo {
@@ -9,7 +10,7 @@ export interface ConnectorInfo {
 }
 
 /** Thrown when a connectors file cannot be used; the message is one line. */
-export class ConnectorsFileError extends Error {
+export class ConnectorsFileError extends InputError {
   override readonly name = 'ConnectorsFileError';
 }
 

@@ -12,6 +12,7 @@ import {
   Utf8,
 } from 'apache-arrow';
 import type { CdrRecord, CdrValue } from '../cdr/record';
+import { FailureError } from '../core/errors';
 import {
   type ColumnDefinition,
   type ColumnKind,
@@ -164,7 +165,7 @@ function validityBitmap(
 }
 
 /** Thrown instead of writing a decimal that does not fit its column's precision (never wrapped). */
-export class DecimalRangeError extends Error {
+export class DecimalRangeError extends FailureError {
   override readonly name = 'DecimalRangeError';
 }
 

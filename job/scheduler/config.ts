@@ -1,3 +1,4 @@
+import { InputError } from '../core/errors';
 /**
  * The scheduler's configuration, read from the environment (issue 3). AWS endpoints are NOT
  * configured here: the SDK clients read the standard `AWS_ENDPOINT_URL_<SERVICE>` variables.
@@ -8,7 +9,7 @@ import { type Frequency, PeriodError, parseFrequency } from '../core/period';
 import { isServiceCode, SERVICES, type ServiceCode } from '../core/schema';
 
 /** Thrown for missing or invalid configuration; the message is one line for the user. */
-export class ConfigError extends Error {
+export class ConfigError extends InputError {
   override readonly name = 'ConfigError';
 }
 

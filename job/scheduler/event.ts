@@ -1,3 +1,4 @@
+import { InputError } from '../core/errors';
 /**
  * The scheduler Lambda's input events (issue 3): a scheduled invocation, or the original sample's
  * manual "Test event" `{"year":"2020","month":"1","day":"31","job_frequency":"Monthly"}`.
@@ -20,7 +21,7 @@ import {
 import { isServiceCode, type ServiceCode } from '../core/schema';
 
 /** Thrown for an event that cannot be turned into a period; the message is one line for the user. */
-export class EventError extends Error {
+export class EventError extends InputError {
   override readonly name = 'EventError';
 }
 

@@ -1,3 +1,4 @@
+import { FailureError } from '../core/errors';
 /**
  * Image before schedule: before submitting, the scheduler makes sure the image the job definition
  * runs exists in ECR. A missing image (a deploy whose image was never pushed) fails the invocation
@@ -9,7 +10,7 @@ import { type BatchClient, type JobDefinition, paginateDescribeJobDefinitions } 
 import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
 
 /** Thrown when the job definition's image is not in its repository; the message is one line. */
-export class ImageMissingError extends Error {
+export class ImageMissingError extends FailureError {
   override readonly name = 'ImageMissingError';
 }
 
