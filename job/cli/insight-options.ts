@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { type Env, EnvReader } from '../core/env';
 import { rethrowNaming } from '../core/errors';
 import { ANOMALY_THRESHOLDS_ENV, ANOMALY_TOPIC_ENV } from '../core/insight-env';
 import type { InsightOptions } from '../pipeline/insight';
@@ -28,9 +29,10 @@ export function addInsightOptions(command: Command): Command {
 }
 
 /** Thresholds and notifier from the options, falling back to the environment; UsageError when unusable. */
-export function insightFromArguments(args: InsightArguments, env: NodeJS.ProcessEnv = process.env): InsightOptions {
-  const thresholdsText = args.anomalyThresholds ?? env[THRESHOLDS_ENV];
-  const topic = args.anomalyTopic ?? (env[TOPIC_ENV] || undefined);
+export function insightFromArguments(args: InsightArguments, env: Env = process.env): InsightOptions {
+  const read = new EnvReader(env);
+  const thresholdsText = args.anomalyThresholds ?? read.text(THRESHOLDS_ENV);
+  const topic = args.anomalyTopic ?? read.text(TOPIC_ENV);
   let thresholds: InsightOptions['thresholds'];
   try {
     thresholds = parseThresholds(thresholdsText);

@@ -1,3 +1,4 @@
+import { type Env, EnvReader } from '../core/env';
 /**
  * The scheduler side of the command line:
  * - `cdr-summary prices fetch` — the Lambda's price refresh, storing a snapshot in a folder or bucket;
@@ -16,7 +17,6 @@ import {
   parseArraySize,
   parseBucket,
   parseConfigFrequency,
-  parseFlag,
   parseService,
   type SchedulerConfig,
 } from '../scheduler/config';
@@ -151,14 +151,15 @@ async function invokeFunction(
   }
 }
 
-function directConfig(options: SubmitOptions, service: ServiceCode, env: NodeJS.ProcessEnv): SchedulerConfig {
-  const bucket = options.bucket ?? env.CDR_BUCKET;
-  const queue = options.queue ?? env.JOB_QUEUE;
-  const definition = options.definition ?? env.JOB_DEFINITION;
+function directConfig(options: SubmitOptions, service: ServiceCode, env: Env): SchedulerConfig {
+  const read = new EnvReader(env);
+  const bucket = options.bucket ?? read.text('CDR_BUCKET');
+  const queue = options.queue ?? read.text('JOB_QUEUE');
+  const definition = options.definition ?? read.text('JOB_DEFINITION');
   if (!bucket) throw new UsageError('--bucket (or CDR_BUCKET) is required to submit directly');
   if (!queue) throw new UsageError('--queue (or JOB_QUEUE) is required to submit directly');
   if (!definition) throw new UsageError('--definition (or JOB_DEFINITION) is required to submit directly');
-  const arraySize = options.arraySize ?? env.ARRAY_SIZE;
+  const arraySize = options.arraySize ?? read.text('ARRAY_SIZE');
   return {
     bucket: parseBucket(bucket, '--bucket'),
     service,
@@ -166,7 +167,7 @@ function directConfig(options: SubmitOptions, service: ServiceCode, env: NodeJS.
     jobQueue: queue,
     jobDefinition: definition,
     arraySize: arraySize ? parseArraySize(arraySize, '--array-size') : 1,
-    jobNamePrefix: options.jobNamePrefix ?? env.JOB_NAME_PREFIX ?? DEFAULT_JOB_NAME_PREFIX,
+    jobNamePrefix: options.jobNamePrefix ?? read.text('JOB_NAME_PREFIX') ?? DEFAULT_JOB_NAME_PREFIX,
     ...chargeConfigFromEnv(env, service),
   };
 }
@@ -277,10 +278,11 @@ export function registerSchedulerCommands(program: Command, io: SchedulerCommand
       const env = process.env;
       const end = naming('--end', () => parseDate(options.end));
       naming('--end', () => assertEndDateOver(end, now()));
-      const frequencyText = options.frequency ?? env.JOB_FREQUENCY;
+      const read = new EnvReader(env);
+      const frequencyText = options.frequency ?? read.text('JOB_FREQUENCY');
       if (!frequencyText) throw new UsageError('--frequency (or JOB_FREQUENCY) is required: Daily, Weekly or Monthly');
       const frequency = parseConfigFrequency(frequencyText, '--frequency');
-      const serviceText = options.service ?? env.SERVICE_NAME;
+      const serviceText = options.service ?? read.text('SERVICE_NAME');
       let outcome: { result: SchedulerResult; region: string | undefined };
       if (options.invoke !== undefined) {
         const direct = (
@@ -298,8 +300,7 @@ export function registerSchedulerCommands(program: Command, io: SchedulerCommand
         const config = {
           ...directConfig(options, service, env),
           frequency,
-          allowCurrentPrices:
-            options.allowCurrentPrices === true || parseFlag(env.ALLOW_CURRENT_PRICES, 'ALLOW_CURRENT_PRICES'),
+          allowCurrentPrices: options.allowCurrentPrices === true || read.flag('ALLOW_CURRENT_PRICES'),
         };
         const { handler, pricesRefresh, submit } = aws();
         const batch = submit.createBatchClient();

@@ -1,3 +1,4 @@
+import { type Env, EnvReader } from '../core/env';
 import type { ShardSpec } from '../core/layout/summary-keys';
 import { UsageError } from './errors';
 
@@ -7,10 +8,11 @@ import { UsageError } from './errors';
  */
 export function shardFromArguments(
   args: { readonly shards?: string; readonly shardIndex?: string },
-  env: NodeJS.ProcessEnv = process.env,
+  env: Env = process.env,
 ): ShardSpec {
-  const countText = args.shards ?? env.AWS_BATCH_JOB_ARRAY_SIZE ?? '1';
-  const indexText = args.shardIndex ?? env.AWS_BATCH_JOB_ARRAY_INDEX ?? '0';
+  const read = new EnvReader(env);
+  const countText = args.shards ?? read.text('AWS_BATCH_JOB_ARRAY_SIZE') ?? '1';
+  const indexText = args.shardIndex ?? read.text('AWS_BATCH_JOB_ARRAY_INDEX') ?? '0';
   if (!/^\d+$/.test(countText) || Number(countText) < 1 || Number(countText) > 10_000) {
     throw new UsageError(`--shards must be a whole number from 1 to 10000, got ${JSON.stringify(countText)}`);
   }

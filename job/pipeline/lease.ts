@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { type Env, EnvReader } from '../core/env';
 import { InputError, LockedError } from '../core/errors';
 import { formatDate, type Period } from '../core/period';
 import { ObjectNotFoundError, type ObjectStore } from '../store/object-store';
@@ -45,7 +46,7 @@ export function leaseKey(summaryPrefix: string, period: Period): string {
  * (`<job>:<index>`), so every attempt and every array child of one Batch job share the lease;
  * otherwise a fresh random id.
  */
-export function defaultLeaseOwner(env: NodeJS.ProcessEnv = process.env): string {
+export function defaultLeaseOwner(env: Env = process.env): string {
   return sharedLeaseOwner(env) ?? `run:${randomUUID()}`;
 }
 
@@ -53,9 +54,11 @@ export function defaultLeaseOwner(env: NodeJS.ProcessEnv = process.env): string 
  * An owner id that several processes of one run share, if the environment gives one
  * (CDR_LEASE_OWNER, or AWS_BATCH_JOB_ID without its array index); undefined otherwise.
  */
-export function sharedLeaseOwner(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (env.CDR_LEASE_OWNER) return env.CDR_LEASE_OWNER;
-  const job = env.AWS_BATCH_JOB_ID;
+export function sharedLeaseOwner(env: Env = process.env): string | undefined {
+  const read = new EnvReader(env);
+  const owner = read.text('CDR_LEASE_OWNER');
+  if (owner) return owner;
+  const job = read.text('AWS_BATCH_JOB_ID');
   return job ? `batch:${job.split(':')[0]}` : undefined;
 }
 

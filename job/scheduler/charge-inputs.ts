@@ -36,7 +36,7 @@ async function readConfigured(store: ObjectStore, key: string, name: string): Pr
   try {
     return await store.read(key);
   } catch (error) {
-    if (error instanceof ObjectNotFoundError) throw new ConfigError(`${name} ${key}: no such object in the bucket`);
+    if (error instanceof ObjectNotFoundError) throw new ConfigError(name, `${key}: no such object in the bucket`);
     throw error;
   }
 }
@@ -57,14 +57,14 @@ export async function prepareChargeInputs(deps: ChargeInputDeps): Promise<Charge
       logger.info({ rateDeck: config.rateDeckKey, rows: deck.rows.length, currency: deck.currency }, 'rate deck read');
     } catch (error) {
       if (error instanceof RateDeckError)
-        throw new ConfigError(`RATE_DECK_KEY ${config.rateDeckKey}: ${error.message}`);
+        throw new ConfigError('RATE_DECK_KEY', `${config.rateDeckKey}: ${error.message}`);
       throw error;
     }
     await store.write(keys.rateDeck, bytes, 'text/csv; charset=utf-8');
     inputs.rateDeck = uri(keys.rateDeck);
   }
   if (config.refreshConnectors) {
-    if (!deps.chime) throw new ConfigError('REFRESH_CONNECTORS needs a Chime SDK Voice client');
+    if (!deps.chime) throw new ConfigError('REFRESH_CONNECTORS', 'needs a Chime SDK Voice client');
     const client = deps.chime();
     const connectors = await fetchVoiceConnectors(client);
     await store.write(keys.connectors, connectorsCsv(connectors), 'text/csv; charset=utf-8');
@@ -76,7 +76,7 @@ export async function prepareChargeInputs(deps: ChargeInputDeps): Promise<Charge
       parseConnectors(bytes.toString('utf8'));
     } catch (error) {
       if (error instanceof ConnectorsFileError)
-        throw new ConfigError(`CONNECTORS_KEY ${config.connectorsKey}: ${error.message}`);
+        throw new ConfigError('CONNECTORS_KEY', `${config.connectorsKey}: ${error.message}`);
       throw error;
     }
     await store.write(keys.connectors, bytes, 'text/csv; charset=utf-8');

@@ -1,3 +1,4 @@
+import { EnvReader } from '../core/env';
 /**
  * The scheduler Lambda (issue 3): event → period → price snapshot stored in the CDR bucket → one
  * Batch job for the period (or the one already active). Also the code path of `cdr-summary submit`.
@@ -189,7 +190,7 @@ let sharedClients: { pricing: PricingClient; batch: BatchClient } | undefined;
 export async function handler(event: unknown): Promise<SchedulerResult> {
   const logger = createJsonLogger({
     app: 'cdr-summary-scheduler',
-    level: process.env.LOG_LEVEL || 'info',
+    level: new EnvReader().text('LOG_LEVEL') ?? 'info',
     destination: pino.destination({ fd: 1, sync: true }),
   });
   try {

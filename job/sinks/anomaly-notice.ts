@@ -1,3 +1,4 @@
+import { EnvReader } from '../core/env';
 import { InputError } from '../core/errors';
 import type { Anomaly } from '../report/anomalies/anomaly';
 import type { Manifest } from './manifest';
@@ -75,7 +76,7 @@ export function snsNotifier(topicArn: string): AnomalyNotifier {
     target: topicArn,
     async publish(notice) {
       const { SNSClient, PublishCommand } = await import('@aws-sdk/client-sns');
-      const client = new SNSClient({ region: process.env.AWS_REGION ?? region });
+      const client = new SNSClient({ region: new EnvReader().text('AWS_REGION') ?? region });
       try {
         const out = await client.send(
           new PublishCommand({ TopicArn: topicArn, Subject: notice.subject, Message: notice.message }),
