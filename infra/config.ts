@@ -1,4 +1,3 @@
-import { DEFAULT_REGION, type Env, EnvReader, ConfigError as VariableError } from '../job/core/env';
 /**
  * Configuration of the CDKTF app, read from environment variables, every one with a documented
  * default so that `npm run synth` works with no configuration at all. Everything is validated up
@@ -42,6 +41,7 @@ import { DEFAULT_REGION, type Env, EnvReader, ConfigError as VariableError } fro
 
 import * as path from 'node:path';
 import { isBucketName } from '../job/core/bucket-name';
+import { DEFAULT_REGION, type Env, EnvReader, ConfigError as VariableError } from '../job/core/env';
 import { FREQUENCIES, type Frequency } from '../job/core/period';
 import { isServiceCode, SERVICES, type ServiceCode, schemaFor } from '../job/core/schema';
 import packageJson from '../package.json';

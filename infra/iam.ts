@@ -1,9 +1,10 @@
-import { FailureError } from '../job/core/errors';
 /**
  * IAM policy documents as typed values, rendered to JSON for `aws_iam_role(_policy)`. Rendering
  * refuses wildcard actions (`*`, `s3:*`, `s3:Get*`): every action the stack grants is spelled out.
  * Resources may be tokens (ARNs of resources in the stack); cdktf turns them into interpolations.
  */
+
+import { FailureError } from '../job/core/errors';
 
 /** Condition block: operator → key → value(s). */
 export type PolicyCondition = Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;

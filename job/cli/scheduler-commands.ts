@@ -1,4 +1,3 @@
-import { type Env, EnvReader } from '../core/env';
 /**
  * The scheduler side of the command line:
  * - `cdr-summary prices fetch` — the Lambda's price refresh, storing a snapshot in a folder or bucket;
@@ -7,6 +6,7 @@ import { type Env, EnvReader } from '../core/env';
 
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
+import { type Env, EnvReader } from '../core/env';
 import { FailureError, rethrowNaming } from '../core/errors';
 import { compareDates, formatDate, type Period, parseDate, periodEndingOn } from '../core/period';
 import { SERVICES, type ServiceCode } from '../core/schema';

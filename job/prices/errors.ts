@@ -1,4 +1,5 @@
 import { InputError } from '../core/errors';
+
 /** Thrown when a price source cannot be read or is not a usable price list; the message is one line. */
 export class PriceSourceError extends InputError {
   override readonly name = 'PriceSourceError';

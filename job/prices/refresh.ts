@@ -1,6 +1,5 @@
-import { FailureError } from '../core/errors';
 /**
- * Price refresh (issue 3): ask the AWS Price List API which price list versions were in effect over
+ * Price refresh: ask the AWS Price List API which price list versions were in effect over
  * a period, download their JSON offer files, normalize them into the project's price snapshot and
  * store it — with the raw downloads kept next to it for audit — under `<Service-With-Dashes>-Pricing/`.
  *
@@ -21,6 +20,7 @@ import {
   paginateListPriceLists,
 } from '@aws-sdk/client-pricing';
 import type { Logger } from 'pino';
+import { FailureError } from '../core/errors';
 import { type CalendarDate, epochSeconds, formatDate, type Period, periodDays } from '../core/period';
 import { type ServiceCode, schemaFor } from '../core/schema';
 import type { ObjectStore } from '../store/object-store';

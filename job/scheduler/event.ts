@@ -1,9 +1,10 @@
-import { InputError } from '../core/errors';
 /**
- * The scheduler Lambda's input events (issue 3): a scheduled invocation, or the original sample's
+ * The scheduler Lambda's input events: a scheduled invocation, or the original sample's
  * manual "Test event" `{"year":"2020","month":"1","day":"31","job_frequency":"Monthly"}`.
  * Pure functions, no I/O: `now` is always passed in.
  */
+
+import { InputError } from '../core/errors';
 
 import {
   addDays,

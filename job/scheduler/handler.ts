@@ -1,6 +1,5 @@
-import { EnvReader } from '../core/env';
 /**
- * The scheduler Lambda (issue 3): event → period → price snapshot stored in the CDR bucket → one
+ * The scheduler Lambda: event → period → price snapshot stored in the CDR bucket → one
  * Batch job for the period (or the one already active). Also the code path of `cdr-summary submit`.
  */
 
@@ -9,6 +8,7 @@ import type { ChimeSDKVoiceClient } from '@aws-sdk/client-chime-sdk-voice';
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { PricingClient } from '@aws-sdk/client-pricing';
 import pino, { type Logger } from 'pino';
+import { EnvReader } from '../core/env';
 import { createJsonLogger } from '../core/logger';
 import { type Frequency, formatDate, type Period } from '../core/period';
 import { schemaFor } from '../core/schema';

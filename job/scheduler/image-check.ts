@@ -1,4 +1,3 @@
-import { FailureError } from '../core/errors';
 /**
  * Image before schedule: before submitting, the scheduler makes sure the image the job definition
  * runs exists in ECR. A missing image (a deploy whose image was never pushed) fails the invocation
@@ -8,6 +7,7 @@ import { FailureError } from '../core/errors';
 
 import { type BatchClient, type JobDefinition, paginateDescribeJobDefinitions } from '@aws-sdk/client-batch';
 import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
+import { FailureError } from '../core/errors';
 
 /** Thrown when the job definition's image is not in its repository; the message is one line. */
 export class ImageMissingError extends FailureError {

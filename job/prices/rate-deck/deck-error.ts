@@ -1,4 +1,5 @@
 import { InputError } from '../../core/errors';
+
 /** Thrown when a rate deck cannot be used; the message names the line. */
 export class RateDeckError extends InputError {
   override readonly name = 'RateDeckError';
