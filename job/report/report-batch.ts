@@ -1,3 +1,7 @@
+/**
+ * Arrow record batches built column by column with `makeData` (our own buffers): kept because the
+ * exact Decimal128 columns need bigint halves the builders do not take, and Arrow assembly is already ~8 % of the main thread (docs/performance.md).
+ */
 import {
   Bool,
   type DataType,

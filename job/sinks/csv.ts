@@ -1,3 +1,7 @@
+/**
+ * CSV rows of the report, rendered by hand straight into UTF-8 bytes: kept because encoding one
+ * concatenated string per chunk cost ~1 s per 200k rows (docs/performance.md, profiles); csvRows is now ~2 % of a run.
+ */
 import type { CdrValue } from '../cdr/record';
 import { csvField } from '../core/csv-field';
 import { formatDecimal } from '../core/decimal';
