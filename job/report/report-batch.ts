@@ -1,6 +1,7 @@
 /**
- * Arrow record batches built column by column with `makeData` (our own buffers): kept because the
- * exact Decimal128 columns need bigint halves the builders do not take, and Arrow assembly is already ~8 % of the main thread (docs/performance.md).
+ * Arrow record batches built column by column with `makeData` over our own typed arrays: kept because
+ * Arrow assembly is already ~8 % of the main thread (docs/performance.md profiles) and the exact
+ * Decimal128 columns are written as two 64-bit stores per value, refusing any value beyond the column.
  */
 import {
   Bool,
