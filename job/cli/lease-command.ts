@@ -27,32 +27,41 @@ function resolve(options: LeaseCommandOptions) {
   return { period, schema: schemaFor(options.service) };
 }
 
-/** `lease show`: prints the period's lease, if any. */
-export async function showLease(options: LeaseCommandOptions, out: NodeJS.WritableStream = process.stdout) {
-  const { period, schema } = resolve(options);
+/** Resolves the period, opens the store and reads the period's lease for `use`; closes the store after. */
+async function withLease(
+  options: LeaseCommandOptions,
+  use: (
+    found: { store: ObjectStore; lease: Awaited<ReturnType<typeof readLease>> } & ReturnType<typeof resolve>,
+  ) => Promise<void> | void,
+): Promise<void> {
+  const resolved = resolve(options);
   const store = await openLeaseStore(options);
   try {
-    const lease = await readLease(store, schema.summaryPrefix, period);
+    const lease = await readLease(store, resolved.schema.summaryPrefix, resolved.period);
+    await use({ ...resolved, store, lease });
+  } finally {
+    await store.close();
+  }
+}
+
+/** `lease show`: prints the period's lease, if any. */
+export function showLease(options: LeaseCommandOptions, out: NodeJS.WritableStream = process.stdout): Promise<void> {
+  return withLease(options, ({ store, lease }) => {
     if (lease.raw === undefined) {
       out.write(`no lease: ${store.location}/${lease.key}\n`);
       return;
     }
     const expired = lease.record ? Date.parse(lease.record.expiresAt) <= Date.now() : true;
     out.write(`${store.location}/${lease.key}${expired ? ' (expired)' : ''}\n${lease.raw.trimEnd()}\n`);
-  } finally {
-    await store.close();
-  }
+  });
 }
 
 /**
  * `lease clear`: deletes the period's lease whoever holds it (for a run known to be dead before its
  * lease expires). Prints what it removed.
  */
-export async function clearLease(options: LeaseCommandOptions, out: NodeJS.WritableStream = process.stdout) {
-  const { period, schema } = resolve(options);
-  const store = await openLeaseStore(options);
-  try {
-    const lease = await readLease(store, schema.summaryPrefix, period);
+export function clearLease(options: LeaseCommandOptions, out: NodeJS.WritableStream = process.stdout): Promise<void> {
+  return withLease(options, async ({ store, lease, period, schema }) => {
     if (lease.raw === undefined) {
       out.write(
         `no lease to clear for ${period.frequency} ${formatDate(period.end)}: ${store.location}/${lease.key}\n`,
@@ -64,9 +73,7 @@ export async function clearLease(options: LeaseCommandOptions, out: NodeJS.Writa
       ? `owner ${lease.record.owner}, host ${lease.record.host}, pid ${lease.record.pid}, since ${lease.record.createdAt}, expires ${lease.record.expiresAt}`
       : 'unreadable record';
     out.write(`cleared lease ${store.location}/${lease.key} (${holder})\n`);
-  } finally {
-    await store.close();
-  }
+  });
 }
 
 function periodOptions(command: Command): Command {
