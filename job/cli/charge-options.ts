@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { rethrowNaming } from '../core/errors';
 import { type OpenS3Store, openPricesArgument } from '../prices/prices-argument';
 import { type ChargerSetup, parseMarkup } from '../prices/rate-deck/charger';
@@ -26,11 +26,17 @@ export interface ChargeSetup {
 /** Adds `--rate-deck`, `--markup` and `--connectors` to a command. */
 export function addChargeOptions(command: Command): Command {
   return command
-    .option(
-      '--rate-deck <file|s3://…>',
-      'your own rates (CSV: prefix,direction,rate_per_minute,connection_fee,initial_increment,…): fills ChargedAmount',
+    .addOption(
+      new Option(
+        '--rate-deck <file|s3://…>',
+        'your own rates (CSV: prefix,direction,rate_per_minute,connection_fee,initial_increment,…): fills ChargedAmount',
+      ).conflicts('markup'),
     )
-    .option('--markup <percent>', 'instead of a deck: ChargedAmount = Cost x (1 + percent/100), USD')
+    .addOption(
+      new Option('--markup <percent>', 'instead of a deck: ChargedAmount = Cost x (1 + percent/100), USD').conflicts(
+        'rateDeck',
+      ),
+    )
     .option('--connectors <file|s3://…>', 'connector names and tags (CSV VoiceConnectorId,Name,<tags…> or JSON)');
 }
 
@@ -54,6 +60,7 @@ async function loadConnectors(text: string, openS3: OpenS3Store): Promise<Connec
  * any problem is a UsageError (exit 2) naming the option and, for a deck, the line.
  */
 export async function loadChargeArguments(args: ChargeArguments, openS3: OpenS3Store): Promise<ChargeSetup> {
+  // Commander refuses the two together (`conflicts`); a caller without it gets the same rule.
   if (args.rateDeck !== undefined && args.markup !== undefined)
     throw new UsageError('--rate-deck and --markup exclude each other: give one');
   let charges: ChargerSetup = { kind: 'none' };

@@ -1,5 +1,4 @@
-import type { Command } from 'commander';
-import { type Env, EnvReader } from '../core/env';
+import { type Command, Option } from 'commander';
 import { rethrowNaming } from '../core/errors';
 import { ANOMALY_THRESHOLDS_ENV, ANOMALY_TOPIC_ENV } from '../core/insight-env';
 import type { InsightOptions } from '../pipeline/insight';
@@ -12,27 +11,29 @@ export interface InsightArguments {
   readonly anomalyTopic?: string;
 }
 
-const THRESHOLDS_ENV = ANOMALY_THRESHOLDS_ENV;
-const TOPIC_ENV = ANOMALY_TOPIC_ENV;
-
 /** Adds `--anomaly-thresholds` and `--anomaly-topic` to a command. */
 export function addInsightOptions(command: Command): Command {
   return command
-    .option(
-      '--anomaly-thresholds <list>',
-      `anomaly thresholds as name=value,… (e.g. spikeFactor=4,burstMinCalls=30; default: $${THRESHOLDS_ENV})`,
+    .addOption(
+      new Option(
+        '--anomaly-thresholds <list>',
+        'anomaly thresholds as name=value,… (e.g. spikeFactor=4,burstMinCalls=30)',
+      ).env(ANOMALY_THRESHOLDS_ENV),
     )
-    .option(
-      '--anomaly-topic <arn>',
-      `SNS topic told once per run that finds anomalies (opt-in; default: $${TOPIC_ENV})`,
+    .addOption(
+      new Option('--anomaly-topic <arn>', 'SNS topic told once per run that finds anomalies (opt-in)').env(
+        ANOMALY_TOPIC_ENV,
+      ),
     );
 }
 
-/** Thresholds and notifier from the options, falling back to the environment; UsageError when unusable. */
-export function insightFromArguments(args: InsightArguments, env: Env = process.env): InsightOptions {
-  const read = new EnvReader(env);
-  const thresholdsText = args.anomalyThresholds ?? read.text(THRESHOLDS_ENV);
-  const topic = args.anomalyTopic ?? read.text(TOPIC_ENV);
+/**
+ * Thresholds and notifier from the options (commander fills them from CDR_ANOMALY_THRESHOLDS and
+ * CDR_ANOMALY_TOPIC_ARN when not given); an input error naming the option when unusable.
+ */
+export function insightFromArguments(args: InsightArguments): InsightOptions {
+  const thresholdsText = args.anomalyThresholds;
+  const topic = args.anomalyTopic || undefined;
   let thresholds: InsightOptions['thresholds'];
   try {
     thresholds = parseThresholds(thresholdsText);

@@ -1,18 +1,18 @@
 import type { Command } from 'commander';
 import { rethrowNaming } from '../core/errors';
 import { formatDate } from '../core/period';
-import { isServiceCode, SERVICES, schemaFor } from '../core/schema';
+import { type ServiceCode, schemaFor } from '../core/schema';
 import { leaseKey, readLease } from '../pipeline/lease';
 import type { ObjectStore } from '../store/object-store';
 import { openStore } from '../store/open';
-import { UsageError } from './errors';
+import { serviceOption } from './option-parsers';
 import { addPeriodOptions, type PeriodArguments, periodFromArguments } from './period-options';
 
 /** Options of `cdr-summary lease show|clear`. */
 export interface LeaseCommandOptions extends PeriodArguments {
   readonly source: string;
   readonly dest?: string;
-  readonly service: string;
+  readonly service: ServiceCode;
 }
 
 async function openLeaseStore(options: LeaseCommandOptions): Promise<ObjectStore> {
@@ -21,10 +21,7 @@ async function openLeaseStore(options: LeaseCommandOptions): Promise<ObjectStore
 }
 
 function resolve(options: LeaseCommandOptions) {
-  const period = periodFromArguments(options);
-  if (!isServiceCode(options.service))
-    throw new UsageError(`unknown service ${JSON.stringify(options.service)} (expected ${SERVICES.join(' or ')})`);
-  return { period, schema: schemaFor(options.service) };
+  return { period: periodFromArguments(options), schema: schemaFor(options.service) };
 }
 
 /** Resolves the period, opens the store and reads the period's lease for `use`; closes the store after. */
@@ -83,7 +80,7 @@ function periodOptions(command: Command): Command {
       'the CDR location of the run (its lease lives in --dest, default the source)',
     )
     .option('--dest <dir|s3://bucket>', 'where the run writes its outputs (default: the source)')
-    .option('--service <code>', `service (${SERVICES.join(' | ')})`, 'AmazonChimeVoiceConnector');
+    .addOption(serviceOption('service', 'AmazonChimeVoiceConnector'));
   return addPeriodOptions(command);
 }
 

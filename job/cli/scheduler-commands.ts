@@ -4,11 +4,11 @@
  * - `cdr-summary submit` — run a (past) period on Batch, directly or through the deployed Lambda.
  */
 
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import type { Logger } from 'pino';
 import { type Env, EnvReader } from '../core/env';
 import { FailureError, rethrowNaming } from '../core/errors';
-import { compareDates, formatDate, type Period, parseDate, periodEndingOn } from '../core/period';
+import { compareDates, type Frequency, formatDate, type Period, parseDate, periodEndingOn } from '../core/period';
 import { SERVICES, type ServiceCode } from '../core/schema';
 import { PriceSourceError } from '../prices/errors';
 import {
@@ -44,19 +44,21 @@ function naming<T>(what: string, fn: () => T): T {
   }
 }
 
+/** Options of `cdr-summary prices fetch`, as commander parses them. */
 interface PricesFetchOptions {
-  readonly service: string;
+  readonly service: ServiceCode;
   readonly date: string;
-  readonly frequency: string;
+  readonly frequency: Frequency;
   readonly out: string;
   readonly allowCurrentPrices?: boolean;
   readonly logLevel?: string;
 }
 
-interface SubmitOptions {
+/** Options of `cdr-summary submit`, as commander parses them. */
+interface SubmitCommandOptions {
   readonly end: string;
-  readonly frequency?: string;
-  readonly service?: string;
+  readonly frequency?: Frequency;
+  readonly service?: ServiceCode;
   readonly invoke?: string;
   readonly queue?: string;
   readonly definition?: string;
@@ -151,7 +153,7 @@ async function invokeFunction(
   }
 }
 
-function directConfig(options: SubmitOptions, service: ServiceCode, env: Env): SchedulerConfig {
+function directConfig(options: SubmitCommandOptions, service: ServiceCode, env: Env): SchedulerConfig {
   const read = new EnvReader(env);
   const bucket = options.bucket ?? read.text('CDR_BUCKET');
   const queue = options.queue ?? read.text('JOB_QUEUE');
@@ -190,9 +192,17 @@ export function registerSchedulerCommands(program: Command, io: SchedulerCommand
       'Fetch the prices in effect over a period from the AWS Price List API (ListPriceLists + offer files, ' +
         'GetProducts as fallback) and store a price snapshot plus the raw files, as the scheduler Lambda does.',
     )
-    .requiredOption('--service <code>', `service (${SERVICES.join(' | ')})`)
+    .addOption(
+      new Option('--service <code>', `service (${SERVICES.join(' | ')})`)
+        .makeOptionMandatory()
+        .argParser((text) => parseService(text, '--service')),
+    )
     .requiredOption('--date <YYYY-MM-DD>', 'last day (UTC) the prices are needed for; not after today')
-    .option('--frequency <frequency>', 'cover the Daily/Weekly/Monthly period ending on --date', 'Daily')
+    .addOption(
+      new Option('--frequency <frequency>', 'cover the Daily/Weekly/Monthly period ending on --date')
+        .default('Daily')
+        .argParser((text) => parseConfigFrequency(text, '--frequency')),
+    )
     .requiredOption(
       '--out <dir|s3://bucket[/prefix]>',
       'where to store <Service-With-Dashes>-Pricing/snapshots/… and …/raw/… (a folder is created if missing)',
@@ -207,8 +217,7 @@ export function registerSchedulerCommands(program: Command, io: SchedulerCommand
       '\nExample:\n  cdr-summary prices fetch --service AmazonChimeVoiceConnector --date 2020-01-31 --frequency Monthly --out ./prices\n',
     )
     .action(async (options: PricesFetchOptions) => {
-      const service = parseService(options.service, '--service');
-      const frequency = parseConfigFrequency(options.frequency, '--frequency');
+      const { service, frequency } = options;
       const end = naming('--date', () => parseDate(options.date));
       const today = utcDate(now());
       if (compareDates(end, today) > 0) {
@@ -253,8 +262,16 @@ export function registerSchedulerCommands(program: Command, io: SchedulerCommand
         '--invoke, ask the deployed scheduler Lambda to do it. A job of the same name still active is reused.',
     )
     .requiredOption('--end <YYYY-MM-DD>', 'last day (UTC, included) of the period; at most yesterday')
-    .option('--frequency <frequency>', 'Daily | Weekly | Monthly (default: JOB_FREQUENCY)')
-    .option('--service <code>', `service (${SERVICES.join(' | ')}; default: SERVICE_NAME)`)
+    .addOption(
+      new Option('--frequency <frequency>', 'Daily | Weekly | Monthly')
+        .env('JOB_FREQUENCY')
+        .argParser((text) => parseConfigFrequency(text, '--frequency')),
+    )
+    .addOption(
+      new Option('--service <code>', `service (${SERVICES.join(' | ')})`)
+        .env('SERVICE_NAME')
+        .argParser((text) => parseService(text, '--service')),
+    )
     .option('--invoke <function>', 'invoke this scheduler Lambda (name or ARN) with the manual event instead')
     .option('--queue <name|arn>', 'Batch job queue (default: JOB_QUEUE)')
     .option('--definition <name|arn>', 'Batch job definition (default: JOB_DEFINITION)')
@@ -274,15 +291,13 @@ export function registerSchedulerCommands(program: Command, io: SchedulerCommand
         '  cdr-summary submit --end 2020-01-31 --frequency Monthly --bucket my-cdr-bucket \\\n' +
         '      --queue cdr-summary-queue --definition cdr-summary\n',
     )
-    .action(async (options: SubmitOptions) => {
+    .action(async (options: SubmitCommandOptions) => {
       const env = process.env;
       const end = naming('--end', () => parseDate(options.end));
       naming('--end', () => assertEndDateOver(end, now()));
       const read = new EnvReader(env);
-      const frequencyText = options.frequency ?? read.text('JOB_FREQUENCY');
-      if (!frequencyText) throw new UsageError('--frequency (or JOB_FREQUENCY) is required: Daily, Weekly or Monthly');
-      const frequency = parseConfigFrequency(frequencyText, '--frequency');
-      const serviceText = options.service ?? read.text('SERVICE_NAME');
+      const { frequency } = options;
+      if (!frequency) throw new UsageError('--frequency (or JOB_FREQUENCY) is required: Daily, Weekly or Monthly');
       let outcome: { result: SchedulerResult; region: string | undefined };
       if (options.invoke !== undefined) {
         const direct = (
@@ -293,10 +308,9 @@ export function registerSchedulerCommands(program: Command, io: SchedulerCommand
             '--queue/--definition/--bucket/--array-size/--job-name-prefix/--allow-current-prices do not apply with --invoke (the function uses its own settings)',
           );
         }
-        const service = serviceText ? parseService(serviceText, '--service') : undefined;
-        outcome = await invokeFunction(options.invoke, manualEvent(end, frequency, service));
+        outcome = await invokeFunction(options.invoke, manualEvent(end, frequency, options.service));
       } else {
-        const service = parseService(serviceText ?? SERVICES[0], '--service');
+        const service = options.service ?? SERVICES[0];
         const config = {
           ...directConfig(options, service, env),
           frequency,

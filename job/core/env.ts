@@ -27,12 +27,17 @@ export function parseFlag(value: string | undefined, variable: string, fallback 
   throw new ConfigError(variable, `${JSON.stringify(value)} must be true or false`);
 }
 
-/** Parses a whole number from `min` to `max` (inclusive); the error names `variable`. */
-export function parseWholeNumber(value: string, variable: string, min: number, max: number): number {
+/**
+ * Parses a whole number from `min` to `max` (inclusive; no upper bound when `max` is omitted): the
+ * one integer parser of settings and command-line options alike. The error names `variable`.
+ */
+export function parseWholeNumber(value: string, variable: string, min: number, max?: number): number {
   const text = value.trim();
   const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isSafeInteger(n) || n < min || n > max)
-    throw new ConfigError(variable, `${JSON.stringify(value)} must be a whole number from ${min} to ${max}`);
+  if (!Number.isSafeInteger(n) || n < min || (max !== undefined && n > max)) {
+    const range = max === undefined ? `≥ ${min}` : `from ${min} to ${max}`;
+    throw new ConfigError(variable, `${JSON.stringify(value)} must be a whole number ${range}`);
+  }
   return n;
 }
 
