@@ -12,6 +12,7 @@ import { warnAboutRatings } from './price-warnings';
 import { shardFromArguments, shardsOption } from './shard-options';
 import { shutdownSignal } from './shutdown';
 import { formatSummary } from './summary-table';
+import { isInteractiveTerminal } from './terminal';
 
 interface FinalizeCommandOptions extends PeriodArguments, InsightArguments {
   readonly dest: string;
@@ -67,7 +68,10 @@ export function registerFinalizeCommand(program: Command): void {
           signal: shutdownSignal(),
         });
         warnAboutRatings(logger, manifest);
-        if (!options.quiet) process.stdout.write(formatSummary(manifest, dest.location));
+        if (!options.quiet)
+          process.stdout.write(
+            formatSummary(manifest, dest.location, { boxes: isInteractiveTerminal(process.stdout) }),
+          );
       } catch (error) {
         shardsMissing = error instanceof ShardMissingError;
         throw error;

@@ -23,7 +23,16 @@ export function buildProgram(): Command {
   const program = new Command('cdr-summary')
     .description('Rate Amazon Chime Voice Connector and Business Calling CDRs into CSV and Parquet cost reports.')
     .version(packageVersion())
-    .showHelpAfterError('(run with --help for usage)')
+    // Commander's own errors (unknown option, invalid choice, conflicting options) as one line, like ours.
+    .configureOutput({
+      outputError: (text, write) =>
+        write(
+          `cdr-summary: ${text
+            .trim()
+            .replace(/^error: /, '')
+            .replace(/\s*\n\s*/g, ' ')} (run with --help for usage)\n`,
+        ),
+    })
     .exitOverride();
   registerRunCommand(program);
   registerFinalizeCommand(program);

@@ -24,6 +24,7 @@ import { ProgressLine } from './progress';
 import { shardFromArguments, shardIndexOption, shardsOption } from './shard-options';
 import { shutdownSignal } from './shutdown';
 import { formatSummary } from './summary-table';
+import { isInteractiveTerminal } from './terminal';
 
 /** Objects read at once unless `--concurrency` says otherwise. */
 const DEFAULT_CONCURRENCY = 64;
@@ -245,7 +246,8 @@ export async function executeRun(
       return { partial, period };
     }
     const manifest = await runSummary(runOptions);
-    if (!options.quiet) process.stdout.write(formatSummary(manifest, dest.location));
+    if (!options.quiet)
+      process.stdout.write(formatSummary(manifest, dest.location, { boxes: isInteractiveTerminal(process.stdout) }));
     outcome = 'completed';
     logRunStatistics(logger, { service, period, outcome }, manifest, opened, startedAt);
     warnAboutRatings(logger, manifest);
