@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { type AggregateColumn, aggregateColumns, hourlyAggregateColumns } from '../../job/core/aggregate-columns';
 import { FOCUS_VERSION, focusAthenaColumns } from '../../job/core/focus/columns';
 import { focusParquetRoot } from '../../job/core/layout/focus-keys';
+import { FREQUENCIES } from '../../job/core/period';
 import { athenaColumns, type ServiceCode, schemaFor } from '../../job/core/schema';
 import { AGGREGATE_PARTITION_KEYS, dashboardQueries, namedQueries, PARTITION_KEYS } from '../athena-queries';
 
@@ -20,20 +21,25 @@ export const FIRST_PROJECTED_YEAR = 2018;
 /** Last year the partition projection covers. */
 export const LAST_PROJECTED_YEAR = 2099;
 
+/** Partition projection of the year/month/day partition keys (Athena computes the partitions, none are added). */
+const DATE_PROJECTION = {
+  'projection.year.type': 'integer',
+  'projection.year.range': `${FIRST_PROJECTED_YEAR},${LAST_PROJECTED_YEAR}`,
+  'projection.month.type': 'integer',
+  'projection.month.range': '1,12',
+  'projection.month.digits': '2',
+  'projection.day.type': 'integer',
+  'projection.day.range': '1,31',
+  'projection.day.digits': '2',
+};
+
 /** Table parameters of a Parquet table partitioned by year/month/day with partition projection over `template`. */
 function parquetTableParameters(template: string): Record<string, string> {
   return {
     EXTERNAL: 'TRUE',
     classification: 'parquet',
     'projection.enabled': 'true',
-    'projection.year.type': 'integer',
-    'projection.year.range': `${FIRST_PROJECTED_YEAR},${LAST_PROJECTED_YEAR}`,
-    'projection.month.type': 'integer',
-    'projection.month.range': '1,12',
-    'projection.month.digits': '2',
-    'projection.day.type': 'integer',
-    'projection.day.range': '1,31',
-    'projection.day.digits': '2',
+    ...DATE_PROJECTION,
     'storage.location.template': template,
   };
 }
@@ -212,15 +218,8 @@ export class SummaryAnalytics extends Construct {
         'skip.header.line.count': '1',
         'projection.enabled': 'true',
         'projection.frequency.type': 'enum',
-        'projection.frequency.values': 'Daily,Weekly,Monthly',
-        'projection.year.type': 'integer',
-        'projection.year.range': `${FIRST_PROJECTED_YEAR},${LAST_PROJECTED_YEAR}`,
-        'projection.month.type': 'integer',
-        'projection.month.range': '1,12',
-        'projection.month.digits': '2',
-        'projection.day.type': 'integer',
-        'projection.day.range': '1,31',
-        'projection.day.digits': '2',
+        'projection.frequency.values': FREQUENCIES.join(','),
+        ...DATE_PROJECTION,
         'storage.location.template': `${table.folder}${placeholders}/`,
       },
       partitionKeys: AGGREGATE_PARTITION_KEYS.map((key) => ({

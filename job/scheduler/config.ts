@@ -6,6 +6,7 @@
 import { isBucketName } from '../core/bucket-name';
 import { ConfigError, type Env, EnvReader, parseFlag, parseWholeNumber } from '../core/env';
 import { type Frequency, PeriodError, parseFrequency } from '../core/period';
+import { SCHEDULER_ENV } from '../core/scheduler-env';
 import { isServiceCode, SERVICES, type ServiceCode } from '../core/schema';
 
 export { ConfigError, parseFlag };
@@ -102,14 +103,14 @@ export function chargeConfigFromEnv(
 ): Pick<SchedulerConfig, 'rateDeckKey' | 'connectorsKey' | 'refreshConnectors'> {
   const read = new EnvReader(env);
   const key = (name: string) => read.text(name)?.replace(/^\/+/, '') || undefined;
-  const refreshConnectors = read.flag('REFRESH_CONNECTORS');
+  const refreshConnectors = read.flag(SCHEDULER_ENV.refreshConnectors);
   if (refreshConnectors && service !== 'AmazonChimeVoiceConnector')
     throw new ConfigError(
       'REFRESH_CONNECTORS',
       'applies to AmazonChimeVoiceConnector only (Business Calling has accounts)',
     );
-  const rateDeckKey = key('RATE_DECK_KEY');
-  const connectorsKey = key('CONNECTORS_KEY');
+  const rateDeckKey = key(SCHEDULER_ENV.rateDeckKey);
+  const connectorsKey = key(SCHEDULER_ENV.connectorsKey);
   return {
     ...(rateDeckKey ? { rateDeckKey } : {}),
     ...(connectorsKey ? { connectorsKey } : {}),
@@ -125,20 +126,21 @@ export function chargeConfigFromEnv(
  */
 export function configFromEnv(env: Env = process.env): SchedulerConfig {
   const read = new EnvReader(env);
-  const service = parseService(read.required('SERVICE_NAME'));
-  const scheduleName = read.text('SCHEDULE_NAME');
+  const name = SCHEDULER_ENV;
+  const service = parseService(read.required(name.service));
+  const scheduleName = read.text(name.scheduleName);
   return {
-    bucket: parseBucket(read.required('CDR_BUCKET')),
+    bucket: parseBucket(read.required(name.bucket)),
     service,
-    frequency: parseConfigFrequency(read.required('JOB_FREQUENCY')),
-    jobQueue: read.required('JOB_QUEUE'),
-    jobDefinition: read.required('JOB_DEFINITION'),
-    arraySize: read.integer('ARRAY_SIZE', 1, 1, MAX_ARRAY_SIZE),
-    jobNamePrefix: read.text('JOB_NAME_PREFIX') ?? DEFAULT_JOB_NAME_PREFIX,
-    allowCurrentPrices: read.flag('ALLOW_CURRENT_PRICES'),
+    frequency: parseConfigFrequency(read.required(name.frequency)),
+    jobQueue: read.required(name.jobQueue),
+    jobDefinition: read.required(name.jobDefinition),
+    arraySize: read.integer(name.arraySize, 1, 1, MAX_ARRAY_SIZE),
+    jobNamePrefix: read.text(name.jobNamePrefix) ?? DEFAULT_JOB_NAME_PREFIX,
+    allowCurrentPrices: read.flag(name.allowCurrentPrices),
     ...(scheduleName ? { scheduleName } : {}),
-    ...(read.flag('CHECK_JOB_IMAGE') ? { checkJobImage: true } : {}),
+    ...(read.flag(name.checkJobImage) ? { checkJobImage: true } : {}),
     ...chargeConfigFromEnv(env, service),
-    ...(read.flag('ALLOW_EMPTY_PERIODS') ? { allowEmptyPeriods: true } : {}),
+    ...(read.flag(name.allowEmptyPeriods) ? { allowEmptyPeriods: true } : {}),
   };
 }
