@@ -1,6 +1,5 @@
 import type { CdrValue } from '../../cdr/record';
 import { pow10 } from '../../core/decimal';
-import { perSchema } from '../../core/per-schema';
 import { MINUTES_SCALE, type ServiceSchema } from '../../core/schema';
 import { ReportBatch } from '../report-batch';
 import type {
@@ -28,20 +27,27 @@ interface Columns {
   readonly destination: number;
 }
 
-const columnsOf = perSchema((schema): Columns => {
-  const at = (name: string) => schema.columns.findIndex((c) => c.name === name);
-  return {
-    connector: at(schema.partitionField),
-    usageType: at('UsageType'),
-    country: at('DestinationCountry'),
-    direction: at('Direction'),
-    minutes: at('BillableDurationMinutes'),
-    start: at('StartTime'),
-    status: at('RatingStatus'),
-    cost: at('Cost'),
-    destination: at('DestinationPhoneNumber'),
-  };
-});
+const COLUMNS = new WeakMap<ServiceSchema, Columns>();
+
+function columnsOf(schema: ServiceSchema): Columns {
+  let columns = COLUMNS.get(schema);
+  if (!columns) {
+    const at = (name: string) => schema.columns.findIndex((c) => c.name === name);
+    columns = {
+      connector: at(schema.partitionField),
+      usageType: at('UsageType'),
+      country: at('DestinationCountry'),
+      direction: at('Direction'),
+      minutes: at('BillableDurationMinutes'),
+      start: at('StartTime'),
+      status: at('RatingStatus'),
+      cost: at('Cost'),
+      destination: at('DestinationPhoneNumber'),
+    };
+    COLUMNS.set(schema, columns);
+  }
+  return columns;
+}
 
 function texts(batch: ReportBatch, index: number): readonly CdrValue[] {
   return index >= 0 ? (batch.columns[index] as CdrValue[]) : [];
