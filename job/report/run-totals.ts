@@ -1,6 +1,7 @@
 import { type LateArrival, LateArrivalLog, type LateFolder, type LatePeriod } from '../cdr/late-arrivals';
 import { formatDecimal } from '../core/decimal';
 import { COST_SCALE } from '../core/schema';
+import { compareKeys } from '../core/text';
 import { RatingNotes, type RatingNotesJson } from '../prices/rating-notes';
 import type { RowCharge } from './row-charge';
 
@@ -170,13 +171,13 @@ export class RunTotals {
   /** Calls and cost per usage type, sorted by usage type. */
   costByUsageType(): UsageTypeTotal[] {
     return [...this.byUsageType]
-      .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+      .sort(compareKeys)
       .map(([usageType, t]) => ({ usageType, calls: t.calls, cost: formatDecimal(t.cost, COST_SCALE) }));
   }
 
   /** Unrated calls per RatingStatus, sorted. */
   unratedByStatus(): Record<string, number> {
-    return Object.fromEntries([...this.unrated_].sort((a, b) => (a[0] < b[0] ? -1 : 1)));
+    return Object.fromEntries([...this.unrated_].sort(compareKeys));
   }
 
   /** Calls rated (or looked up) per price version. */

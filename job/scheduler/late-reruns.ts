@@ -20,6 +20,7 @@ import {
   periodEndingOn,
 } from '../core/period';
 import type { ServiceSchema } from '../core/schema';
+import { compareKeys } from '../core/text';
 import type { ManifestFacts } from '../sinks/manifest-scan';
 import type { ObjectStore } from '../store/object-store';
 import { readJsonIfPresent } from '../store/read-json';
@@ -67,7 +68,7 @@ export function namedPeriods(manifests: readonly ManifestFacts[], frequency: Fre
     }
   }
   return [...byEnd]
-    .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+    .sort(compareKeys)
     .map(([end, found]) => ({ period: periodEndingOn(frequency, parseDate(end)), ...found }));
 }
 
