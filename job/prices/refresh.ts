@@ -21,6 +21,7 @@ import {
 } from '@aws-sdk/client-pricing';
 import type { Logger } from 'pino';
 import { FailureError } from '../core/errors';
+import { isoSecondsText } from '../core/iso-timestamp';
 import { type CalendarDate, epochSeconds, formatDate, type Period, periodDays } from '../core/period';
 import { type ServiceCode, schemaFor } from '../core/schema';
 import type { ObjectStore } from '../store/object-store';
@@ -106,7 +107,7 @@ interface VersionInput {
 }
 
 function isoOfEpochSeconds(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+  return isoSecondsText(seconds * 1000);
 }
 
 /** Parses `arn:aws:pricing:::price-list/aws/<ServiceCode>/<Currency>/<Version>/<Region>`. */
