@@ -41,6 +41,7 @@
 
 import * as path from 'node:path';
 import { isBucketName } from '../job/core/bucket-name';
+import { DEFAULT_REGION, type Env, EnvReader, ConfigError as VariableError } from '../job/core/env';
 import { FREQUENCIES, type Frequency } from '../job/core/period';
 import { isServiceCode, SERVICES, type ServiceCode, schemaFor } from '../job/core/schema';
 import packageJson from '../package.json';
@@ -62,8 +63,7 @@ export type VpcEndpointsMode = (typeof VPC_ENDPOINTS_MODES)[number];
 
 /** The bucket name used when `CDR_BUCKET` is not set (synth only; deploying it fails the lookup). */
 export const EXAMPLE_BUCKET = 'example-chime-cdr-bucket';
-/** Region used when neither `AWS_REGION` nor `AWS_DEFAULT_REGION` is set. */
-export const DEFAULT_REGION = 'us-east-1';
+export { DEFAULT_REGION };
 /** Retention values CloudWatch Logs accepts. */
 export const LOG_RETENTION_CHOICES = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
@@ -121,11 +121,14 @@ export interface InfraConfig {
   readonly chargeInputs: ChargeInputsConfig;
 }
 
-/** Thrown by loadConfig; `problems` holds one line per bad variable. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
+/** Thrown by loadConfig: the job's ConfigError for every bad variable at once; `problems` holds one line each. */
+export class ConfigError extends VariableError {
   constructor(readonly problems: readonly string[]) {
-    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(
+      'configuration',
+      problems.join('; '),
+      `invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
   }
 }
 
@@ -139,17 +142,20 @@ export function defaultNamePrefix(service: ServiceCode, frequency: Frequency): s
   return `chime-${serviceTag(service)}-${frequency.toLowerCase()}`;
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
-
-/** Collects problems while reading variables, so every bad variable is reported at once. */
+/**
+ * Reads variables with the job's own reader (job/core/env.ts), collecting its problems instead of
+ * stopping at the first, so every bad variable is reported at once.
+ */
 class Reader {
   readonly problems: string[] = [];
-  constructor(private readonly env: Env) {}
+  private readonly read: EnvReader;
+  constructor(env: Env) {
+    this.read = new EnvReader(env);
+  }
 
   /** The trimmed value, or undefined when unset or blank. */
   raw(name: string): string | undefined {
-    const value = this.env[name]?.trim();
-    return value === undefined || value === '' ? undefined : value;
+    return this.read.text(name);
   }
 
   fail<T>(name: string, message: string, fallback: T): T {
@@ -157,38 +163,29 @@ class Reader {
     return fallback;
   }
 
+  private collect<T>(fallback: T, read: () => T): T {
+    try {
+      return read();
+    } catch (error) {
+      if (error instanceof VariableError) return this.fail(error.variable, error.problem, fallback);
+      throw error;
+    }
+  }
+
   oneOf<T extends string>(name: string, choices: readonly T[], fallback: T): T {
-    const value = this.raw(name);
-    if (value === undefined) return fallback;
-    const match = choices.find((c) => c === value) ?? choices.find((c) => c.toLowerCase() === value.toLowerCase());
-    return match ?? this.fail(name, `${JSON.stringify(value)} is not one of ${choices.join(', ')}`, fallback);
+    return this.collect(fallback, () => this.read.oneOf(name, choices, fallback));
   }
 
   integer(name: string, fallback: number, min: number, max: number): number {
-    const value = this.raw(name);
-    if (value === undefined) return fallback;
-    const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
-    if (!Number.isSafeInteger(n) || n < min || n > max) {
-      return this.fail(name, `${JSON.stringify(value)} must be a whole number from ${min} to ${max}`, fallback);
-    }
-    return n;
+    return this.collect(fallback, () => this.read.integer(name, fallback, min, max));
   }
 
   boolean(name: string, fallback: boolean): boolean {
-    const value = this.raw(name)?.toLowerCase();
-    if (value === undefined) return fallback;
-    if (['true', '1', 'yes', 'enabled'].includes(value)) return true;
-    if (['false', '0', 'no', 'disabled'].includes(value)) return false;
-    return this.fail(name, `${JSON.stringify(value)} must be true or false`, fallback);
+    return this.collect(fallback, () => this.read.flag(name, fallback));
   }
 
   list(name: string): string[] | undefined {
-    const value = this.raw(name);
-    if (value === undefined) return undefined;
-    return value
-      .split(',')
-      .map((item) => item.trim())
-      .filter((item) => item !== '');
+    return this.read.list(name);
   }
 }
 

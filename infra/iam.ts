@@ -4,6 +4,8 @@
  * Resources may be tokens (ARNs of resources in the stack); cdktf turns them into interpolations.
  */
 
+import { FailureError } from '../job/core/errors';
+
 /** Condition block: operator → key → value(s). */
 export type PolicyCondition = Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
 
@@ -21,7 +23,7 @@ export interface PolicyStatement {
 const ACTION_PATTERN = /^[a-z0-9-]+:[A-Za-z0-9]+$/;
 
 /** Thrown when a statement would grant a wildcard or malformed action. */
-export class PolicyError extends Error {
+export class PolicyError extends FailureError {
   override readonly name = 'PolicyError';
 }
 

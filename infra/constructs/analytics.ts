@@ -1,12 +1,16 @@
 import { AthenaNamedQuery } from '@cdktf/provider-aws/lib/athena-named-query';
 import { AthenaWorkgroup } from '@cdktf/provider-aws/lib/athena-workgroup';
 import { GlueCatalogDatabase } from '@cdktf/provider-aws/lib/glue-catalog-database';
-import { GlueCatalogTable } from '@cdktf/provider-aws/lib/glue-catalog-table';
+import {
+  GlueCatalogTable,
+  type GlueCatalogTableStorageDescriptorColumns,
+} from '@cdktf/provider-aws/lib/glue-catalog-table';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { type AggregateColumn, aggregateColumns, hourlyAggregateColumns } from '../../job/core/aggregate-columns';
 import { FOCUS_VERSION, focusAthenaColumns } from '../../job/core/focus/columns';
 import { focusParquetRoot } from '../../job/core/layout/focus-keys';
+import { FREQUENCIES } from '../../job/core/period';
 import { athenaColumns, type ServiceCode, schemaFor } from '../../job/core/schema';
 import { AGGREGATE_PARTITION_KEYS, dashboardQueries, namedQueries, PARTITION_KEYS } from '../athena-queries';
 
@@ -16,6 +20,44 @@ export const ATHENA_ENGINE_VERSION = 'Athena engine version 3';
 export const FIRST_PROJECTED_YEAR = 2018;
 /** Last year the partition projection covers. */
 export const LAST_PROJECTED_YEAR = 2099;
+
+/** Partition projection of the year/month/day partition keys (Athena computes the partitions, none are added). */
+const DATE_PROJECTION = {
+  'projection.year.type': 'integer',
+  'projection.year.range': `${FIRST_PROJECTED_YEAR},${LAST_PROJECTED_YEAR}`,
+  'projection.month.type': 'integer',
+  'projection.month.range': '1,12',
+  'projection.month.digits': '2',
+  'projection.day.type': 'integer',
+  'projection.day.range': '1,31',
+  'projection.day.digits': '2',
+};
+
+/** Table parameters of a Parquet table partitioned by year/month/day with partition projection over `template`. */
+function parquetTableParameters(template: string): Record<string, string> {
+  return {
+    EXTERNAL: 'TRUE',
+    classification: 'parquet',
+    'projection.enabled': 'true',
+    ...DATE_PROJECTION,
+    'storage.location.template': template,
+  };
+}
+
+/** Storage descriptor of a Parquet table at `location` with these columns. */
+function parquetStorage(location: string, columns: GlueCatalogTableStorageDescriptorColumns[]) {
+  return {
+    location,
+    inputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
+    outputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
+    serDeInfo: {
+      name: 'parquet',
+      serializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
+      parameters: { 'serialization.format': '1' },
+    },
+    columns,
+  };
+}
 
 /** Properties of {@link SummaryAnalytics}. */
 export interface SummaryAnalyticsProps {
@@ -84,36 +126,16 @@ export class SummaryAnalytics extends Construct {
       databaseName: this.database.name,
       description: `Rated ${props.service} calls, one partition per call start day (UTC)`,
       tableType: 'EXTERNAL_TABLE',
-      parameters: {
-        EXTERNAL: 'TRUE',
-        classification: 'parquet',
-        'projection.enabled': 'true',
-        'projection.year.type': 'integer',
-        'projection.year.range': `${FIRST_PROJECTED_YEAR},${LAST_PROJECTED_YEAR}`,
-        'projection.month.type': 'integer',
-        'projection.month.range': '1,12',
-        'projection.month.digits': '2',
-        'projection.day.type': 'integer',
-        'projection.day.range': '1,31',
-        'projection.day.digits': '2',
-        'storage.location.template': template,
-      },
+      parameters: parquetTableParameters(template),
       partitionKeys: PARTITION_KEYS.map((key) => ({ name: key, type: 'int', comment: `Call start ${key} (UTC)` })),
-      storageDescriptor: {
-        location: this.dataLocation,
-        inputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
-        outputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
-        serDeInfo: {
-          name: 'parquet',
-          serializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
-          parameters: { 'serialization.format': '1' },
-        },
-        columns: athenaColumns(props.service).map((column) => ({
+      storageDescriptor: parquetStorage(
+        this.dataLocation,
+        athenaColumns(props.service).map((column) => ({
           name: column.name.toLowerCase(),
           type: column.type,
           comment: column.comment,
         })),
-      },
+      ),
     });
 
     // FOCUS export: `focus/<Frequency>/<YYYY>/<MM>/<DD>/parquet/` (the CSV beside it stays out of the table).
@@ -124,32 +146,9 @@ export class SummaryAnalytics extends Construct {
       databaseName: this.database.name,
       description: `FOCUS ${FOCUS_VERSION} charges of ${props.service}, one partition per report period end date`,
       tableType: 'EXTERNAL_TABLE',
-      parameters: {
-        EXTERNAL: 'TRUE',
-        classification: 'parquet',
-        'projection.enabled': 'true',
-        'projection.year.type': 'integer',
-        'projection.year.range': `${FIRST_PROJECTED_YEAR},${LAST_PROJECTED_YEAR}`,
-        'projection.month.type': 'integer',
-        'projection.month.range': '1,12',
-        'projection.month.digits': '2',
-        'projection.day.type': 'integer',
-        'projection.day.range': '1,31',
-        'projection.day.digits': '2',
-        'storage.location.template': `${focusLocation}${raw('year')}/${raw('month')}/${raw('day')}/parquet/`,
-      },
+      parameters: parquetTableParameters(`${focusLocation}${raw('year')}/${raw('month')}/${raw('day')}/parquet/`),
       partitionKeys: PARTITION_KEYS.map((key) => ({ name: key, type: 'int', comment: `Report period end ${key}` })),
-      storageDescriptor: {
-        location: focusLocation,
-        inputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
-        outputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
-        serDeInfo: {
-          name: 'parquet',
-          serializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
-          parameters: { 'serialization.format': '1' },
-        },
-        columns: focusAthenaColumns(),
-      },
+      storageDescriptor: parquetStorage(focusLocation, focusAthenaColumns()),
     });
 
     this.workgroup = new AthenaWorkgroup(this, 'workgroup', {
@@ -219,15 +218,8 @@ export class SummaryAnalytics extends Construct {
         'skip.header.line.count': '1',
         'projection.enabled': 'true',
         'projection.frequency.type': 'enum',
-        'projection.frequency.values': 'Daily,Weekly,Monthly',
-        'projection.year.type': 'integer',
-        'projection.year.range': `${FIRST_PROJECTED_YEAR},${LAST_PROJECTED_YEAR}`,
-        'projection.month.type': 'integer',
-        'projection.month.range': '1,12',
-        'projection.month.digits': '2',
-        'projection.day.type': 'integer',
-        'projection.day.range': '1,31',
-        'projection.day.digits': '2',
+        'projection.frequency.values': FREQUENCIES.join(','),
+        ...DATE_PROJECTION,
         'storage.location.template': `${table.folder}${placeholders}/`,
       },
       partitionKeys: AGGREGATE_PARTITION_KEYS.map((key) => ({

@@ -6,6 +6,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Construct } from 'constructs';
 import { ANOMALY_TOPIC_ENV } from '../../job/core/insight-env';
+import { JOB_DEFINITION_COMMAND } from '../../job/core/job-command';
 import { type ServiceCode, schemaFor } from '../../job/core/schema';
 import { RETRY_CONDITIONS, validateRetryConditions } from '../batch-retry';
 import { isValidFargateSize } from '../fargate';
@@ -25,24 +26,12 @@ export const SCRATCH_PATH = '/scratch';
 
 /**
  * The container command: arguments to the image's `cdr-summary` entrypoint, with `Ref::<name>`
- * placeholders filled from the job's parameters (DESIGN §3.5). The scheduler submits `end`,
- * `frequency` and `prices` (the price snapshot it stored for the period). `source`, `service` and
- * `frequency` have defaults in the job definition; `end` and `prices` have none (no sensible default
- * exists: the snapshot depends on the period), so every submission must give them.
+ * placeholders filled from the job's parameters; derived from the job's own definition of its command
+ * (job/core/job-command.ts). The scheduler submits `end`, `frequency` and `prices` (the price snapshot
+ * it stored for the period). `source`, `service` and `frequency` have defaults in the job definition;
+ * `end` and `prices` have none (the snapshot depends on the period), so every submission gives them.
  */
-export const JOB_COMMAND: readonly string[] = [
-  'run',
-  '--source',
-  'Ref::source',
-  '--prices',
-  'Ref::prices',
-  '--frequency',
-  'Ref::frequency',
-  '--end',
-  'Ref::end',
-  '--service',
-  'Ref::service',
-];
+export const JOB_COMMAND: readonly string[] = JOB_DEFINITION_COMMAND;
 
 /** Properties of {@link SummaryBatchJob}. */
 export interface SummaryBatchJobProps {

@@ -7,6 +7,7 @@ import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { App, AssetType, TerraformAsset, TerraformLocal } from 'cdktf';
 import { Construct } from 'constructs';
+import { schedulerEnvironment } from '../../job/core/scheduler-env';
 import { type ServiceCode, schemaFor } from '../../job/core/schema';
 import type { Frequency } from '../config';
 import { assumeRolePolicy, kmsStatement, listBucketStatement, objectArns, policyDocument } from '../iam';
@@ -216,20 +217,20 @@ export class SummaryScheduler extends Construct {
       timeout: props.timeoutSeconds ?? 600,
       ...(reserved !== undefined ? { reservedConcurrentExecutions: reserved } : {}),
       environment: {
-        variables: {
-          CDR_BUCKET: props.bucketName,
-          SERVICE_NAME: props.service,
-          JOB_FREQUENCY: props.frequency,
-          JOB_QUEUE: props.jobQueueName,
-          JOB_DEFINITION: props.jobDefinitionName,
-          ARRAY_SIZE: String(arraySize),
-          JOB_NAME_PREFIX: prefix,
-          SCHEDULE_NAME: scheduleName,
-          CHECK_JOB_IMAGE: 'true',
-          ...(charges.rateDeckKey ? { RATE_DECK_KEY: charges.rateDeckKey } : {}),
-          ...(charges.connectorsKey ? { CONNECTORS_KEY: charges.connectorsKey } : {}),
-          ...(charges.refreshConnectors ? { REFRESH_CONNECTORS: 'true' } : {}),
-        },
+        variables: schedulerEnvironment({
+          bucket: props.bucketName,
+          service: props.service,
+          frequency: props.frequency,
+          jobQueue: props.jobQueueName,
+          jobDefinition: props.jobDefinitionName,
+          arraySize,
+          jobNamePrefix: prefix,
+          scheduleName,
+          checkJobImage: true,
+          rateDeckKey: charges.rateDeckKey,
+          connectorsKey: charges.connectorsKey,
+          refreshConnectors: charges.refreshConnectors,
+        }),
       },
       loggingConfig: { logFormat: 'Text', logGroup: this.logGroup.name },
       dependsOn: [this.logGroup],

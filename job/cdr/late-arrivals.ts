@@ -8,6 +8,7 @@
 import { addDays, type CalendarDate, compareDates, dateOfEpochSeconds, FREQUENCIES, formatDate } from '../core/period';
 import { scheduledEndContaining } from '../core/scheduled-periods';
 import type { ServiceSchema } from '../core/schema';
+import { compareKeys } from '../core/text';
 import type { CdrRecord } from './record';
 
 /** A scheduled period a late call belongs to. */
@@ -122,8 +123,6 @@ export class LateArrivalLog {
 
   /** Every folder holding a late arrival, with the start days of its late calls, sorted by folder. */
   allFolders(): LateFolder[] {
-    return [...this.folders]
-      .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-      .map(([folder, days]) => ({ folder, startDays: [...days].sort() }));
+    return [...this.folders].sort(compareKeys).map(([folder, days]) => ({ folder, startDays: [...days].sort() }));
   }
 }

@@ -17,6 +17,7 @@
  */
 
 import { parseDecimal, pow10 } from '../core/decimal';
+import { perSchema } from '../core/per-schema';
 import { type ColumnKind, MINUTES_SCALE, type ServiceSchema } from '../core/schema';
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from './json-depth';
 import { numberLiteral, scanKeys } from './json-keys';
@@ -67,11 +68,7 @@ interface Plan {
   readonly serviceCodeIndex: number;
 }
 
-const plans = new WeakMap<ServiceSchema, Plan>();
-
-function planFor(schema: ServiceSchema): Plan {
-  let plan = plans.get(schema);
-  if (plan) return plan;
+const planFor = perSchema((schema): Plan => {
   const names = schema.cdrFields.map((f) => f.name);
   const kinds = schema.cdrFields.map((f) => {
     if (f.kind === 'string' || f.kind === 'integer' || f.kind === 'boolean' || f.kind === 'minutes') return f.kind;
@@ -82,7 +79,7 @@ function planFor(schema: ServiceSchema): Plan {
     if (i < 0 || kinds[i] !== kind) throw new Error(`schema of ${schema.service} lacks ${kind} field ${name}`);
     return i;
   };
-  plan = {
+  return {
     names,
     kinds,
     required: schema.cdrFields.map((f) => f.required),
@@ -95,9 +92,7 @@ function planFor(schema: ServiceSchema): Plan {
     usageTypeIndex: names.indexOf('UsageType'),
     serviceCodeIndex: names.indexOf('ServiceCode'),
   };
-  plans.set(schema, plan);
-  return plan;
-}
+});
 
 /** Strict decoder: invalid UTF-8 throws; a leading BOM is removed (ignoreBOM: false). */
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });

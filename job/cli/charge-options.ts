@@ -1,13 +1,12 @@
-import type { Command } from 'commander';
-import { PriceSourceError } from '../prices/errors';
+import { type Command, Option } from 'commander';
+import { rethrowNaming } from '../core/errors';
 import { type OpenS3Store, openPricesArgument } from '../prices/prices-argument';
-import { type ChargerSetup, MarkupError, parseMarkup } from '../prices/rate-deck/charger';
+import { type ChargerSetup, parseMarkup } from '../prices/rate-deck/charger';
 import { compileDeck } from '../prices/rate-deck/compiled-deck';
-import { RateDeckError } from '../prices/rate-deck/deck-error';
 import { loadRateDeck } from '../prices/rate-deck/load';
-import { type ConnectorInfo, ConnectorsFileError, parseConnectors } from '../report/connectors';
+import { type ConnectorInfo, parseConnectors } from '../report/connectors';
 import type { ChargeSources } from '../sinks/charge-manifest';
-import { ObjectNotFoundError, StoreLocationError } from '../store/object-store';
+import { ObjectNotFoundError } from '../store/object-store';
 import { UsageError } from './errors';
 
 /** The `run` options about charges and connector names, as commander parses them. */
@@ -27,26 +26,24 @@ export interface ChargeSetup {
 /** Adds `--rate-deck`, `--markup` and `--connectors` to a command. */
 export function addChargeOptions(command: Command): Command {
   return command
-    .option(
-      '--rate-deck <file|s3://…>',
-      'your own rates (CSV: prefix,direction,rate_per_minute,connection_fee,initial_increment,…): fills ChargedAmount',
+    .addOption(
+      new Option(
+        '--rate-deck <file|s3://…>',
+        'your own rates (CSV: prefix,direction,rate_per_minute,connection_fee,initial_increment,…): fills ChargedAmount',
+      ).conflicts('markup'),
     )
-    .option('--markup <percent>', 'instead of a deck: ChargedAmount = Cost x (1 + percent/100), USD')
+    .addOption(
+      new Option('--markup <percent>', 'instead of a deck: ChargedAmount = Cost x (1 + percent/100), USD').conflicts(
+        'rateDeck',
+      ),
+    )
     .option('--connectors <file|s3://…>', 'connector names and tags (CSV VoiceConnectorId,Name,<tags…> or JSON)');
 }
 
+/** Names the option in an input error; a file that does not exist is unusable input here, too. */
 function usage(option: string, error: unknown): never {
-  if (
-    error instanceof PriceSourceError ||
-    error instanceof StoreLocationError ||
-    error instanceof ObjectNotFoundError ||
-    error instanceof RateDeckError ||
-    error instanceof ConnectorsFileError ||
-    error instanceof MarkupError
-  ) {
-    throw new UsageError(`${option}: ${error.message}`);
-  }
-  throw error;
+  if (error instanceof ObjectNotFoundError) throw new UsageError(`${option}: ${error.message}`);
+  rethrowNaming(option, error);
 }
 
 async function loadConnectors(text: string, openS3: OpenS3Store): Promise<ConnectorInfo[]> {
@@ -63,6 +60,7 @@ async function loadConnectors(text: string, openS3: OpenS3Store): Promise<Connec
  * any problem is a UsageError (exit 2) naming the option and, for a deck, the line.
  */
 export async function loadChargeArguments(args: ChargeArguments, openS3: OpenS3Store): Promise<ChargeSetup> {
+  // Commander refuses the two together (`conflicts`); a caller without it gets the same rule.
   if (args.rateDeck !== undefined && args.markup !== undefined)
     throw new UsageError('--rate-deck and --markup exclude each other: give one');
   let charges: ChargerSetup = { kind: 'none' };

@@ -3,11 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { formatDate, parseDate } from '../core/period';
-import { isServiceCode, SERVICES } from '../core/schema';
+import { SERVICES, type ServiceCode } from '../core/schema';
 import { generateCorpus } from '../generate/corpus';
 import { bundledPricesPath } from '../prices/bundled';
 import { LocalStore } from '../store/local';
-import { UsageError } from './errors';
+import { serviceOption, wholeNumberOption } from './option-parsers';
 import { executeRun } from './run-command';
 
 /** End date of the demo week: it spans a price change in the bundled price lists (2025-03-01). */
@@ -20,13 +20,10 @@ export function registerDemoCommand(program: Command): void {
     .description(
       'Generate a sample of CDRs in a temporary folder and run a Weekly summary on it with the bundled prices.',
     )
-    .option('--calls <n>', 'number of CDR objects to generate', '5000')
+    .addOption(wholeNumberOption('--calls <n>', 'number of CDR objects to generate', 1).default(5000))
     .option('--out <dir>', 'folder for the sample and outputs (default: a new temporary folder)')
-    .option('--service <code>', `service to demonstrate (${SERVICES.join(' | ')})`, SERVICES[0])
-    .action(async (options: { calls: string; out?: string; service: string }) => {
-      if (!isServiceCode(options.service)) {
-        throw new UsageError(`unknown service ${JSON.stringify(options.service)} (expected ${SERVICES.join(' or ')})`);
-      }
+    .addOption(serviceOption('service to demonstrate', SERVICES[0]))
+    .action(async (options: { calls: number; out?: string; service: ServiceCode }) => {
       const service = options.service;
       const root = options.out ?? mkdtempSync(path.join(os.tmpdir(), 'cdr-summary-demo-'));
       const store = await LocalStore.open(root, { create: true });
@@ -34,7 +31,7 @@ export function registerDemoCommand(program: Command): void {
       const generated = await generateCorpus({
         store,
         service,
-        calls: Number(options.calls),
+        calls: options.calls,
         days: 7,
         connectors: 3,
         seed: 2025,
@@ -48,7 +45,7 @@ export function registerDemoCommand(program: Command): void {
         frequency: 'Weekly',
         end: DEMO_END,
         service,
-        concurrency: '64',
+        concurrency: 64,
       });
       if (manifest) process.stdout.write(`\nopen the dashboard: ${path.resolve(root, manifest.dashboardKey)}\n`);
     });

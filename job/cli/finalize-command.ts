@@ -1,22 +1,23 @@
 import type { Command } from 'commander';
-import { isServiceCode, SERVICES, schemaFor } from '../core/schema';
+import { rethrowNaming } from '../core/errors';
+import { type ServiceCode, schemaFor } from '../core/schema';
 import { finalizeSummary, ShardMissingError } from '../pipeline/finalize';
 import { defaultLeaseOwner, releaseLeaseOf } from '../pipeline/lease';
-import { StoreLocationError } from '../store/object-store';
 import { openStore } from '../store/open';
-import { UsageError } from './errors';
 import { addInsightOptions, type InsightArguments, insightFromArguments } from './insight-options';
 import { createLogger } from './logger';
+import { serviceOption } from './option-parsers';
 import { addPeriodOptions, type PeriodArguments, periodFromArguments } from './period-options';
 import { warnAboutRatings } from './price-warnings';
-import { shardFromArguments } from './shard-options';
+import { shardFromArguments, shardsOption } from './shard-options';
 import { shutdownSignal } from './shutdown';
 import { formatSummary } from './summary-table';
+import { isInteractiveTerminal } from './terminal';
 
 interface FinalizeCommandOptions extends PeriodArguments, InsightArguments {
   readonly dest: string;
-  readonly service: string;
-  readonly shards?: string;
+  readonly service: ServiceCode;
+  readonly shards?: number;
   readonly logLevel?: string;
   readonly quiet?: boolean;
   readonly csvBom?: boolean;
@@ -33,8 +34,8 @@ export function registerFinalizeCommand(program: Command): void {
     .description("Merge a sharded period's partial outputs into its single CSV report and manifest.")
     .requiredOption('--dest <dir|s3://bucket>', 'where the shards wrote their outputs (their --dest, or --source)');
   addInsightOptions(addPeriodOptions(command))
-    .option('--service <code>', `service (${SERVICES.join(' | ')})`, 'AmazonChimeVoiceConnector')
-    .option('--shards <n>', 'number of shards the period was split into (default: AWS_BATCH_JOB_ARRAY_SIZE)')
+    .addOption(serviceOption('service', 'AmazonChimeVoiceConnector'))
+    .addOption(shardsOption('number of shards the period was split into'))
     .option('--csv-bom', 'start the CSV report with a UTF-8 byte order mark (for Excel)')
     .option(
       '--allow-empty',
@@ -44,17 +45,12 @@ export function registerFinalizeCommand(program: Command): void {
     .option('--quiet', 'do not print the summary table')
     .action(async (options: FinalizeCommandOptions) => {
       const period = periodFromArguments(options);
-      if (!isServiceCode(options.service)) throw new UsageError(`unknown service ${JSON.stringify(options.service)}`);
-      const { count } = shardFromArguments({ shards: options.shards, shardIndex: '0' });
+      const { count } = shardFromArguments({ shards: options.shards });
       const insight = insightFromArguments(options);
       const schema = schemaFor(options.service);
-      let dest: Awaited<ReturnType<typeof openStore>>;
-      try {
-        dest = await openStore(options.dest, { probe: schema.summaryPrefix });
-      } catch (error) {
-        if (error instanceof StoreLocationError) throw new UsageError(`--dest: ${error.message}`);
-        throw error;
-      }
+      const dest = await openStore(options.dest, { probe: schema.summaryPrefix }).catch((error: unknown) =>
+        rethrowNaming('--dest', error),
+      );
       const owner = defaultLeaseOwner();
       let shardsMissing = false;
       try {
@@ -72,7 +68,10 @@ export function registerFinalizeCommand(program: Command): void {
           signal: shutdownSignal(),
         });
         warnAboutRatings(logger, manifest);
-        if (!options.quiet) process.stdout.write(formatSummary(manifest, dest.location));
+        if (!options.quiet)
+          process.stdout.write(
+            formatSummary(manifest, dest.location, { boxes: isInteractiveTerminal(process.stdout) }),
+          );
       } catch (error) {
         shardsMissing = error instanceof ShardMissingError;
         throw error;

@@ -1,9 +1,9 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
+import { rethrowNaming } from '../core/errors';
 import { ANOMALY_THRESHOLDS_ENV, ANOMALY_TOPIC_ENV } from '../core/insight-env';
 import type { InsightOptions } from '../pipeline/insight';
-import { parseThresholds, ThresholdsError } from '../report/anomalies/thresholds';
+import { parseThresholds } from '../report/anomalies/thresholds';
 import { snsNotifier, topicRegion } from '../sinks/anomaly-notice';
-import { UsageError } from './errors';
 
 /** The insight options as commander parses them. */
 export interface InsightArguments {
@@ -11,38 +11,40 @@ export interface InsightArguments {
   readonly anomalyTopic?: string;
 }
 
-const THRESHOLDS_ENV = ANOMALY_THRESHOLDS_ENV;
-const TOPIC_ENV = ANOMALY_TOPIC_ENV;
-
 /** Adds `--anomaly-thresholds` and `--anomaly-topic` to a command. */
 export function addInsightOptions(command: Command): Command {
   return command
-    .option(
-      '--anomaly-thresholds <list>',
-      `anomaly thresholds as name=value,… (e.g. spikeFactor=4,burstMinCalls=30; default: $${THRESHOLDS_ENV})`,
+    .addOption(
+      new Option(
+        '--anomaly-thresholds <list>',
+        'anomaly thresholds as name=value,… (e.g. spikeFactor=4,burstMinCalls=30)',
+      ).env(ANOMALY_THRESHOLDS_ENV),
     )
-    .option(
-      '--anomaly-topic <arn>',
-      `SNS topic told once per run that finds anomalies (opt-in; default: $${TOPIC_ENV})`,
+    .addOption(
+      new Option('--anomaly-topic <arn>', 'SNS topic told once per run that finds anomalies (opt-in)').env(
+        ANOMALY_TOPIC_ENV,
+      ),
     );
 }
 
-/** Thresholds and notifier from the options, falling back to the environment; UsageError when unusable. */
-export function insightFromArguments(args: InsightArguments, env: NodeJS.ProcessEnv = process.env): InsightOptions {
-  const thresholdsText = args.anomalyThresholds ?? env[THRESHOLDS_ENV];
-  const topic = args.anomalyTopic ?? (env[TOPIC_ENV] || undefined);
+/**
+ * Thresholds and notifier from the options (commander fills them from CDR_ANOMALY_THRESHOLDS and
+ * CDR_ANOMALY_TOPIC_ARN when not given); an input error naming the option when unusable.
+ */
+export function insightFromArguments(args: InsightArguments): InsightOptions {
+  const thresholdsText = args.anomalyThresholds;
+  const topic = args.anomalyTopic || undefined;
   let thresholds: InsightOptions['thresholds'];
   try {
     thresholds = parseThresholds(thresholdsText);
   } catch (error) {
-    if (error instanceof ThresholdsError) throw new UsageError(`--anomaly-thresholds: ${error.message}`);
-    throw error;
+    rethrowNaming('--anomaly-thresholds', error);
   }
   if (topic !== undefined) {
     try {
       topicRegion(topic);
     } catch (error) {
-      throw new UsageError(`--anomaly-topic: ${error instanceof Error ? error.message : String(error)}`);
+      rethrowNaming('--anomaly-topic', error);
     }
   }
   return { thresholds, ...(topic === undefined ? {} : { notifier: snsNotifier(topic) }) };

@@ -1,63 +1,64 @@
 import type { Command } from 'commander';
+import { rethrowNaming } from '../core/errors';
 import { formatDate } from '../core/period';
-import { isServiceCode, SERVICES, schemaFor } from '../core/schema';
+import { type ServiceCode, schemaFor } from '../core/schema';
 import { leaseKey, readLease } from '../pipeline/lease';
-import { type ObjectStore, StoreLocationError } from '../store/object-store';
+import type { ObjectStore } from '../store/object-store';
 import { openStore } from '../store/open';
-import { UsageError } from './errors';
+import { serviceOption } from './option-parsers';
 import { addPeriodOptions, type PeriodArguments, periodFromArguments } from './period-options';
 
 /** Options of `cdr-summary lease show|clear`. */
 export interface LeaseCommandOptions extends PeriodArguments {
   readonly source: string;
   readonly dest?: string;
-  readonly service: string;
+  readonly service: ServiceCode;
 }
 
 async function openLeaseStore(options: LeaseCommandOptions): Promise<ObjectStore> {
   const text = options.dest ?? options.source;
-  try {
-    return await openStore(text);
-  } catch (error) {
-    if (error instanceof StoreLocationError)
-      throw new UsageError(`${options.dest ? '--dest' : '--source'}: ${error.message}`);
-    throw error;
-  }
+  return openStore(text).catch((error: unknown) => rethrowNaming(options.dest ? '--dest' : '--source', error));
 }
 
 function resolve(options: LeaseCommandOptions) {
-  const period = periodFromArguments(options);
-  if (!isServiceCode(options.service))
-    throw new UsageError(`unknown service ${JSON.stringify(options.service)} (expected ${SERVICES.join(' or ')})`);
-  return { period, schema: schemaFor(options.service) };
+  return { period: periodFromArguments(options), schema: schemaFor(options.service) };
+}
+
+/** Resolves the period, opens the store and reads the period's lease for `use`; closes the store after. */
+async function withLease(
+  options: LeaseCommandOptions,
+  use: (
+    found: { store: ObjectStore; lease: Awaited<ReturnType<typeof readLease>> } & ReturnType<typeof resolve>,
+  ) => Promise<void> | void,
+): Promise<void> {
+  const resolved = resolve(options);
+  const store = await openLeaseStore(options);
+  try {
+    const lease = await readLease(store, resolved.schema.summaryPrefix, resolved.period);
+    await use({ ...resolved, store, lease });
+  } finally {
+    await store.close();
+  }
 }
 
 /** `lease show`: prints the period's lease, if any. */
-export async function showLease(options: LeaseCommandOptions, out: NodeJS.WritableStream = process.stdout) {
-  const { period, schema } = resolve(options);
-  const store = await openLeaseStore(options);
-  try {
-    const lease = await readLease(store, schema.summaryPrefix, period);
+export function showLease(options: LeaseCommandOptions, out: NodeJS.WritableStream = process.stdout): Promise<void> {
+  return withLease(options, ({ store, lease }) => {
     if (lease.raw === undefined) {
       out.write(`no lease: ${store.location}/${lease.key}\n`);
       return;
     }
     const expired = lease.record ? Date.parse(lease.record.expiresAt) <= Date.now() : true;
     out.write(`${store.location}/${lease.key}${expired ? ' (expired)' : ''}\n${lease.raw.trimEnd()}\n`);
-  } finally {
-    await store.close();
-  }
+  });
 }
 
 /**
  * `lease clear`: deletes the period's lease whoever holds it (for a run known to be dead before its
  * lease expires). Prints what it removed.
  */
-export async function clearLease(options: LeaseCommandOptions, out: NodeJS.WritableStream = process.stdout) {
-  const { period, schema } = resolve(options);
-  const store = await openLeaseStore(options);
-  try {
-    const lease = await readLease(store, schema.summaryPrefix, period);
+export function clearLease(options: LeaseCommandOptions, out: NodeJS.WritableStream = process.stdout): Promise<void> {
+  return withLease(options, async ({ store, lease, period, schema }) => {
     if (lease.raw === undefined) {
       out.write(
         `no lease to clear for ${period.frequency} ${formatDate(period.end)}: ${store.location}/${lease.key}\n`,
@@ -69,9 +70,7 @@ export async function clearLease(options: LeaseCommandOptions, out: NodeJS.Writa
       ? `owner ${lease.record.owner}, host ${lease.record.host}, pid ${lease.record.pid}, since ${lease.record.createdAt}, expires ${lease.record.expiresAt}`
       : 'unreadable record';
     out.write(`cleared lease ${store.location}/${lease.key} (${holder})\n`);
-  } finally {
-    await store.close();
-  }
+  });
 }
 
 function periodOptions(command: Command): Command {
@@ -81,7 +80,7 @@ function periodOptions(command: Command): Command {
       'the CDR location of the run (its lease lives in --dest, default the source)',
     )
     .option('--dest <dir|s3://bucket>', 'where the run writes its outputs (default: the source)')
-    .option('--service <code>', `service (${SERVICES.join(' | ')})`, 'AmazonChimeVoiceConnector');
+    .addOption(serviceOption('service', 'AmazonChimeVoiceConnector'));
   return addPeriodOptions(command);
 }
 

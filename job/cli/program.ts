@@ -1,12 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { EXIT, exitCodeOf } from '../core/errors';
 import { InterruptedError } from '../core/interruption';
-import { EmptyDaysRefusedError } from '../pipeline/empty-day-guard';
-import { LeaseHeldError } from '../pipeline/lease';
 import { packageRoot } from '../prices/bundled';
 import { registerDemoCommand } from './demo-command';
-import { EXIT, UsageError } from './errors';
 import { registerFinalizeCommand } from './finalize-command';
 import { registerGenerateCommand } from './generate-command';
 import { registerLeaseCommand } from './lease-command';
@@ -25,7 +23,16 @@ export function buildProgram(): Command {
   const program = new Command('cdr-summary')
     .description('Rate Amazon Chime Voice Connector and Business Calling CDRs into CSV and Parquet cost reports.')
     .version(packageVersion())
-    .showHelpAfterError('(run with --help for usage)')
+    // Commander's own errors (unknown option, invalid choice, conflicting options) as one line, like ours.
+    .configureOutput({
+      outputError: (text, write) =>
+        write(
+          `cdr-summary: ${text
+            .trim()
+            .replace(/^error: /, '')
+            .replace(/\s*\n\s*/g, ' ')} (run with --help for usage)\n`,
+        ),
+    })
     .exitOverride();
   registerRunCommand(program);
   registerFinalizeCommand(program);
@@ -38,10 +45,10 @@ export function buildProgram(): Command {
 }
 
 /**
- * Runs the CLI with `argv` (as `process.argv`) and returns the exit code: 0 success, 2 unusable
- * input (one line on stderr, nothing written; also a run that would empty Parquet partitions holding
- * rows), 3 the period (or one of its days) is locked by another run, 130/143 stopped by SIGINT/SIGTERM
- * (cleaned up), 1 any other failure.
+ * Runs the CLI with `argv` (as `process.argv`) and returns the exit code; the one place errors become
+ * exit codes. 0 success; otherwise the error's own (`CdrSummaryError.exitCode`: 2 unusable input,
+ * one line on stderr, nothing written; 3 the period or one of its days is locked by another run;
+ * 130/143 stopped by SIGINT/SIGTERM, cleaned up) and 1 for anything else.
  */
 export async function main(argv: readonly string[]): Promise<number> {
   try {
@@ -61,7 +68,6 @@ export async function main(argv: readonly string[]): Promise<number> {
     const message = error instanceof Error ? error.message : String(error);
     stopProgress();
     process.stderr.write(`cdr-summary: ${message.split('\n')[0]}\n`);
-    if (error instanceof LeaseHeldError) return EXIT.locked;
-    return error instanceof UsageError || error instanceof EmptyDaysRefusedError ? EXIT.usage : EXIT.failure;
+    return exitCodeOf(error);
   }
 }

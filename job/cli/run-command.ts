@@ -1,86 +1,54 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import type { Logger } from 'pino';
+import { rethrowNaming } from '../core/errors';
 import { abortable, throwIfAborted } from '../core/interruption';
 import { addDays, dateOfEpochSeconds, dayIsOver, formatDate, type Period } from '../core/period';
-import { isServiceCode, SERVICES, type ServiceCode, schemaFor } from '../core/schema';
+import { type ServiceCode, schemaFor } from '../core/schema';
 import { defaultWorkerCount } from '../pipeline/chunk-pool';
 import { EmptyPeriodError } from '../pipeline/empty-period';
-import {
-  acquireLease,
-  defaultLeaseOwner,
-  type Lease,
-  parseLeaseTtl,
-  releaseLeaseOf,
-  sharedLeaseOwner,
-} from '../pipeline/lease';
+import { acquireLease, defaultLeaseOwner, type Lease, releaseLeaseOf, sharedLeaseOwner } from '../pipeline/lease';
 import { runShard, runSummary, type SummaryRunOptions } from '../pipeline/run-summary';
-import { resolveSourceRoot, SourceRootError } from '../pipeline/source-root';
-import { PriceSourceError } from '../prices/errors';
+import { resolveSourceRoot } from '../pipeline/source-root';
 import { loadPricesArgument } from '../prices/load';
 import type { Manifest, PartialManifest } from '../sinks/manifest';
-import { type ObjectStore, StoreLocationError, type StoreStats } from '../store/object-store';
+import type { ObjectStore, StoreStats } from '../store/object-store';
 import { openS3Bucket, openStore } from '../store/open';
 import { addChargeOptions, type ChargeArguments, loadChargeArguments } from './charge-options';
 import { UsageError } from './errors';
 import { addInsightOptions, type InsightArguments, insightFromArguments } from './insight-options';
 import { createLogger } from './logger';
+import { parseDuration, parseRatio, serviceOption, wholeNumberOption } from './option-parsers';
 import { addPeriodOptions, type PeriodArguments, periodFromArguments } from './period-options';
 import { warnAboutPrices, warnAboutRatings } from './price-warnings';
 import { ProgressLine } from './progress';
-import { shardFromArguments } from './shard-options';
+import { shardFromArguments, shardIndexOption, shardsOption } from './shard-options';
 import { shutdownSignal } from './shutdown';
 import { formatSummary } from './summary-table';
+import { isInteractiveTerminal } from './terminal';
+
+/** Objects read at once unless `--concurrency` says otherwise. */
+const DEFAULT_CONCURRENCY = 64;
 
 /** Options of `cdr-summary run`, as commander parses them. */
 export interface RunCommandOptions extends PeriodArguments, InsightArguments, ChargeArguments {
   readonly source: string;
   readonly dest?: string;
   readonly prices: string;
-  readonly service: string;
-  readonly concurrency: string;
-  readonly workers?: string;
-  readonly shards?: string;
-  readonly shardIndex?: string;
+  readonly service: ServiceCode;
+  /** Objects read at once (default 64). */
+  readonly concurrency?: number;
+  readonly workers?: number;
+  readonly shards?: number;
+  readonly shardIndex?: number;
   readonly logLevel?: string;
   readonly quiet?: boolean;
-  readonly leaseTtl?: string;
-  readonly maxRejectRatio?: string;
+  /** Lease TTL in ms. */
+  readonly leaseTtl?: number;
+  /** Share of rejected objects that fails the run (default 1). */
+  readonly maxRejectRatio?: number;
   readonly csvBom?: boolean;
   readonly allowEmpty?: boolean;
   readonly partial?: boolean;
-}
-
-function positiveInteger(text: string, what: string): number {
-  if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`${what} must be a positive whole number`);
-  return Number(text);
-}
-
-function wholeNumber(text: string, what: string): number {
-  if (!/^\d+$/.test(text)) throw new UsageError(`${what} must be a whole number`);
-  return Number(text);
-}
-
-function parseService(text: string): ServiceCode {
-  if (!isServiceCode(text))
-    throw new UsageError(`unknown service ${JSON.stringify(text)} (expected ${SERVICES.join(' or ')})`);
-  return text;
-}
-
-function rejectRatioOption(text: string | undefined): number {
-  if (text === undefined) return 1;
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value) || value < 0 || value > 1)
-    throw new UsageError('--max-reject-ratio must be a number from 0 to 1');
-  return value;
-}
-
-function leaseTtlOption(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  try {
-    return parseLeaseTtl(text);
-  } catch (error) {
-    throw new UsageError(`--lease-ttl: ${error instanceof Error ? error.message : String(error)}`);
-  }
 }
 
 function storeStats(stores: readonly ObjectStore[]): StoreStats {
@@ -163,13 +131,8 @@ function checkPeriodOver(period: Period, partial: boolean, now: Date): void {
   }
 }
 
-async function openInput(text: string, what: string, probe: string): Promise<ObjectStore> {
-  try {
-    return await openStore(text, { probe });
-  } catch (error) {
-    if (error instanceof StoreLocationError) throw new UsageError(`${what}: ${error.message}`);
-    throw error;
-  }
+function openInput(text: string, what: string, probe: string): Promise<ObjectStore> {
+  return openStore(text, { probe }).catch((error: unknown) => rethrowNaming(what, error));
 }
 
 /** Runs a summary from parsed options; validates everything before writing anything. */
@@ -179,11 +142,11 @@ export async function executeRun(
 ): Promise<{ manifest?: Manifest; partial?: PartialManifest; period: Period }> {
   const period = periodFromArguments(options);
   const shard = shardFromArguments(options);
-  const service = parseService(options.service);
-  const concurrency = positiveInteger(options.concurrency, '--concurrency');
-  const workers = options.workers === undefined ? defaultWorkerCount() : wholeNumber(options.workers, '--workers');
-  const maxRejectRatio = rejectRatioOption(options.maxRejectRatio);
-  const leaseTtlMs = leaseTtlOption(options.leaseTtl);
+  const service = options.service;
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  const workers = options.workers ?? defaultWorkerCount();
+  const maxRejectRatio = options.maxRejectRatio ?? 1;
+  const leaseTtlMs = options.leaseTtl;
   const insight = insightFromArguments(options);
   const partial = options.partial === true;
   checkPeriodOver(period, partial, new Date());
@@ -195,13 +158,7 @@ export async function executeRun(
   let lease: Lease | undefined;
   let outcome: 'completed' | 'failed' | 'shard' | undefined;
   const schema = schemaFor(service);
-  let sourceRoot: ReturnType<typeof resolveSourceRoot>;
-  try {
-    sourceRoot = resolveSourceRoot(options.source, schema);
-  } catch (error) {
-    if (error instanceof SourceRootError) throw new UsageError(error.message);
-    throw error;
-  }
+  const sourceRoot = resolveSourceRoot(options.source, schema);
   if (sourceRoot.reRootedFrom !== undefined)
     logger.info(
       { given: sourceRoot.reRootedFrom, source: sourceRoot.location },
@@ -211,15 +168,9 @@ export async function executeRun(
   const opened: ObjectStore[] = [source];
   let dest: ObjectStore | undefined;
   try {
-    let prices: Awaited<ReturnType<typeof loadPricesArgument>>;
-    try {
-      prices = await abortable(loadPricesArgument(options.prices, service, { openS3: openS3Bucket }), signal);
-    } catch (error) {
-      if (error instanceof PriceSourceError || error instanceof StoreLocationError) {
-        throw new UsageError(`--prices: ${error.message}`);
-      }
-      throw error;
-    }
+    const prices = await abortable(loadPricesArgument(options.prices, service, { openS3: openS3Bucket }), signal).catch(
+      (error: unknown) => rethrowNaming('--prices', error),
+    );
     warnAboutPrices(logger, prices.table, prices.location);
     const charging = await loadChargeArguments(options, openS3Bucket);
     dest = options.dest === undefined ? source : await openStoreForOutput(options.dest, schema.summaryPrefix);
@@ -283,7 +234,7 @@ export async function executeRun(
         if (!(error instanceof EmptyPeriodError)) throw error;
         // Every shard refuses the same empty period: a final answer, so the period is free at once.
         await lease?.release().catch(() => {});
-        throw new UsageError(error.message);
+        throw error;
       });
       outcome = 'shard';
       if (!options.quiet) {
@@ -294,10 +245,9 @@ export async function executeRun(
       }
       return { partial, period };
     }
-    const manifest = await runSummary(runOptions).catch((error: unknown) => {
-      throw error instanceof EmptyPeriodError ? new UsageError(error.message) : error;
-    });
-    if (!options.quiet) process.stdout.write(formatSummary(manifest, dest.location));
+    const manifest = await runSummary(runOptions);
+    if (!options.quiet)
+      process.stdout.write(formatSummary(manifest, dest.location, { boxes: isInteractiveTerminal(process.stdout) }));
     outcome = 'completed';
     logRunStatistics(logger, { service, period, outcome }, manifest, opened, startedAt);
     warnAboutRatings(logger, manifest);
@@ -320,13 +270,8 @@ export async function executeRun(
   }
 }
 
-async function openStoreForOutput(text: string, probe: string): Promise<ObjectStore> {
-  try {
-    return await openStore(text, { create: true, probe });
-  } catch (error) {
-    if (error instanceof StoreLocationError) throw new UsageError(`--dest: ${error.message}`);
-    throw error;
-  }
+function openStoreForOutput(text: string, probe: string): Promise<ObjectStore> {
+  return openStore(text, { create: true, probe }).catch((error: unknown) => rethrowNaming('--dest', error));
 }
 
 /** Adds `cdr-summary run` to the program. */
@@ -341,19 +286,32 @@ export function registerRunCommand(program: Command): void {
       'price list: GetProducts response, offer file, bulk folder or snapshot',
     );
   addChargeOptions(addInsightOptions(addPeriodOptions(command)))
-    .option('--service <code>', `service to summarize (${SERVICES.join(' | ')})`, 'AmazonChimeVoiceConnector')
-    .option('--concurrency <n>', 'objects read at once, over all threads (S3 GETs in flight)', '64')
-    .option(
-      '--workers <n>',
-      'worker threads for reading, parsing and rating (default: cores - 1 from 4 cores up, else 0 = none)',
+    .addOption(serviceOption('service to summarize', 'AmazonChimeVoiceConnector'))
+    .addOption(
+      wholeNumberOption('--concurrency <n>', 'objects read at once, over all threads (S3 GETs in flight)', 1).default(
+        DEFAULT_CONCURRENCY,
+      ),
     )
-    .option('--shards <n>', 'split the period across N shards (default: AWS_BATCH_JOB_ARRAY_SIZE, else 1)')
-    .option('--shard-index <i>', 'the shard this run reads, 0-based (default: AWS_BATCH_JOB_ARRAY_INDEX, else 0)')
-    .option('--lease-ttl <duration>', 'how long the period lease lasts if the run dies (e.g. 6h, 90m; default 6h)')
-    .option(
-      '--max-reject-ratio <r>',
-      'fail (exit 1) when more than this share of objects is rejected (0..1, default 1)',
-      '1',
+    .addOption(
+      wholeNumberOption(
+        '--workers <n>',
+        'worker threads for reading, parsing and rating (default: cores - 1 from 4 cores up, else 0 = none)',
+        0,
+      ),
+    )
+    .addOption(shardsOption('split the period across N shards (default 1)'))
+    .addOption(shardIndexOption('the shard this run reads, 0-based (default 0)'))
+    .addOption(
+      new Option(
+        '--lease-ttl <duration>',
+        'how long the period lease lasts if the run dies (e.g. 6h, 90m; default 6h)',
+      ).argParser(parseDuration('--lease-ttl')),
+    )
+    .addOption(
+      new Option(
+        '--max-reject-ratio <r>',
+        'fail (exit 1) when more than this share of objects is rejected (0..1, default 1)',
+      ).argParser(parseRatio('--max-reject-ratio')),
     )
     .option('--csv-bom', 'start the CSV report with a UTF-8 byte order mark (for Excel)')
     .option(

@@ -1,28 +1,27 @@
 /**
- * The scheduler side of the command line (issue 3):
+ * The scheduler side of the command line:
  * - `cdr-summary prices fetch` — the Lambda's price refresh, storing a snapshot in a folder or bucket;
  * - `cdr-summary submit` — run a (past) period on Batch, directly or through the deployed Lambda.
  */
 
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import type { Logger } from 'pino';
-import { compareDates, formatDate, type Period, PeriodError, parseDate, periodEndingOn } from '../core/period';
+import { type Env, EnvReader } from '../core/env';
+import { FailureError, rethrowNaming } from '../core/errors';
+import { compareDates, type Frequency, formatDate, type Period, parseDate, periodEndingOn } from '../core/period';
 import { SERVICES, type ServiceCode } from '../core/schema';
 import { PriceSourceError } from '../prices/errors';
 import {
-  ConfigError,
   chargeConfigFromEnv,
   DEFAULT_JOB_NAME_PREFIX,
   parseArraySize,
   parseBucket,
   parseConfigFrequency,
-  parseFlag,
   parseService,
   type SchedulerConfig,
 } from '../scheduler/config';
-import { assertEndDateOver, EventError, manualEvent, utcDate } from '../scheduler/event';
+import { assertEndDateOver, manualEvent, utcDate } from '../scheduler/event';
 import type { SchedulerResult } from '../scheduler/handler';
-import { StoreLocationError } from '../store/object-store';
 import { openStore } from '../store/open';
 import { UsageError } from './errors';
 import { createLogger } from './logger';
@@ -36,40 +35,30 @@ export interface SchedulerCommandsIo {
   readonly logger?: Logger;
 }
 
-/** Re-throws input problems as one-line UsageErrors (exit code 2 in the CLI). */
-function asUsage(error: unknown, prefix = ''): never {
-  if (
-    error instanceof EventError ||
-    error instanceof ConfigError ||
-    error instanceof PeriodError ||
-    error instanceof StoreLocationError
-  ) {
-    throw new UsageError(`${prefix}${error.message}`);
-  }
-  throw error;
-}
-
-function guard<T>(fn: () => T, prefix = ''): T {
+/** Runs `fn`; an input error it throws names `what` (the option it came from). */
+function naming<T>(what: string, fn: () => T): T {
   try {
     return fn();
   } catch (error) {
-    asUsage(error, prefix);
+    rethrowNaming(what, error);
   }
 }
 
+/** Options of `cdr-summary prices fetch`, as commander parses them. */
 interface PricesFetchOptions {
-  readonly service: string;
+  readonly service: ServiceCode;
   readonly date: string;
-  readonly frequency: string;
+  readonly frequency: Frequency;
   readonly out: string;
   readonly allowCurrentPrices?: boolean;
   readonly logLevel?: string;
 }
 
-interface SubmitOptions {
+/** Options of `cdr-summary submit`, as commander parses them. */
+interface SubmitCommandOptions {
   readonly end: string;
-  readonly frequency?: string;
-  readonly service?: string;
+  readonly frequency?: Frequency;
+  readonly service?: ServiceCode;
   readonly invoke?: string;
   readonly queue?: string;
   readonly definition?: string;
@@ -164,24 +153,25 @@ async function invokeFunction(
   }
 }
 
-function directConfig(options: SubmitOptions, service: ServiceCode, env: NodeJS.ProcessEnv): SchedulerConfig {
-  const bucket = options.bucket ?? env.CDR_BUCKET;
-  const queue = options.queue ?? env.JOB_QUEUE;
-  const definition = options.definition ?? env.JOB_DEFINITION;
+function directConfig(options: SubmitCommandOptions, service: ServiceCode, env: Env): SchedulerConfig {
+  const read = new EnvReader(env);
+  const bucket = options.bucket ?? read.text('CDR_BUCKET');
+  const queue = options.queue ?? read.text('JOB_QUEUE');
+  const definition = options.definition ?? read.text('JOB_DEFINITION');
   if (!bucket) throw new UsageError('--bucket (or CDR_BUCKET) is required to submit directly');
   if (!queue) throw new UsageError('--queue (or JOB_QUEUE) is required to submit directly');
   if (!definition) throw new UsageError('--definition (or JOB_DEFINITION) is required to submit directly');
-  const arraySize = options.arraySize ?? env.ARRAY_SIZE;
-  return guard(() => ({
+  const arraySize = options.arraySize ?? read.text('ARRAY_SIZE');
+  return {
     bucket: parseBucket(bucket, '--bucket'),
     service,
     frequency: 'Daily',
     jobQueue: queue,
     jobDefinition: definition,
     arraySize: arraySize ? parseArraySize(arraySize, '--array-size') : 1,
-    jobNamePrefix: options.jobNamePrefix ?? env.JOB_NAME_PREFIX ?? DEFAULT_JOB_NAME_PREFIX,
+    jobNamePrefix: options.jobNamePrefix ?? read.text('JOB_NAME_PREFIX') ?? DEFAULT_JOB_NAME_PREFIX,
     ...chargeConfigFromEnv(env, service),
-  }));
+  };
 }
 
 /**
@@ -202,9 +192,17 @@ export function registerSchedulerCommands(program: Command, io: SchedulerCommand
       'Fetch the prices in effect over a period from the AWS Price List API (ListPriceLists + offer files, ' +
         'GetProducts as fallback) and store a price snapshot plus the raw files, as the scheduler Lambda does.',
     )
-    .requiredOption('--service <code>', `service (${SERVICES.join(' | ')})`)
+    .addOption(
+      new Option('--service <code>', `service (${SERVICES.join(' | ')})`)
+        .makeOptionMandatory()
+        .argParser((text) => parseService(text, '--service')),
+    )
     .requiredOption('--date <YYYY-MM-DD>', 'last day (UTC) the prices are needed for; not after today')
-    .option('--frequency <frequency>', 'cover the Daily/Weekly/Monthly period ending on --date', 'Daily')
+    .addOption(
+      new Option('--frequency <frequency>', 'cover the Daily/Weekly/Monthly period ending on --date')
+        .default('Daily')
+        .argParser((text) => parseConfigFrequency(text, '--frequency')),
+    )
     .requiredOption(
       '--out <dir|s3://bucket[/prefix]>',
       'where to store <Service-With-Dashes>-Pricing/snapshots/… and …/raw/… (a folder is created if missing)',
@@ -219,20 +217,16 @@ export function registerSchedulerCommands(program: Command, io: SchedulerCommand
       '\nExample:\n  cdr-summary prices fetch --service AmazonChimeVoiceConnector --date 2020-01-31 --frequency Monthly --out ./prices\n',
     )
     .action(async (options: PricesFetchOptions) => {
-      const service = guard(() => parseService(options.service, '--service'));
-      const frequency = guard(() => parseConfigFrequency(options.frequency, '--frequency'));
-      const end = guard(() => parseDate(options.date), '--date: ');
+      const { service, frequency } = options;
+      const end = naming('--date', () => parseDate(options.date));
       const today = utcDate(now());
       if (compareDates(end, today) > 0) {
         throw new UsageError(`--date ${formatDate(end)} is in the future (today is ${formatDate(today)} UTC)`);
       }
       const period: Period = periodEndingOn(frequency, end);
-      let store: Awaited<ReturnType<typeof openStore>>;
-      try {
-        store = await openStore(options.out, { create: true });
-      } catch (error) {
-        asUsage(error, '--out: ');
-      }
+      const store = await openStore(options.out, { create: true }).catch((error: unknown) =>
+        rethrowNaming('--out', error),
+      );
       const { createPricingClient, refreshPrices } = aws().pricesRefresh;
       const pricing = createPricingClient();
       try {
@@ -252,7 +246,8 @@ export function registerSchedulerCommands(program: Command, io: SchedulerCommand
           `${result.snapshotLocation}\nsource: ${result.method}; versions: ${versions}; raw files: ${result.rawKeys.length}\n`,
         );
       } catch (error) {
-        if (error instanceof PriceSourceError) throw new Error(`prices fetch: ${error.message}`);
+        // The Price List API did not serve the period: a failure of the fetch, not of its arguments.
+        if (error instanceof PriceSourceError) throw new FailureError(`prices fetch: ${error.message}`);
         throw error;
       } finally {
         pricing.destroy();
@@ -267,8 +262,16 @@ export function registerSchedulerCommands(program: Command, io: SchedulerCommand
         '--invoke, ask the deployed scheduler Lambda to do it. A job of the same name still active is reused.',
     )
     .requiredOption('--end <YYYY-MM-DD>', 'last day (UTC, included) of the period; at most yesterday')
-    .option('--frequency <frequency>', 'Daily | Weekly | Monthly (default: JOB_FREQUENCY)')
-    .option('--service <code>', `service (${SERVICES.join(' | ')}; default: SERVICE_NAME)`)
+    .addOption(
+      new Option('--frequency <frequency>', 'Daily | Weekly | Monthly')
+        .env('JOB_FREQUENCY')
+        .argParser((text) => parseConfigFrequency(text, '--frequency')),
+    )
+    .addOption(
+      new Option('--service <code>', `service (${SERVICES.join(' | ')})`)
+        .env('SERVICE_NAME')
+        .argParser((text) => parseService(text, '--service')),
+    )
     .option('--invoke <function>', 'invoke this scheduler Lambda (name or ARN) with the manual event instead')
     .option('--queue <name|arn>', 'Batch job queue (default: JOB_QUEUE)')
     .option('--definition <name|arn>', 'Batch job definition (default: JOB_DEFINITION)')
@@ -288,14 +291,13 @@ export function registerSchedulerCommands(program: Command, io: SchedulerCommand
         '  cdr-summary submit --end 2020-01-31 --frequency Monthly --bucket my-cdr-bucket \\\n' +
         '      --queue cdr-summary-queue --definition cdr-summary\n',
     )
-    .action(async (options: SubmitOptions) => {
+    .action(async (options: SubmitCommandOptions) => {
       const env = process.env;
-      const end = guard(() => parseDate(options.end), '--end: ');
-      guard(() => assertEndDateOver(end, now()), '--end: ');
-      const frequencyText = options.frequency ?? env.JOB_FREQUENCY;
-      if (!frequencyText) throw new UsageError('--frequency (or JOB_FREQUENCY) is required: Daily, Weekly or Monthly');
-      const frequency = guard(() => parseConfigFrequency(frequencyText, '--frequency'));
-      const serviceText = options.service ?? env.SERVICE_NAME;
+      const end = naming('--end', () => parseDate(options.end));
+      naming('--end', () => assertEndDateOver(end, now()));
+      const read = new EnvReader(env);
+      const { frequency } = options;
+      if (!frequency) throw new UsageError('--frequency (or JOB_FREQUENCY) is required: Daily, Weekly or Monthly');
       let outcome: { result: SchedulerResult; region: string | undefined };
       if (options.invoke !== undefined) {
         const direct = (
@@ -306,30 +308,25 @@ export function registerSchedulerCommands(program: Command, io: SchedulerCommand
             '--queue/--definition/--bucket/--array-size/--job-name-prefix/--allow-current-prices do not apply with --invoke (the function uses its own settings)',
           );
         }
-        const service = serviceText ? guard(() => parseService(serviceText, '--service')) : undefined;
-        outcome = await invokeFunction(options.invoke, manualEvent(end, frequency, service));
+        outcome = await invokeFunction(options.invoke, manualEvent(end, frequency, options.service));
       } else {
-        const service = guard(() => parseService(serviceText ?? SERVICES[0], '--service'));
+        const service = options.service ?? SERVICES[0];
         const config = {
           ...directConfig(options, service, env),
           frequency,
-          allowCurrentPrices:
-            options.allowCurrentPrices === true ||
-            guard(() => parseFlag(env.ALLOW_CURRENT_PRICES, 'ALLOW_CURRENT_PRICES')),
+          allowCurrentPrices: options.allowCurrentPrices === true || read.flag('ALLOW_CURRENT_PRICES'),
         };
         const { handler, pricesRefresh, submit } = aws();
         const batch = submit.createBatchClient();
         const pricing = pricesRefresh.createPricingClient();
         try {
-          const result = await handler
-            .runScheduler(manualEvent(end, frequency), {
-              config,
-              now: now(),
-              logger: loggerFor(options.logLevel),
-              batch,
-              pricing,
-            })
-            .catch((error: unknown) => asUsage(error));
+          const result = await handler.runScheduler(manualEvent(end, frequency), {
+            config,
+            now: now(),
+            logger: loggerFor(options.logLevel),
+            batch,
+            pricing,
+          });
           outcome = { result, region: await batch.config.region() };
         } finally {
           batch.destroy();

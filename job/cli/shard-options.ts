@@ -1,24 +1,26 @@
+import type { Option } from 'commander';
 import type { ShardSpec } from '../core/layout/summary-keys';
 import { UsageError } from './errors';
+import { wholeNumberOption } from './option-parsers';
 
-/**
- * The shard a run reads: `--shards N --shard-index I`, defaulting to the AWS Batch array-job
- * variables (`AWS_BATCH_JOB_ARRAY_SIZE`, `AWS_BATCH_JOB_ARRAY_INDEX`), else a single shard.
- */
-export function shardFromArguments(
-  args: { readonly shards?: string; readonly shardIndex?: string },
-  env: NodeJS.ProcessEnv = process.env,
-): ShardSpec {
-  const countText = args.shards ?? env.AWS_BATCH_JOB_ARRAY_SIZE ?? '1';
-  const indexText = args.shardIndex ?? env.AWS_BATCH_JOB_ARRAY_INDEX ?? '0';
-  if (!/^\d+$/.test(countText) || Number(countText) < 1 || Number(countText) > 10_000) {
-    throw new UsageError(`--shards must be a whole number from 1 to 10000, got ${JSON.stringify(countText)}`);
-  }
-  const count = Number(countText);
-  if (!/^\d+$/.test(indexText) || Number(indexText) >= count) {
-    throw new UsageError(
-      `--shard-index must be a whole number below --shards (${count}), got ${JSON.stringify(indexText)}`,
-    );
-  }
-  return { index: Number(indexText), count };
+/** Most shards of one run (AWS Batch's array size limit). */
+export const MAX_SHARDS = 10_000;
+
+/** `--shards <n>`, defaulting to the AWS Batch array size (`AWS_BATCH_JOB_ARRAY_SIZE`). */
+export function shardsOption(description: string): Option {
+  return wholeNumberOption('--shards <n>', description, 1, MAX_SHARDS).env('AWS_BATCH_JOB_ARRAY_SIZE');
+}
+
+/** `--shard-index <i>`, defaulting to the AWS Batch array index (`AWS_BATCH_JOB_ARRAY_INDEX`). */
+export function shardIndexOption(description: string): Option {
+  return wholeNumberOption('--shard-index <i>', description, 0, MAX_SHARDS - 1).env('AWS_BATCH_JOB_ARRAY_INDEX');
+}
+
+/** The shard a run reads: `--shards N --shard-index I` (parsed, environment defaults applied), else a single shard. */
+export function shardFromArguments(args: { readonly shards?: number; readonly shardIndex?: number }): ShardSpec {
+  const count = args.shards ?? 1;
+  const index = args.shardIndex ?? 0;
+  if (index >= count)
+    throw new UsageError(`--shard-index must be a whole number below --shards (${count}), got ${index}`);
+  return { index, count };
 }

@@ -1,3 +1,4 @@
+import Table from 'cli-table3';
 import { formatDecimal, parseDecimal } from '../core/decimal';
 import { COST_SCALE } from '../core/schema';
 import type { Manifest } from '../sinks/manifest';
@@ -20,7 +21,35 @@ export function alignDecimals(values: readonly string[]): string[] {
   return split.map(([w, f]) => `${(w as string).padStart(whole)}${(f as string).padEnd(fraction)}`);
 }
 
-function table(rows: string[][], rightAligned: boolean[], decimalColumns: readonly number[] = []): string {
+/** cli-table3 borders of the plain ASCII form: columns two spaces apart, a dashed rule under the header. */
+const PLAIN_CHARS = {
+  top: '',
+  'top-mid': '',
+  'top-left': '',
+  'top-right': '',
+  bottom: '',
+  'bottom-mid': '',
+  'bottom-left': '',
+  'bottom-right': '',
+  left: '',
+  'left-mid': '',
+  mid: '-',
+  'mid-mid': '  ',
+  right: '',
+  'right-mid': '',
+  middle: '  ',
+};
+
+/** How the summary is drawn: plain ASCII (files, pipes, TERM=dumb), or with box-drawing borders (a terminal). */
+export interface SummaryStyle {
+  readonly boxes?: boolean;
+}
+
+/**
+ * A table drawn by cli-table3: the header, the body, a rule, and the last row (the total). Decimal
+ * columns are aligned on their decimal points first.
+ */
+function table(rows: string[][], decimalColumns: readonly number[], style: SummaryStyle): string {
   const aligned = rows.map((r) => [...r]);
   for (const c of decimalColumns) {
     const cells = alignDecimals(rows.slice(1).map((r) => r[c] ?? ''));
@@ -28,15 +57,23 @@ function table(rows: string[][], rightAligned: boolean[], decimalColumns: readon
       (aligned[i + 1] as string[])[c] = cell;
     });
   }
-  const widths = aligned[0]?.map((_, c) => Math.max(...aligned.map((r) => (r[c] ?? '').length))) ?? [];
-  const line = (row: string[]) =>
-    row
-      .map((cell, c) => (rightAligned[c] ? cell.padStart(widths[c] ?? 0) : cell.padEnd(widths[c] ?? 0)))
-      .join('  ')
-      .trimEnd();
-  const rule = widths.map((w) => '-'.repeat(w)).join('  ');
-  const [header, ...body] = aligned;
-  return [line(header ?? []), rule, ...body.slice(0, -1).map(line), rule, line(body[body.length - 1] ?? [])].join('\n');
+  const [header = [], ...body] = aligned;
+  const widths = header.map((_, c) => Math.max(...aligned.map((r) => (r[c] ?? '').length)));
+  const rule = widths.map((w) => (style.boxes ? '─' : '-').repeat(w));
+  const drawn = new Table({
+    head: header,
+    colAligns: header.map((_, c) => (c === 0 ? 'left' : 'right')),
+    style: style.boxes
+      ? { head: [], border: [], compact: true }
+      : { head: [], border: [], compact: true, 'padding-left': 0, 'padding-right': 0 },
+    ...(style.boxes ? {} : { chars: PLAIN_CHARS }),
+  });
+  drawn.push(...body.slice(0, -1), rule, body[body.length - 1] ?? []);
+  return drawn
+    .toString()
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .join('\n');
 }
 
 interface Line {
@@ -46,7 +83,14 @@ interface Line {
 }
 
 /** The biggest `MAX_ROWS` lines, the rest folded into one, then a total. */
-function breakdown(title: string, lines: readonly Line[], extra: string[][], total: string[], more: string): string {
+function breakdown(
+  title: string,
+  lines: readonly Line[],
+  extra: string[][],
+  total: string[],
+  more: string,
+  style: SummaryStyle,
+): string {
   const rows: string[][] = [[title, 'Calls', 'Cost (USD)']];
   for (const l of lines.slice(0, MAX_ROWS)) rows.push([l.label, String(l.calls), l.cost]);
   if (lines.length > MAX_ROWS) {
@@ -58,7 +102,7 @@ function breakdown(title: string, lines: readonly Line[], extra: string[][], tot
     rows.push([`(${rest.length} more ${more})`, String(rest.reduce((n, l) => n + l.calls, 0)), cost]);
   }
   rows.push(...extra, total);
-  return table(rows, [false, true, true], [2]);
+  return table(rows, [2], style);
 }
 
 const byCost = (a: Line, b: Line) => {
@@ -69,9 +113,9 @@ const byCost = (a: Line, b: Line) => {
 
 /**
  * The end-of-run summary: where the outputs are, counts, calls and cost by usage type, by connector
- * and by day (decimal points aligned), anomalies, and the dashboard.
+ * and by day (decimal points aligned), anomalies, and the dashboard. Plain ASCII unless `style.boxes`.
  */
-export function formatSummary(manifest: Manifest, destination: string): string {
+export function formatSummary(manifest: Manifest, destination: string, style: SummaryStyle = {}): string {
   const calls = String(manifest.recordsRated + manifest.recordsUnrated);
   const total = ['Total', calls, manifest.totalCost];
   const usage = breakdown(
@@ -80,6 +124,7 @@ export function formatSummary(manifest: Manifest, destination: string): string {
     Object.entries(manifest.unratedByStatus).map(([status, n]) => [status, String(n), '-']),
     total,
     'usage types',
+    style,
   );
   const sections = [usage];
   if (manifest.costByConnector) {
@@ -94,6 +139,7 @@ export function formatSummary(manifest: Manifest, destination: string): string {
         [],
         total,
         'connectors',
+        style,
       ),
     );
   }
@@ -105,6 +151,7 @@ export function formatSummary(manifest: Manifest, destination: string): string {
         [],
         total,
         'days',
+        style,
       ),
     );
   }

@@ -8,8 +8,11 @@
  * so the difference alone was most of the 10 % a deck may cost. A test checks both agree.
  */
 
+import { FailureError } from './errors';
+import { stripBom } from './text';
+
 /** Thrown for text that is not RFC 4180 CSV; the message names the line. */
-export class CsvSyntaxError extends Error {
+export class CsvSyntaxError extends FailureError {
   override readonly name = 'CsvSyntaxError';
 
   constructor(
@@ -33,7 +36,7 @@ const CR = 13;
 
 /** Splits CSV text into records (see the module comment); throws CsvSyntaxError. */
 export function readCsvRecords(input: string): CsvRecord[] {
-  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
+  const text = stripBom(input);
   const records: CsvRecord[] = [];
   const n = text.length;
   let i = 0;

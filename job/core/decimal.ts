@@ -2,10 +2,14 @@
  * Exact fixed-point decimals. A value is a `bigint` holding the number scaled by 10^scale, so
  * 0.0048 at scale 10 is 48_000_000n. Multiplying two scaled values adds their scales, which is why
  * Cost (minutes scale + price scale) is always exact and sums never drift.
+ * Kept by hand for exactness at every scale the schema uses (Cost is decimal(38,28)) with plain bigint
+ * sums; no decimal library was benchmarked against it.
  */
 
+import { FailureError } from './errors';
+
 /** Thrown when text is not a decimal number the caller can hold exactly. */
-export class DecimalFormatError extends Error {
+export class DecimalFormatError extends FailureError {
   override readonly name = 'DecimalFormatError';
 }
 

@@ -1,10 +1,11 @@
 import { constants } from 'node:os';
+import { CdrSummaryError } from './errors';
 
 /** The signals that stop a run cleanly: what AWS Batch sends on cancel and timeout, and Ctrl-C. */
 export type StopSignal = 'SIGTERM' | 'SIGINT';
 
 /** Why a run stopped early: a signal asked it to. Its exit code is 128 + the signal number (143, 130). */
-export class InterruptedError extends Error {
+export class InterruptedError extends CdrSummaryError {
   override readonly name = 'InterruptedError';
   constructor(readonly signal: StopSignal) {
     super(`interrupted by ${signal}`);

@@ -28,3 +28,8 @@ export function isoTimestamp(ms: number): string {
   const hour = (rest - minute) / 60;
   return `${cachedDatePrefix}${TWO_DIGITS[hour]}:${TWO_DIGITS[minute]}:${TWO_DIGITS[second]}.${THREE_DIGITS[milli]}Z`;
 }
+
+/** ISO 8601 UTC to the second, without milliseconds (`2025-02-26T00:03:56Z`), as FOCUS and price windows write it. */
+export function isoSecondsText(ms: number): string {
+  return `${isoTimestamp(ms).slice(0, 19)}Z`;
+}

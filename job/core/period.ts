@@ -1,8 +1,10 @@
 /**
- * Reporting periods (DESIGN §3.2). A period is named by its INCLUDED end date D and a frequency:
+ * Reporting periods. A period is named by its INCLUDED end date D and a frequency:
  * Daily = D, Weekly = D-6 … D, Monthly = the 1st of D's month … D. A call belongs to the period when
  * its start second lies in [start 00:00:00Z, D+1 00:00:00Z). Pure functions, no I/O.
  */
+
+import { InputError } from './errors';
 
 export const FREQUENCIES = ['Daily', 'Weekly', 'Monthly'] as const;
 export type Frequency = (typeof FREQUENCIES)[number];
@@ -30,7 +32,7 @@ export interface Period {
 }
 
 /** Thrown for an impossible date or an unknown frequency; the message is one line for the user. */
-export class PeriodError extends Error {
+export class PeriodError extends InputError {
   override readonly name = 'PeriodError';
 }
 

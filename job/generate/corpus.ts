@@ -7,35 +7,17 @@
  */
 
 import { addDays, type CalendarDate } from '../core/period';
-import type { ServiceCode } from '../core/schema';
 import type { ObjectStore } from '../store/object-store';
-import { generateObjects, type PlantedSpike, partitionIds } from './calls';
+import { type CallStreamOptions, generateObjects, partitionIds } from './calls';
 import { pricedUsage } from './catalog';
 import { ObjectSink } from './object-sink';
 import { buildOfferFile, defaultPricesKey } from './price-file';
 
-/** What to generate. */
-export interface GenerateCorpusOptions {
+/** What to generate: the call stream's options, plus where to write and how. */
+export interface GenerateCorpusOptions extends CallStreamOptions {
   readonly store: ObjectStore;
-  readonly service: ServiceCode;
-  /** Number of CDR objects. */
-  readonly calls: number;
-  /** Days of calls, ending on `end`. */
-  readonly days: number;
-  /** Voice Connector folders (VC) or AWS account folders (BC). */
-  readonly connectors: number;
-  /** Same seed, same tree. */
-  readonly seed: number | string;
-  /** Last day of calls (UTC); about 1% of the last day's calls are filed in the day after. */
-  readonly end: CalendarDate;
   /** Store key of the offer file; default `prices/<service>-offer.json`. */
   readonly pricesKey?: string;
-  /** Share of calls with a usage type absent from the price file (default 0). */
-  readonly unknownUsageTypeRatio?: number;
-  /** Share of calls filed in the next day's folder (default 0.01). */
-  readonly nextDayRatio?: number;
-  /** A planted toll-fraud pattern (short night calls to a rare destination), for anomaly tests. */
-  readonly spike?: PlantedSpike;
   /** Writes in flight (default 64). */
   readonly concurrency?: number;
   /** Called now and then with the number of objects written. */

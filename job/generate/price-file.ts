@@ -1,5 +1,5 @@
 /**
- * The bulk JSON offer file (one version's `index.json`, chime-formats §3.1) matching the synthetic
+ * The bulk JSON offer file (one version's `index.json`) matching the synthetic
  * corpus: one product per usage type the generator can produce, each with one OnDemand USD price
  * per minute. Prices are illustrative, not AWS's. Pure.
  */

@@ -34,6 +34,19 @@ function firstSlot(hash: number, size: number): number {
   return Math.floor((((hash >>> SEGMENT_BITS) & (PLACE_RANGE - 1)) * size) / PLACE_RANGE);
 }
 
+/** The offset of the slot holding the non-zero id a,b,c,d in its probe sequence, or of the empty slot where it goes. */
+function probe(segment: Segment, hash: number, a: number, b: number, c: number, d: number): number {
+  const { slots, size } = segment;
+  for (let slot = firstSlot(hash, size); ; slot = slot + 1 === size ? 0 : slot + 1) {
+    const i = slot * 4;
+    const sa = slots[i] as number;
+    const sb = slots[i + 1] as number;
+    const sc = slots[i + 2] as number;
+    const sd = slots[i + 3] as number;
+    if ((sa | sb | sc | sd) === 0 || (sa === a && sb === b && sc === c && sd === d)) return i;
+  }
+}
+
 /** Set of call ids; `add` tells whether an id was new. */
 export class CallIdSet {
   private readonly segments: Segment[] = [];
@@ -85,36 +98,26 @@ export class CallIdSet {
     const d = ids[at + 3] as number;
     if ((a | b | c | d) === 0) return this.zeroSeen;
     const hash = mix(a ^ mix(b ^ mix(c ^ mix(d))));
-    const { slots, size } = this.segments[hash & (SEGMENTS - 1)] as Segment;
-    for (let slot = firstSlot(hash, size); ; slot = slot + 1 === size ? 0 : slot + 1) {
-      const i = slot * 4;
-      const sa = slots[i] as number;
-      const sb = slots[i + 1] as number;
-      const sc = slots[i + 2] as number;
-      const sd = slots[i + 3] as number;
-      if ((sa | sb | sc | sd) === 0) return false;
-      if (sa === a && sb === b && sc === c && sd === d) return true;
-    }
+    const segment = this.segments[hash & (SEGMENTS - 1)] as Segment;
+    const { slots } = segment;
+    const i = probe(segment, hash, a, b, c, d);
+    // The id is not zero, so the slot found holds it unless it is empty.
+    return (
+      ((slots[i] as number) | (slots[i + 1] as number) | (slots[i + 2] as number) | (slots[i + 3] as number)) !== 0
+    );
   }
 
   /** Puts a non-zero id in its probe sequence; false when it is there already. */
   private insert(segment: Segment, hash: number, a: number, b: number, c: number, d: number): boolean {
-    const { slots, size } = segment;
-    for (let slot = firstSlot(hash, size); ; slot = slot + 1 === size ? 0 : slot + 1) {
-      const i = slot * 4;
-      const sa = slots[i] as number;
-      const sb = slots[i + 1] as number;
-      const sc = slots[i + 2] as number;
-      const sd = slots[i + 3] as number;
-      if ((sa | sb | sc | sd) === 0) {
-        slots[i] = a;
-        slots[i + 1] = b;
-        slots[i + 2] = c;
-        slots[i + 3] = d;
-        return true;
-      }
-      if (sa === a && sb === b && sc === c && sd === d) return false;
-    }
+    const { slots } = segment;
+    const i = probe(segment, hash, a, b, c, d);
+    if (((slots[i] as number) | (slots[i + 1] as number) | (slots[i + 2] as number) | (slots[i + 3] as number)) !== 0)
+      return false;
+    slots[i] = a;
+    slots[i + 1] = b;
+    slots[i + 2] = c;
+    slots[i + 3] = d;
+    return true;
   }
 
   private grow(segment: Segment): void {

@@ -7,6 +7,7 @@
  */
 import { once } from 'node:events';
 import { CALL_ID_WORDS } from '../cdr/call-id';
+import { FailureError } from '../core/errors';
 import type { ObjectWriter } from '../store/object-store';
 import type { ChunkObject, ChunkResult } from './chunk';
 
@@ -74,7 +75,7 @@ export interface LedgerCall {
 }
 
 /** Thrown when a ledger is not one this tool wrote, or is cut short. */
-export class CallLedgerFormatError extends Error {
+export class CallLedgerFormatError extends FailureError {
   override readonly name = 'CallLedgerFormatError';
 }
 

@@ -1,3 +1,4 @@
+import { InputError } from '../core/errors';
 import { formatDate, type Period, periodDays } from '../core/period';
 import type { ServiceSchema } from '../core/schema';
 import { partitionPrefix } from '../sinks/parquet';
@@ -16,7 +17,7 @@ export interface DayToEmpty {
  * because the CDRs of those days have expired from the bucket, and `allowEmpty` was not given.
  * Nothing has been replaced or deleted when it is thrown.
  */
-export class EmptyDaysRefusedError extends Error {
+export class EmptyDaysRefusedError extends InputError {
   override readonly name = 'EmptyDaysRefusedError';
   constructor(readonly days: readonly DayToEmpty[]) {
     const list = days.map((d) => `${d.day} (${d.files} file${d.files === 1 ? '' : 's'})`).join(', ');

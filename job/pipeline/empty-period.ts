@@ -1,3 +1,4 @@
+import { InputError } from '../core/errors';
 import { addDays, compareDates, epochSeconds, folderInPeriod, formatDate, type Period, pad2 } from '../core/period';
 import type { ServiceSchema } from '../core/schema';
 import type { CrawledObject, CrawlPlan } from './crawl';
@@ -6,7 +7,7 @@ import type { CrawledObject, CrawlPlan } from './crawl';
  * Thrown when a period's day folders hold no CDR object: nothing was written or deleted. The message
  * is one line naming where the run looked (and the nearest day folder that exists, when one was seen).
  */
-export class EmptyPeriodError extends Error {
+export class EmptyPeriodError extends InputError {
   override readonly name = 'EmptyPeriodError';
 }
 

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { FailureError } from '../core/errors';
 import { outputKeys, partialKeys } from '../core/layout/summary-keys';
 import { formatDate, type Period } from '../core/period';
 import type { ServiceSchema } from '../core/schema';
@@ -46,7 +47,7 @@ export interface FinalizeOptions {
 }
 
 /** Thrown when a shard has not (yet) left its partial outputs. */
-export class ShardMissingError extends Error {
+export class ShardMissingError extends FailureError {
   override readonly name = 'ShardMissingError';
 }
 

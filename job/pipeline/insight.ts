@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { formatDecimal } from '../core/decimal';
+import { FailureError } from '../core/errors';
 import { insightKeys } from '../core/layout/insight-keys';
 import { type Period, periodDays } from '../core/period';
 import { CHARGE_SCALE, COST_SCALE, MINUTES_SCALE, type ServiceSchema } from '../core/schema';
@@ -70,7 +71,7 @@ export interface PreparedInsight {
 }
 
 /** Thrown when the aggregates do not add up to the run's totals (never written as if they did). */
-export class AggregatesMismatchError extends Error {
+export class AggregatesMismatchError extends FailureError {
   override readonly name = 'AggregatesMismatchError';
 }
 

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { type Env, EnvReader } from '../core/env';
+import { InputError, LockedError } from '../core/errors';
 import { formatDate, type Period } from '../core/period';
 import { ObjectNotFoundError, type ObjectStore } from '../store/object-store';
 
@@ -22,7 +24,7 @@ export interface LeaseRecord {
 }
 
 /** Thrown when another run holds the period's lease. */
-export class LeaseHeldError extends Error {
+export class LeaseHeldError extends LockedError {
   override readonly name = 'LeaseHeldError';
   constructor(
     readonly key: string,
@@ -44,7 +46,7 @@ export function leaseKey(summaryPrefix: string, period: Period): string {
  * (`<job>:<index>`), so every attempt and every array child of one Batch job share the lease;
  * otherwise a fresh random id.
  */
-export function defaultLeaseOwner(env: NodeJS.ProcessEnv = process.env): string {
+export function defaultLeaseOwner(env: Env = process.env): string {
   return sharedLeaseOwner(env) ?? `run:${randomUUID()}`;
 }
 
@@ -52,19 +54,21 @@ export function defaultLeaseOwner(env: NodeJS.ProcessEnv = process.env): string 
  * An owner id that several processes of one run share, if the environment gives one
  * (CDR_LEASE_OWNER, or AWS_BATCH_JOB_ID without its array index); undefined otherwise.
  */
-export function sharedLeaseOwner(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (env.CDR_LEASE_OWNER) return env.CDR_LEASE_OWNER;
-  const job = env.AWS_BATCH_JOB_ID;
+export function sharedLeaseOwner(env: Env = process.env): string | undefined {
+  const read = new EnvReader(env);
+  const owner = read.text('CDR_LEASE_OWNER');
+  if (owner) return owner;
+  const job = read.text('AWS_BATCH_JOB_ID');
   return job ? `batch:${job.split(':')[0]}` : undefined;
 }
 
 /** Parses a lease TTL: `6h`, `90m`, `45s`, `500ms`, or plain seconds. */
 export function parseLeaseTtl(text: string): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
-  if (!match) throw new Error(`invalid lease TTL ${JSON.stringify(text)} (e.g. 6h, 90m, 3600s)`);
+  if (!match) throw new InputError(`invalid lease TTL ${JSON.stringify(text)} (e.g. 6h, 90m, 3600s)`);
   const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
   const ms = Math.round(Number(match[1]) * unit);
-  if (ms < 1) throw new Error(`lease TTL must be positive, got ${JSON.stringify(text)}`);
+  if (ms < 1) throw new InputError(`lease TTL must be positive, got ${JSON.stringify(text)}`);
   return ms;
 }
 

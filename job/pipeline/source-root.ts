@@ -1,9 +1,10 @@
 import path from 'node:path';
+import { InputError } from '../core/errors';
 import { SERVICES, type ServiceSchema, schemaFor } from '../core/schema';
 import { parseLocation } from '../store/location';
 
 /** Thrown for a `--source` inside Chime's CDR layout that cannot be read as given (one line). */
-export class SourceRootError extends Error {
+export class SourceRootError extends InputError {
   override readonly name = 'SourceRootError';
 }
 

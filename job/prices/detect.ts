@@ -1,3 +1,4 @@
+import { stripBom } from '../core/text';
 import { PriceSourceError } from './errors';
 import { isGetProductsPage } from './get-products';
 import { parseJsonDocuments } from './json-text';
@@ -47,10 +48,7 @@ function classify(doc: unknown): DetectedPrices {
  * Throws PriceSourceError (one line) for anything else, including invalid JSON.
  */
 export function detectPrices(text: string): DetectedPrices {
-  const head = text
-    .replace(/^\uFEFF/, '')
-    .trimStart()
-    .slice(0, 40);
+  const head = stripBom(text).trimStart().slice(0, 40);
   if (/^"?FormatVersion"?,/.test(head)) {
     throw new PriceSourceError('CSV offer files are not supported; use the JSON offer file (index.json)');
   }

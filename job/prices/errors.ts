@@ -1,5 +1,7 @@
+import { InputError } from '../core/errors';
+
 /** Thrown when a price source cannot be read or is not a usable price list; the message is one line. */
-export class PriceSourceError extends Error {
+export class PriceSourceError extends InputError {
   override readonly name = 'PriceSourceError';
 
   constructor(message: string) {

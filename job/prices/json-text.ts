@@ -1,3 +1,4 @@
+import { stripBom } from '../core/text';
 import { PriceSourceError } from './errors';
 
 /**
@@ -7,7 +8,7 @@ import { PriceSourceError } from './errors';
  * the text is not JSON.
  */
 export function parseJsonDocuments(text: string): unknown[] {
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const body = stripBom(text);
   if (body.trim() === '') throw new PriceSourceError('empty file');
   try {
     return [JSON.parse(body)];

@@ -1,5 +1,5 @@
 /**
- * Price refresh (issue 3): ask the AWS Price List API which price list versions were in effect over
+ * Price refresh: ask the AWS Price List API which price list versions were in effect over
  * a period, download their JSON offer files, normalize them into the project's price snapshot and
  * store it — with the raw downloads kept next to it for audit — under `<Service-With-Dashes>-Pricing/`.
  *
@@ -20,6 +20,8 @@ import {
   paginateListPriceLists,
 } from '@aws-sdk/client-pricing';
 import type { Logger } from 'pino';
+import { FailureError } from '../core/errors';
+import { isoSecondsText } from '../core/iso-timestamp';
 import { type CalendarDate, epochSeconds, formatDate, type Period, periodDays } from '../core/period';
 import { type ServiceCode, schemaFor } from '../core/schema';
 import type { ObjectStore } from '../store/object-store';
@@ -81,7 +83,7 @@ export interface PriceRefreshResult {
 }
 
 /** Raised when ListPriceLists fails or lists nothing: the cue to fall back to GetProducts. */
-export class ListPriceListsFailure extends Error {
+export class ListPriceListsFailure extends FailureError {
   override readonly name = 'ListPriceListsFailure';
 }
 
@@ -105,7 +107,7 @@ interface VersionInput {
 }
 
 function isoOfEpochSeconds(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+  return isoSecondsText(seconds * 1000);
 }
 
 /** Parses `arn:aws:pricing:::price-list/aws/<ServiceCode>/<Currency>/<Version>/<Region>`. */

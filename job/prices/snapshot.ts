@@ -1,5 +1,6 @@
 import type { ServiceCode } from '../core/schema';
 import { isServiceCode } from '../core/schema';
+import { stripBom } from '../core/text';
 import { PriceSourceError } from './errors';
 import { formatInstant, parseInstant } from './instant';
 import { isObject, type JsonObject } from './json-value';
@@ -270,7 +271,7 @@ export function validateSnapshot(doc: unknown): PriceSnapshotDocument {
 export function parseSnapshot(text: string): PriceSnapshotDocument {
   let doc: unknown;
   try {
-    doc = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    doc = JSON.parse(stripBom(text));
   } catch (error) {
     throw new PriceSourceError(
       `invalid price snapshot: not valid JSON (${error instanceof Error ? error.message : error})`,

@@ -1,3 +1,4 @@
+import { compareText } from '../core/text';
 import { PriceSourceError } from './errors';
 import { formatInstant, parseInstant } from './instant';
 import { isObject, objectField, stringField } from './json-value';
@@ -44,7 +45,7 @@ function exclusiveEnd(text: string | undefined, id: string): number | null {
 /** Compares version ids as publication order: ids are `YYYYMMDDhhmmss`, longer numeric ids are later. */
 function comparePublished(a: string, b: string): number {
   if (/^\d+$/.test(a) && /^\d+$/.test(b) && a.length !== b.length) return a.length - b.length;
-  return a < b ? -1 : a > b ? 1 : 0;
+  return compareText(a, b);
 }
 
 /**

@@ -1,4 +1,6 @@
 import { type CsvRecord, CsvSyntaxError, readCsvRecords } from '../core/csv-records';
+import { InputError } from '../core/errors';
+import { stripBom } from '../core/text';
 
 /** One Voice Connector (or, for Business Calling, one AWS account) with its display name and tags. */
 export interface ConnectorInfo {
@@ -9,7 +11,7 @@ export interface ConnectorInfo {
 }
 
 /** Thrown when a connectors file cannot be used; the message is one line. */
-export class ConnectorsFileError extends Error {
+export class ConnectorsFileError extends InputError {
   override readonly name = 'ConnectorsFileError';
 }
 
@@ -89,7 +91,7 @@ function fromJson(text: string): ConnectorInfo[] {
  * fields are tags). Throws ConnectorsFileError for anything else, or for an id listed twice.
  */
 export function parseConnectors(text: string): ConnectorInfo[] {
-  const trimmed = text.replace(/^\uFEFF/, '').trimStart();
+  const trimmed = stripBom(text).trimStart();
   const connectors = /^[[{]/.test(trimmed) ? fromJson(trimmed) : fromCsv(text);
   const seen = new Set<string>();
   for (const connector of connectors) {

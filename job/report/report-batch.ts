@@ -1,3 +1,8 @@
+/**
+ * Arrow record batches built column by column with `makeData` over our own typed arrays: kept because
+ * Arrow assembly is already ~8 % of the main thread (docs/performance.md profiles) and the exact
+ * Decimal128 columns are written as two 64-bit stores per value, refusing any value beyond the column.
+ */
 import {
   Bool,
   type DataType,
@@ -12,6 +17,7 @@ import {
   Utf8,
 } from 'apache-arrow';
 import type { CdrRecord, CdrValue } from '../cdr/record';
+import { FailureError } from '../core/errors';
 import {
   type ColumnDefinition,
   type ColumnKind,
@@ -164,7 +170,7 @@ function validityBitmap(
 }
 
 /** Thrown instead of writing a decimal that does not fit its column's precision (never wrapped). */
-export class DecimalRangeError extends Error {
+export class DecimalRangeError extends FailureError {
   override readonly name = 'DecimalRangeError';
 }
 

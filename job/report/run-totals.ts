@@ -1,6 +1,7 @@
 import { type LateArrival, LateArrivalLog, type LateFolder, type LatePeriod } from '../cdr/late-arrivals';
 import { formatDecimal } from '../core/decimal';
 import { COST_SCALE } from '../core/schema';
+import { compareKeys } from '../core/text';
 import { RatingNotes, type RatingNotesJson } from '../prices/rating-notes';
 import type { RowCharge } from './row-charge';
 
@@ -51,6 +52,12 @@ export interface TotalsJson {
   readonly lateArrivalFolders?: readonly LateFolder[];
 }
 
+/** What one chunk or one shard adds: TotalsJson with costs as bigint and the late arrivals listed. */
+type TotalsPart = Omit<TotalsJson, 'costByUsageType' | 'lateArrivals'> & {
+  readonly costByUsageType: readonly (readonly [usageType: string, calls: number, cost: bigint])[];
+  readonly lateArrivals: readonly LateArrival[];
+};
+
 function bump(map: Map<string, number>, key: string, by: number): void {
   map.set(key, (map.get(key) ?? 0) + by);
 }
@@ -80,25 +87,53 @@ export class RunTotals {
 
   /** Adds a processed chunk. */
   addChunk(result: ChunkCounts): void {
-    this.objectsRead += result.objectsRead;
-    this.rated += result.rated;
-    this.unrated += result.unrated;
-    this.outside += result.outside;
-    this.rejectsOutside += result.rejectsOutside;
-    this.rejected += result.rejects.length;
-    for (const [usageType, calls, cost] of result.costs) this.addCost(usageType, calls, cost);
-    for (const [status, calls] of result.unratedByStatus) bump(this.unrated_, status, calls);
-    for (const [version, calls] of result.callsByVersion) bump(this.versions, version, calls);
-    this.notes.merge(result.notes);
-    this.lateArrivals.add(result.lateArrivals ?? []);
+    this.add({
+      ...result,
+      rejected: result.rejects.length,
+      duplicate: 0,
+      costByUsageType: result.costs,
+      lateArrivals: result.lateArrivals ?? [],
+    });
   }
 
-  private addCost(usageType: string, calls: number, cost: bigint): void {
-    const total = this.byUsageType.get(usageType);
-    if (total) {
-      total.calls += calls;
-      total.cost += cost;
-    } else this.byUsageType.set(usageType, { calls, cost });
+  /** Adds another shard's totals (its partial manifest's JSON). */
+  merge(other: TotalsJson): void {
+    const late = other.lateArrivals ?? [];
+    this.add({
+      ...other,
+      costByUsageType: other.costByUsageType.map(
+        ([usageType, calls, cost]) => [usageType, calls, BigInt(cost)] as const,
+      ),
+      lateArrivals: late,
+      lateArrivalsTotal: other.lateArrivalsTotal ?? late.length,
+    });
+  }
+
+  /** The one add path of chunks and shards alike. */
+  private add(part: TotalsPart): void {
+    this.objectsRead += part.objectsRead;
+    this.rated += part.rated;
+    this.unrated += part.unrated;
+    this.rejected += part.rejected;
+    this.outside += part.outside;
+    this.rejectsOutside += part.rejectsOutside;
+    this.duplicate += part.duplicate;
+    for (const [usageType, calls, cost] of part.costByUsageType) {
+      const total = this.byUsageType.get(usageType);
+      if (total) {
+        total.calls += calls;
+        total.cost += cost;
+      } else this.byUsageType.set(usageType, { calls, cost });
+    }
+    for (const [status, calls] of part.unratedByStatus) bump(this.unrated_, status, calls);
+    for (const [version, calls] of part.callsByVersion) bump(this.versions, version, calls);
+    this.notes.merge(part.notes);
+    this.lateArrivals.add(
+      part.lateArrivals,
+      part.lateArrivalsTotal,
+      part.lateArrivalPeriods ?? [],
+      part.lateArrivalFolders ?? [],
+    );
   }
 
   /** Counts objects read whose call was already billed (left out of the chunk they came in). */
@@ -126,28 +161,6 @@ export class RunTotals {
     }
   }
 
-  /** Adds another shard's totals. */
-  merge(other: TotalsJson): void {
-    this.objectsRead += other.objectsRead;
-    this.rated += other.rated;
-    this.unrated += other.unrated;
-    this.rejected += other.rejected;
-    this.outside += other.outside;
-    this.rejectsOutside += other.rejectsOutside;
-    this.duplicate += other.duplicate;
-    for (const [usageType, calls, cost] of other.costByUsageType) this.addCost(usageType, calls, BigInt(cost));
-    for (const [status, calls] of other.unratedByStatus) bump(this.unrated_, status, calls);
-    for (const [version, calls] of other.callsByVersion) bump(this.versions, version, calls);
-    this.notes.merge(other.notes);
-    const late = other.lateArrivals ?? [];
-    this.lateArrivals.add(
-      late,
-      other.lateArrivalsTotal ?? late.length,
-      other.lateArrivalPeriods ?? [],
-      other.lateArrivalFolders ?? [],
-    );
-  }
-
   /** Sum of the cost of every rated call, scaled by 10^COST_SCALE. */
   get totalCost(): bigint {
     let sum = 0n;
@@ -158,13 +171,13 @@ export class RunTotals {
   /** Calls and cost per usage type, sorted by usage type. */
   costByUsageType(): UsageTypeTotal[] {
     return [...this.byUsageType]
-      .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+      .sort(compareKeys)
       .map(([usageType, t]) => ({ usageType, calls: t.calls, cost: formatDecimal(t.cost, COST_SCALE) }));
   }
 
   /** Unrated calls per RatingStatus, sorted. */
   unratedByStatus(): Record<string, number> {
-    return Object.fromEntries([...this.unrated_].sort((a, b) => (a[0] < b[0] ? -1 : 1)));
+    return Object.fromEntries([...this.unrated_].sort(compareKeys));
   }
 
   /** Calls rated (or looked up) per price version. */

@@ -4,6 +4,8 @@
  * shards, plain data in its JSON form.
  */
 
+import { compareText } from '../core/text';
+
 /** What identifies one line. */
 export interface UsageLineKey {
   /** Days since the epoch (UTC) of the calls' start. */
@@ -89,7 +91,7 @@ export class UsageLines {
   /** The lines, in a deterministic order (day, account, resource, usage type, version, region). */
   lines(): UsageLine[] {
     return [...this.sums.entries()]
-      .sort((a, b) => a[1].key.day - b[1].key.day || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+      .sort((a, b) => a[1].key.day - b[1].key.day || compareText(a[0], b[0]))
       .map(([, s]) => ({ ...s.key, calls: s.calls, minutes: s.minutes, cost: s.cost, charged: s.charged }));
   }
 

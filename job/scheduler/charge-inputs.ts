@@ -6,12 +6,12 @@
 
 import type { ChimeSDKVoiceClient } from '@aws-sdk/client-chime-sdk-voice';
 import type { Logger } from 'pino';
+import { InputError } from '../core/errors';
 import { chargeInputKeys } from '../core/layout/charge-input-keys';
 import type { Period } from '../core/period';
 import { schemaFor } from '../core/schema';
-import { RateDeckError } from '../prices/rate-deck/deck-error';
 import { deckFromBytes } from '../prices/rate-deck/deck-from-bytes';
-import { ConnectorsFileError, parseConnectors } from '../report/connectors';
+import { parseConnectors } from '../report/connectors';
 import { ObjectNotFoundError, type ObjectStore } from '../store/object-store';
 import { ConfigError, type SchedulerConfig } from './config';
 import { connectorsCsv, fetchVoiceConnectors } from './voice-connectors';
@@ -32,13 +32,27 @@ export interface ChargeInputDeps {
   readonly chime?: () => ChimeSDKVoiceClient;
 }
 
-async function readConfigured(store: ObjectStore, key: string, name: string): Promise<Buffer> {
+/**
+ * Reads the object a setting (`name`) points to and validates it; a missing or unusable object is a
+ * ConfigError naming the setting and the key (the invocation fails, nothing submitted).
+ */
+async function readConfigured(
+  store: ObjectStore,
+  key: string,
+  name: string,
+  validate: (bytes: Buffer) => void,
+): Promise<Buffer> {
+  const bytes = await store.read(key).catch((error: unknown) => {
+    if (error instanceof ObjectNotFoundError) throw new ConfigError(name, `${key}: no such object in the bucket`);
+    throw error;
+  });
   try {
-    return await store.read(key);
+    validate(bytes);
   } catch (error) {
-    if (error instanceof ObjectNotFoundError) throw new ConfigError(`${name} ${key}: no such object in the bucket`);
+    if (error instanceof InputError) throw new ConfigError(name, `${key}: ${error.message}`);
     throw error;
   }
+  return bytes;
 }
 
 /**
@@ -51,34 +65,24 @@ export async function prepareChargeInputs(deps: ChargeInputDeps): Promise<Charge
   const uri = (key: string) => `s3://${config.bucket}/${key}`;
   const inputs: { rateDeck?: string; connectors?: string } = {};
   if (config.rateDeckKey) {
-    const bytes = await readConfigured(store, config.rateDeckKey, 'RATE_DECK_KEY');
-    try {
+    const bytes = await readConfigured(store, config.rateDeckKey, 'RATE_DECK_KEY', (bytes) => {
       const deck = deckFromBytes(bytes);
       logger.info({ rateDeck: config.rateDeckKey, rows: deck.rows.length, currency: deck.currency }, 'rate deck read');
-    } catch (error) {
-      if (error instanceof RateDeckError)
-        throw new ConfigError(`RATE_DECK_KEY ${config.rateDeckKey}: ${error.message}`);
-      throw error;
-    }
+    });
     await store.write(keys.rateDeck, bytes, 'text/csv; charset=utf-8');
     inputs.rateDeck = uri(keys.rateDeck);
   }
   if (config.refreshConnectors) {
-    if (!deps.chime) throw new ConfigError('REFRESH_CONNECTORS needs a Chime SDK Voice client');
+    if (!deps.chime) throw new ConfigError('REFRESH_CONNECTORS', 'needs a Chime SDK Voice client');
     const client = deps.chime();
     const connectors = await fetchVoiceConnectors(client);
     await store.write(keys.connectors, connectorsCsv(connectors), 'text/csv; charset=utf-8');
     logger.info({ connectors: connectors.length }, 'connectors refreshed from the Chime SDK Voice API');
     inputs.connectors = uri(keys.connectors);
   } else if (config.connectorsKey) {
-    const bytes = await readConfigured(store, config.connectorsKey, 'CONNECTORS_KEY');
-    try {
-      parseConnectors(bytes.toString('utf8'));
-    } catch (error) {
-      if (error instanceof ConnectorsFileError)
-        throw new ConfigError(`CONNECTORS_KEY ${config.connectorsKey}: ${error.message}`);
-      throw error;
-    }
+    const bytes = await readConfigured(store, config.connectorsKey, 'CONNECTORS_KEY', (bytes) =>
+      parseConnectors(bytes.toString('utf8')),
+    );
     await store.write(keys.connectors, bytes, 'text/csv; charset=utf-8');
     inputs.connectors = uri(keys.connectors);
   }

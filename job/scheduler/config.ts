@@ -1,16 +1,15 @@
 /**
- * The scheduler's configuration, read from the environment (issue 3). AWS endpoints are NOT
- * configured here: the SDK clients read the standard `AWS_ENDPOINT_URL_<SERVICE>` variables.
+ * The scheduler's configuration, read from the environment. AWS endpoints are NOT configured here:
+ * the SDK clients read the standard `AWS_ENDPOINT_URL_<SERVICE>` variables.
  */
 
 import { isBucketName } from '../core/bucket-name';
+import { ConfigError, type Env, EnvReader, parseFlag, parseWholeNumber } from '../core/env';
 import { type Frequency, PeriodError, parseFrequency } from '../core/period';
+import { SCHEDULER_ENV } from '../core/scheduler-env';
 import { isServiceCode, SERVICES, type ServiceCode } from '../core/schema';
 
-/** Thrown for missing or invalid configuration; the message is one line for the user. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+export { ConfigError, parseFlag };
 
 /** Everything the scheduler needs besides the event. */
 export interface SchedulerConfig {
@@ -68,7 +67,7 @@ export function parseBucket(value: string, source = 'CDR_BUCKET'): string {
     .replace(/^s3:\/\//, '')
     .replace(/\/+$/, '');
   if (!isBucketName(bucket)) {
-    throw new ConfigError(`${source} ${JSON.stringify(value)} is not a valid S3 bucket name`);
+    throw new ConfigError(source, `${JSON.stringify(value)} is not a valid S3 bucket name`);
   }
   return bucket;
 }
@@ -77,19 +76,14 @@ export function parseBucket(value: string, source = 'CDR_BUCKET'): string {
 export function parseService(value: string, source = 'SERVICE_NAME'): ServiceCode {
   const service = value.trim();
   if (!isServiceCode(service)) {
-    throw new ConfigError(`${source} ${JSON.stringify(value)} is not one of ${SERVICES.join(', ')}`);
+    throw new ConfigError(source, `${JSON.stringify(value)} is not one of ${SERVICES.join(', ')}`);
   }
   return service;
 }
 
 /** Parses an array size (1 … 10000). */
 export function parseArraySize(value: string, source = 'ARRAY_SIZE'): number {
-  const text = value.trim();
-  const size = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isInteger(size) || size < 1 || size > MAX_ARRAY_SIZE) {
-    throw new ConfigError(`${source} ${JSON.stringify(value)} must be a whole number from 1 to ${MAX_ARRAY_SIZE}`);
-  }
-  return size;
+  return parseWholeNumber(value, source, 1, MAX_ARRAY_SIZE);
 }
 
 /** Parses a frequency, reporting errors as ConfigError. */
@@ -97,41 +91,26 @@ export function parseConfigFrequency(value: string, source = 'JOB_FREQUENCY'): F
   try {
     return parseFrequency(value);
   } catch (error) {
-    if (error instanceof PeriodError) throw new ConfigError(`${source}: ${error.message}`);
+    if (error instanceof PeriodError) throw new ConfigError(source, error.message, `${source}: ${error.message}`);
     throw error;
   }
 }
 
-function required(env: NodeJS.ProcessEnv, name: string): string {
-  const value = env[name];
-  if (value === undefined || value.trim() === '') throw new ConfigError(`environment variable ${name} is not set`);
-  return value;
-}
-
-/** Parses a boolean setting: `true`/`false`/`1`/`0`/`yes`/`no` (any case), empty = false. */
-export function parseFlag(value: string | undefined, source: string): boolean {
-  const text = (value ?? '').trim().toLowerCase();
-  if (text === '' || text === 'false' || text === '0' || text === 'no') return false;
-  if (text === 'true' || text === '1' || text === 'yes') return true;
-  throw new ConfigError(`${source} ${JSON.stringify(value)} must be true or false`);
-}
-
 /** The optional charge settings: `RATE_DECK_KEY`, `CONNECTORS_KEY`, `REFRESH_CONNECTORS` (true/false). */
 export function chargeConfigFromEnv(
-  env: NodeJS.ProcessEnv,
+  env: Env,
   service: ServiceCode,
 ): Pick<SchedulerConfig, 'rateDeckKey' | 'connectorsKey' | 'refreshConnectors'> {
-  const key = (name: string) => {
-    const value = env[name]?.trim().replace(/^\/+/, '');
-    return value ? value : undefined;
-  };
-  const refreshConnectors = parseFlag(env.REFRESH_CONNECTORS, 'REFRESH_CONNECTORS');
+  const read = new EnvReader(env);
+  const key = (name: string) => read.text(name)?.replace(/^\/+/, '') || undefined;
+  const refreshConnectors = read.flag(SCHEDULER_ENV.refreshConnectors);
   if (refreshConnectors && service !== 'AmazonChimeVoiceConnector')
     throw new ConfigError(
-      'REFRESH_CONNECTORS applies to AmazonChimeVoiceConnector only (Business Calling has accounts)',
+      'REFRESH_CONNECTORS',
+      'applies to AmazonChimeVoiceConnector only (Business Calling has accounts)',
     );
-  const rateDeckKey = key('RATE_DECK_KEY');
-  const connectorsKey = key('CONNECTORS_KEY');
+  const rateDeckKey = key(SCHEDULER_ENV.rateDeckKey);
+  const connectorsKey = key(SCHEDULER_ENV.connectorsKey);
   return {
     ...(rateDeckKey ? { rateDeckKey } : {}),
     ...(connectorsKey ? { connectorsKey } : {}),
@@ -145,21 +124,23 @@ export function chargeConfigFromEnv(
  * `CHECK_JOB_IMAGE`, `RATE_DECK_KEY`, `CONNECTORS_KEY`, `REFRESH_CONNECTORS`, `ALLOW_EMPTY_PERIODS` (optional).
  * Throws ConfigError.
  */
-export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SchedulerConfig {
-  const prefix = env.JOB_NAME_PREFIX?.trim() || DEFAULT_JOB_NAME_PREFIX;
-  const service = parseService(required(env, 'SERVICE_NAME'));
+export function configFromEnv(env: Env = process.env): SchedulerConfig {
+  const read = new EnvReader(env);
+  const name = SCHEDULER_ENV;
+  const service = parseService(read.required(name.service));
+  const scheduleName = read.text(name.scheduleName);
   return {
-    bucket: parseBucket(required(env, 'CDR_BUCKET')),
+    bucket: parseBucket(read.required(name.bucket)),
     service,
-    frequency: parseConfigFrequency(required(env, 'JOB_FREQUENCY')),
-    jobQueue: required(env, 'JOB_QUEUE').trim(),
-    jobDefinition: required(env, 'JOB_DEFINITION').trim(),
-    arraySize: env.ARRAY_SIZE?.trim() ? parseArraySize(env.ARRAY_SIZE) : 1,
-    jobNamePrefix: prefix,
-    allowCurrentPrices: parseFlag(env.ALLOW_CURRENT_PRICES, 'ALLOW_CURRENT_PRICES'),
-    ...(env.SCHEDULE_NAME?.trim() ? { scheduleName: env.SCHEDULE_NAME.trim() } : {}),
-    ...(parseFlag(env.CHECK_JOB_IMAGE, 'CHECK_JOB_IMAGE') ? { checkJobImage: true } : {}),
+    frequency: parseConfigFrequency(read.required(name.frequency)),
+    jobQueue: read.required(name.jobQueue),
+    jobDefinition: read.required(name.jobDefinition),
+    arraySize: read.integer(name.arraySize, 1, 1, MAX_ARRAY_SIZE),
+    jobNamePrefix: read.text(name.jobNamePrefix) ?? DEFAULT_JOB_NAME_PREFIX,
+    allowCurrentPrices: read.flag(name.allowCurrentPrices),
+    ...(scheduleName ? { scheduleName } : {}),
+    ...(read.flag(name.checkJobImage) ? { checkJobImage: true } : {}),
     ...chargeConfigFromEnv(env, service),
-    ...(parseFlag(env.ALLOW_EMPTY_PERIODS, 'ALLOW_EMPTY_PERIODS') ? { allowEmptyPeriods: true } : {}),
+    ...(read.flag(name.allowEmptyPeriods) ? { allowEmptyPeriods: true } : {}),
   };
 }

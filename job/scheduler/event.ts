@@ -1,8 +1,10 @@
 /**
- * The scheduler Lambda's input events (issue 3): a scheduled invocation, or the original sample's
+ * The scheduler Lambda's input events: a scheduled invocation, or the original sample's
  * manual "Test event" `{"year":"2020","month":"1","day":"31","job_frequency":"Monthly"}`.
  * Pure functions, no I/O: `now` is always passed in.
  */
+
+import { InputError } from '../core/errors';
 
 import {
   addDays,
@@ -20,7 +22,7 @@ import {
 import { isServiceCode, type ServiceCode } from '../core/schema';
 
 /** Thrown for an event that cannot be turned into a period; the message is one line for the user. */
-export class EventError extends Error {
+export class EventError extends InputError {
   override readonly name = 'EventError';
 }
 

@@ -1,5 +1,5 @@
 /**
- * The scheduler Lambda (issue 3): event → period → price snapshot stored in the CDR bucket → one
+ * The scheduler Lambda: event → period → price snapshot stored in the CDR bucket → one
  * Batch job for the period (or the one already active). Also the code path of `cdr-summary submit`.
  */
 
@@ -8,6 +8,7 @@ import type { ChimeSDKVoiceClient } from '@aws-sdk/client-chime-sdk-voice';
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { PricingClient } from '@aws-sdk/client-pricing';
 import pino, { type Logger } from 'pino';
+import { EnvReader } from '../core/env';
 import { createJsonLogger } from '../core/logger';
 import { type Frequency, formatDate, type Period } from '../core/period';
 import { schemaFor } from '../core/schema';
@@ -189,7 +190,7 @@ let sharedClients: { pricing: PricingClient; batch: BatchClient } | undefined;
 export async function handler(event: unknown): Promise<SchedulerResult> {
   const logger = createJsonLogger({
     app: 'cdr-summary-scheduler',
-    level: process.env.LOG_LEVEL || 'info',
+    level: new EnvReader().text('LOG_LEVEL') ?? 'info',
     destination: pino.destination({ fd: 1, sync: true }),
   });
   try {

@@ -7,9 +7,10 @@
 
 import { type BatchClient, type JobDefinition, paginateDescribeJobDefinitions } from '@aws-sdk/client-batch';
 import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
+import { FailureError } from '../core/errors';
 
 /** Thrown when the job definition's image is not in its repository; the message is one line. */
-export class ImageMissingError extends Error {
+export class ImageMissingError extends FailureError {
   override readonly name = 'ImageMissingError';
 }
 

@@ -20,8 +20,10 @@ import {
   periodEndingOn,
 } from '../core/period';
 import type { ServiceSchema } from '../core/schema';
+import { compareKeys } from '../core/text';
 import type { ManifestFacts } from '../sinks/manifest-scan';
-import { ObjectNotFoundError, type ObjectStore } from '../store/object-store';
+import type { ObjectStore } from '../store/object-store';
+import { readJsonIfPresent } from '../store/read-json';
 
 /** Days back (by period end date) whose manifests are read for late arrivals. */
 export const LATE_ARRIVAL_LOOKBACK_DAYS = 40;
@@ -66,7 +68,7 @@ export function namedPeriods(manifests: readonly ManifestFacts[], frequency: Fre
     }
   }
   return [...byEnd]
-    .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+    .sort(compareKeys)
     .map(([end, found]) => ({ period: periodEndingOn(frequency, parseDate(end)), ...found }));
 }
 
@@ -84,13 +86,10 @@ export function needsRerun(candidate: RerunCandidate, current: ManifestFacts | u
 }
 
 async function readFacts(store: ObjectStore, key: string): Promise<ManifestFacts | undefined> {
-  try {
-    const manifest = JSON.parse((await store.read(key)).toString('utf8')) as ManifestFacts;
-    return typeof manifest.startedAt === 'string' && typeof manifest.finishedAt === 'string' ? manifest : undefined;
-  } catch (error) {
-    if (error instanceof ObjectNotFoundError || error instanceof SyntaxError) return undefined;
-    throw error;
-  }
+  const manifest = (await readJsonIfPresent(store, key)) as Partial<ManifestFacts> | null | undefined;
+  return typeof manifest?.startedAt === 'string' && typeof manifest.finishedAt === 'string'
+    ? (manifest as ManifestFacts)
+    : undefined;
 }
 
 /**

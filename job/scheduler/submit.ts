@@ -1,10 +1,11 @@
 /**
- * Submitting the period's job to AWS Batch — once (issue 3). The job name is deterministic (service,
+ * Submitting the period's job to AWS Batch — once. The job name is deterministic (service,
  * frequency, end date), so a job of that name still active means the period is already being
  * summarized and nothing new is submitted.
  */
 
 import { BatchClient, type JobStatus, paginateListJobs, SubmitJobCommand } from '@aws-sdk/client-batch';
+import { type JobParameterValues, runJobArguments } from '../core/job-command';
 import { type Frequency, formatDate, type Period } from '../core/period';
 import type { ServiceCode } from '../core/schema';
 
@@ -51,23 +52,9 @@ export interface JobSpec {
   readonly allowEmpty?: boolean;
 }
 
-/**
- * The container command (arguments to the `cdr-summary` entrypoint):
- * `run --source s3://<bucket> --prices s3://<bucket>/<snapshot> --frequency <F> --end <D> --service <S>`,
- * then `--rate-deck s3://…` and `--connectors s3://…` when the stack has them.
- */
+/** The container command of the job: `runJobArguments` (job/core/job-command.ts) with this job's parameters. */
 export function jobCommand(spec: JobSpec): string[] {
-  return [
-    'run',
-    '--source',
-    `s3://${spec.bucket}`,
-    '--prices',
-    spec.prices,
-    ...periodArguments(spec),
-    ...(spec.rateDeck ? ['--rate-deck', spec.rateDeck] : []),
-    ...(spec.connectors ? ['--connectors', spec.connectors] : []),
-    ...(spec.allowEmpty ? ['--allow-empty'] : []),
-  ];
+  return runJobArguments(jobParameters(spec), { allowEmpty: spec.allowEmpty });
 }
 
 /** `--frequency <F> --end <D> --service <S>`: the period and service, as every job command names them. */
@@ -84,7 +71,7 @@ export function finalizeCommand(spec: JobSpec, shards: number): string[] {
 }
 
 /** The same contract as SubmitJob `parameters` (usable as `Ref::end` etc. in a job definition). */
-export function jobParameters(spec: JobSpec): Record<string, string> {
+export function jobParameters(spec: JobSpec): JobParameterValues {
   return {
     source: `s3://${spec.bucket}`,
     prices: spec.prices,

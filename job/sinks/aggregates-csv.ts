@@ -1,12 +1,13 @@
 import { aggregateColumns, hourlyAggregateColumns } from '../core/aggregate-columns';
 import { csvField } from '../core/csv-field';
 import { formatDecimal, parseDecimal } from '../core/decimal';
+import { FailureError } from '../core/errors';
 import { CHARGE_SCALE, COST_SCALE, MINUTES_SCALE, type ServiceCode } from '../core/schema';
 import { MARGIN_CURRENCY } from '../report/aggregates/margin';
 import type { AggregateRow, HourRow } from '../report/aggregates/rows';
 
 /** Thrown when an aggregate file cannot be read back. */
-export class AggregatesFormatError extends Error {
+export class AggregatesFormatError extends FailureError {
   override readonly name = 'AggregatesFormatError';
 }
 

@@ -1,3 +1,5 @@
+import { EnvReader } from '../core/env';
+import { InputError } from '../core/errors';
 import type { Anomaly } from '../report/anomalies/anomaly';
 import type { Manifest } from './manifest';
 
@@ -60,7 +62,7 @@ export function anomalyNotice(manifest: Manifest): AnomalyNotice {
 /** The Region of an SNS topic ARN (`arn:aws:sns:<region>:<account>:<name>`). */
 export function topicRegion(topicArn: string): string {
   const match = /^arn:aws[a-z-]*:sns:([a-z0-9-]+):\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/.exec(topicArn);
-  if (!match) throw new Error(`not an SNS topic ARN: ${JSON.stringify(topicArn)}`);
+  if (!match) throw new InputError(`not an SNS topic ARN: ${JSON.stringify(topicArn)}`);
   return match[1] as string;
 }
 
@@ -74,7 +76,7 @@ export function snsNotifier(topicArn: string): AnomalyNotifier {
     target: topicArn,
     async publish(notice) {
       const { SNSClient, PublishCommand } = await import('@aws-sdk/client-sns');
-      const client = new SNSClient({ region: process.env.AWS_REGION ?? region });
+      const client = new SNSClient({ region: new EnvReader().text('AWS_REGION') ?? region });
       try {
         const out = await client.send(
           new PublishCommand({ TopicArn: topicArn, Subject: notice.subject, Message: notice.message }),

@@ -14,6 +14,7 @@ import {
 import type { ServiceSchema } from '../core/schema';
 import type { InsightHistory } from '../report/anomalies/detect';
 import { ObjectNotFoundError, type ObjectStore } from '../store/object-store';
+import { readJsonIfPresent } from '../store/read-json';
 import { parseAggregatesCsv, parseHourlyCsv } from './aggregates-csv';
 
 /** The few manifest fields the history needs (manifests of completed runs). */
@@ -48,12 +49,7 @@ function monthsBetween(from: string, to: string): { year: number; month: number 
 }
 
 async function readJson<T>(store: ObjectStore, key: string): Promise<T | undefined> {
-  try {
-    return JSON.parse((await store.read(key)).toString('utf8')) as T;
-  } catch (error) {
-    if (error instanceof ObjectNotFoundError || error instanceof SyntaxError) return undefined;
-    throw error;
-  }
+  return (await readJsonIfPresent(store, key)) as T | undefined;
 }
 
 /**

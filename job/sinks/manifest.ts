@@ -1,5 +1,6 @@
 import type { LateArrival, LateFolder, LatePeriod } from '../cdr/late-arrivals';
 import { formatDecimal } from '../core/decimal';
+import { isoTimestamp } from '../core/iso-timestamp';
 import { type Frequency, formatDate, type Period } from '../core/period';
 import type { ServiceCode } from '../core/schema';
 import { COST_SCALE, type ServiceSchema } from '../core/schema';
@@ -172,7 +173,7 @@ export interface ManifestInputs {
   readonly charges: ChargeManifestFields;
 }
 
-const iso = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString();
+const iso = (epochSeconds: number) => isoTimestamp(epochSeconds * 1000);
 
 /** Assembles the manifest of a completed period (single run or finalized shards). */
 export function buildManifest(input: ManifestInputs): Manifest {

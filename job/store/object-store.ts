@@ -1,4 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
+import { FailureError, InputError } from '../core/errors';
 
 /** One object found by a listing. */
 export interface ObjectEntry {
@@ -110,7 +111,7 @@ export interface StoreStats {
 }
 
 /** Thrown by `read` when the object does not exist. */
-export class ObjectNotFoundError extends Error {
+export class ObjectNotFoundError extends FailureError {
   override readonly name = 'ObjectNotFoundError';
   constructor(
     readonly key: string,
@@ -121,6 +122,6 @@ export class ObjectNotFoundError extends Error {
 }
 
 /** Thrown when a store location cannot be used (missing folder or bucket, bad URI). */
-export class StoreLocationError extends Error {
+export class StoreLocationError extends InputError {
   override readonly name = 'StoreLocationError';
 }

@@ -2,6 +2,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { awsRegion, DEFAULT_REGION, type Env, EnvReader } from '../core/env';
 import { BudgetedRetryStrategy, DEFAULT_RETRY_POLICY, type RetryPolicy } from './s3-retry';
 import { StoreCounters } from './store-stats';
 
@@ -22,13 +23,12 @@ export const DEFAULT_SOCKET_TIMEOUT_MS = 30_000;
  * part or a Parquet file must go up within it). The body that follows is bounded by the idle timeout.
  */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
-/** Region used when neither the options nor AWS_REGION/AWS_DEFAULT_REGION name one. */
-export const DEFAULT_REGION = 'us-east-1';
+export { DEFAULT_REGION };
 
 /** How to build the S3 client; everything defaults to the standard AWS environment. */
 export interface S3ClientOptions {
   /** Environment to read AWS_* settings from (tests pass their own); defaults to `process.env`. */
-  env?: NodeJS.ProcessEnv;
+  env?: Env;
   /** Region; defaults to AWS_REGION, then AWS_DEFAULT_REGION, then us-east-1. */
   region?: string;
   /** Endpoint override (an S3-compatible server); defaults to AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL. */
@@ -54,13 +54,8 @@ export interface S3ClientOptions {
   counters?: StoreCounters;
 }
 
-function positiveEnv(env: NodeJS.ProcessEnv, name: string): number | undefined {
-  const text = env[name];
-  if (text === undefined || text === '') return undefined;
-  const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0)
-    throw new Error(`${name} must be a positive number, got ${JSON.stringify(text)}`);
-  return value;
+function positiveEnv(env: Env, name: string): number | undefined {
+  return new EnvReader(env).positiveNumber(name);
 }
 
 /** The retry policy in effect for these options (see `BudgetedRetryStrategy`). */
@@ -79,10 +74,10 @@ export function retryPolicy(options: S3ClientOptions = {}): RetryPolicy {
  * The endpoint override in effect for S3, if any: AWS_ENDPOINT_URL_S3, else AWS_ENDPOINT_URL,
  * unless AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true — the same precedence the SDK applies.
  */
-export function endpointOverride(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if ((env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS ?? '').toLowerCase() === 'true') return undefined;
-  const url = env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL;
-  return url ? url : undefined;
+export function endpointOverride(env: Env = process.env): string | undefined {
+  const read = new EnvReader(env);
+  if (read.text('AWS_IGNORE_CONFIGURED_ENDPOINT_URLS')?.toLowerCase() === 'true') return undefined;
+  return read.text('AWS_ENDPOINT_URL_S3') ?? read.text('AWS_ENDPOINT_URL');
 }
 
 /**
@@ -98,7 +93,7 @@ export function s3ClientConfig(options: S3ClientOptions = {}): S3ClientConfig {
   const endpoint = options.endpoint ?? endpointOverride(env);
   const policy = retryPolicy(options);
   const config: S3ClientConfig = {
-    region: options.region ?? (env.AWS_REGION || env.AWS_DEFAULT_REGION || DEFAULT_REGION),
+    region: options.region ?? awsRegion(env),
     maxAttempts: policy.maxAttempts,
     // Our own strategy: retries on every kind of transient failure, counted by kind, within a run budget.
     retryStrategy: new BudgetedRetryStrategy(policy, options.counters ?? new StoreCounters()),

@@ -1,7 +1,12 @@
+/**
+ * Own GET path for small objects (undici + job/store/sigv4-signer.ts): kept because the SDK's GetObject
+ * cost ~590 µs of client CPU per GET against ~112 µs here (~155 µs with @smithy/signature-v4; docs/performance.md).
+ */
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getEndpointFromInstructions } from '@smithy/core/endpoints';
 import type { AwsCredentialIdentity, EndpointParameterInstructions, RetryErrorType, SdkError } from '@smithy/types';
 import { type Dispatcher, Pool } from 'undici';
+import { FailureError } from '../core/errors';
 import type { S3TransportSettings } from './s3-client';
 import { type BudgetedRetryStrategy, retryKind, sleep } from './s3-retry';
 import { encodeKeyPath, SigV4GetSigner } from './sigv4-signer';
@@ -12,7 +17,7 @@ const CREDENTIALS_REFRESH_MS = 300_000;
 const MAX_ERROR_BODY = 64 * 1024;
 
 /** Why the fast path cannot serve a bucket: reads go through the SDK instead (see S3FastGet.open). */
-export class FastGetUnavailable extends Error {
+export class FastGetUnavailable extends FailureError {
   override readonly name = 'FastGetUnavailable';
 }
 

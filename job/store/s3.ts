@@ -12,6 +12,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { type Env, EnvReader } from '../core/env';
 import {
   type FolderListing,
   type ObjectEntry,
@@ -54,8 +55,8 @@ export interface S3StoreOptions {
 }
 
 /** Whether the environment leaves the fast GET path on (CDR_S3_FAST_GET=0/false/off/no turns it off). */
-export function fastGetEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
-  return !/^(0|false|off|no)$/i.test((env.CDR_S3_FAST_GET ?? '').trim());
+export function fastGetEnabled(env: Env = process.env): boolean {
+  return new EnvReader(env).flag('CDR_S3_FAST_GET', true);
 }
 
 interface ErrorShape {

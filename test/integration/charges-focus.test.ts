@@ -462,7 +462,9 @@ describe('rate deck, connector names and the FOCUS export (end to end)', functio
   it('refuses --rate-deck with --markup, a missing deck and a malformed connectors file (exit 2)', async () => {
     const both = await run('refused', ['--rate-deck', path.join(dir, 'deck.csv'), '--markup', '5']);
     expect(both.code).to.equal(2);
-    expect(both.stderr).to.match(/exclude each other/);
+    expect(both.stderr).to.match(
+      /option '--rate-deck <file\|s3:\/\/…>' cannot be used with option '--markup <percent>'/,
+    );
     const missing = await run('refused', ['--rate-deck', path.join(dir, 'no-such-deck.csv')]);
     expect(missing.code).to.equal(2);
     expect(missing.stderr).to.match(/--rate-deck: .*not found/);

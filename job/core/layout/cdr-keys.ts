@@ -1,5 +1,5 @@
 /**
- * S3 key layout of Amazon Chime CDRs (DESIGN §3.1, chime-formats §2). Pure string functions.
+ * S3 key layout of Amazon Chime CDRs. Pure string functions.
  *
  *   VC: <cdrPrefix><voiceConnectorId>/<yyyy>/<mm>/<dd>/<HH.MM.SS.mmm>_<transactionId>
  *   BC: <cdrPrefix><awsAccountId>/<yyyy>/<mm>/<dd>/<conferenceId>_<yyyy-mm-dd>-<HH.MM.SS.mmm>_<cdrId>

@@ -1,7 +1,7 @@
 import { formatDate, type Period, pad2 } from '../period';
 import type { ServiceSchema } from '../schema';
 
-/** Where one period's outputs go (DESIGN §3.4), relative to the destination root. */
+/** Where one period's outputs go, relative to the destination root. */
 export interface OutputKeys {
   /** `…-Summary/csv/<Frequency>/<YYYY>/<MM>/<DD>/` (the end date). */
   readonly reportFolder: string;

@@ -1,5 +1,6 @@
 import type { CdrRecord } from '../../cdr/record';
 import { DecimalFormatError, parseDecimal, pow10 } from '../../core/decimal';
+import { InputError } from '../../core/errors';
 import { MARKUP_SCALE, MINUTES_SCALE, type ServiceSchema } from '../../core/schema';
 import { type CompiledDeck, directionIndex } from './compiled-deck';
 import { chargedSeconds, PRICE_TO_CHARGE } from './increments';
@@ -157,7 +158,7 @@ class MarkupCharger implements Charger {
 }
 
 /** Thrown for a `--markup` value that is not a usable percentage. */
-export class MarkupError extends Error {
+export class MarkupError extends InputError {
   override readonly name = 'MarkupError';
 }
 

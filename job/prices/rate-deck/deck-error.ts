@@ -1,5 +1,7 @@
+import { InputError } from '../../core/errors';
+
 /** Thrown when a rate deck cannot be used; the message names the line. */
-export class RateDeckError extends Error {
+export class RateDeckError extends InputError {
   override readonly name = 'RateDeckError';
 
   constructor(

@@ -65,7 +65,4 @@ export interface UnratedRow {
   readonly minutes: bigint;
 }
 
-/** Orders strings by UTF-16 code units (stable across locales). */
-export function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+export { compareText } from '../../core/text';

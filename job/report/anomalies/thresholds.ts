@@ -1,4 +1,5 @@
 import { parseDecimal } from '../../core/decimal';
+import { InputError } from '../../core/errors';
 import { COST_SCALE } from '../../core/schema';
 import { type BurstCollection, DEFAULT_BURST_COLLECTION } from '../aggregates/chunk-aggregates';
 
@@ -43,7 +44,7 @@ export const DEFAULT_THRESHOLDS: AnomalyThresholds = {
 };
 
 /** Thrown for an unusable thresholds text. */
-export class ThresholdsError extends Error {
+export class ThresholdsError extends InputError {
   override readonly name = 'ThresholdsError';
 }
 

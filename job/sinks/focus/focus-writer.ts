@@ -18,6 +18,7 @@ import { csvField } from '../../core/csv-field';
 import { formatDecimal } from '../../core/decimal';
 import { FOCUS_COLUMNS, type FocusType } from '../../core/focus/columns';
 import type { FocusMetadata } from '../../core/focus/metadata';
+import { isoSecondsText } from '../../core/iso-timestamp';
 import type { FocusKeys } from '../../core/layout/focus-keys';
 import { MONEY_PRECISION } from '../../core/schema';
 import type { FocusTable, FocusValue } from '../../report/focus-rows';
@@ -26,7 +27,7 @@ import { encodeParquetIpc } from '../parquet-encode';
 
 /** FOCUS date/time text: `YYYY-MM-DDTHH:mm:ssZ` (the specification's extended ISO 8601 form). */
 export function focusDateTime(epochMs: number): string {
-  return `${new Date(epochMs).toISOString().slice(0, 19)}Z`;
+  return isoSecondsText(epochMs);
 }
 
 function cellText(type: FocusType, value: FocusValue): string {

@@ -1,7 +1,8 @@
 import { rm } from 'node:fs/promises';
 import { expect } from 'chai';
-import { UsageError } from '../../../job/cli/errors';
-import { insightFromArguments } from '../../../job/cli/insight-options';
+import { Command } from 'commander';
+import { addInsightOptions, type InsightArguments, insightFromArguments } from '../../../job/cli/insight-options';
+import { InputError } from '../../../job/core/errors';
 import { parseDate } from '../../../job/core/period';
 import { AwsEndpoint, snsError, snsPublished } from '../../support/aws-endpoint';
 import { generateHistory, type History, runPeriods } from './history';
@@ -85,15 +86,28 @@ describe('anomaly notification through SNS (real client, local SNS-speaking endp
     expect(endpoint.calls('Publish')).to.have.length(1);
   });
 
-  it('refuses a topic that is not an SNS ARN before the run starts', () => {
-    expect(() => insightFromArguments({ anomalyTopic: 'cdr-alarms' }, {})).to.throw(
-      UsageError,
-      /--anomaly-topic: not an SNS topic ARN/,
+  it('refuses a topic that is not an SNS ARN before the run starts; the options default to the environment', () => {
+    expect(() => insightFromArguments({ anomalyTopic: 'cdr-alarms' })).to.throw(
+      InputError,
+      /^--anomaly-topic: not an SNS topic ARN/,
     );
-    expect(() => insightFromArguments({}, { CDR_ANOMALY_THRESHOLDS: 'burstMinCalls=0' })).to.throw(
-      UsageError,
-      /burstMinCalls/,
+    // Commander fills the options from CDR_ANOMALY_THRESHOLDS / CDR_ANOMALY_TOPIC_ARN when not given.
+    const parsed = (env: Record<string, string>) => {
+      const saved = { ...process.env };
+      Object.assign(process.env, env);
+      try {
+        return addInsightOptions(new Command('x').exitOverride()).parse([], { from: 'user' }).opts<InsightArguments>();
+      } finally {
+        for (const name of Object.keys(env)) {
+          if (saved[name] === undefined) delete process.env[name];
+          else process.env[name] = saved[name];
+        }
+      }
+    };
+    expect(() => insightFromArguments(parsed({ CDR_ANOMALY_THRESHOLDS: 'burstMinCalls=0' }))).to.throw(
+      InputError,
+      /^--anomaly-thresholds: .*burstMinCalls/,
     );
-    expect(insightFromArguments({}, { CDR_ANOMALY_TOPIC_ARN: TOPIC }).notifier?.target).to.equal(TOPIC);
+    expect(insightFromArguments(parsed({ CDR_ANOMALY_TOPIC_ARN: TOPIC })).notifier?.target).to.equal(TOPIC);
   });
 });

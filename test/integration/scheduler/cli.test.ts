@@ -10,8 +10,8 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { Command } from 'commander';
 import pino from 'pino';
-import { UsageError } from '../../../job/cli/errors';
 import { registerSchedulerCommands } from '../../../job/cli/scheduler-commands';
+import { EXIT, InputError } from '../../../job/core/errors';
 import { parseSnapshot } from '../../../job/prices/snapshot';
 import { AwsEndpoint, fixtureText } from '../../support/aws-endpoint';
 import { type S3rver, startS3rver } from '../../support/s3rver';
@@ -186,7 +186,7 @@ describe('scheduler CLI commands: prices fetch, submit', function () {
         'AmazonChimeVoiceConnector',
       ),
     );
-    expect(error).to.be.instanceOf(UsageError);
+    expect(error).to.be.instanceOf(InputError).with.property('exitCode', EXIT.usage);
     expect(error.message).to.equal('function fn failed: EventError: 2021-02 has no day 29 (1–28)');
     expect(endpoint.calls('Invoke')[0]?.body).to.deep.include({ service: 'AmazonChimeVoiceConnector' });
   });
@@ -217,7 +217,8 @@ describe('scheduler CLI commands: prices fetch, submit', function () {
       historicPricing(endpoint);
       batchIdle(endpoint);
       const error = await rejection(run('submit', ...args));
-      expect(error).to.be.instanceOf(UsageError);
+      // Unusable input of any kind (a date, a setting, an option): one class family, exit code 2.
+      expect(error).to.be.instanceOf(InputError).with.property('exitCode', EXIT.usage);
       expect(error.message).to.match(message);
       expect(error.message).to.not.include('\n');
       expect(endpoint.requests).to.deep.equal([]);

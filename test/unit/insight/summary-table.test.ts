@@ -65,4 +65,19 @@ describe('end-of-run summary table', () => {
     expect(text).to.include('anomalies none (no history yet');
     expect(text).to.include('dashboard  S/dashboard/Weekly/2025/03/04/index.html');
   });
+
+  it('is plain ASCII by default (files, pipes, TERM=dumb) and draws boxes only when asked, decimals aligned in both', () => {
+    const plain = formatSummary(MANIFEST, '/tmp/out');
+    expect(plain).to.match(/^[\x20-\x7e\n]*$/);
+    expect(plain).to.match(/\nUsage type +Calls +Cost \(USD\)\n-+ +-+ +-+\n/);
+    const boxed = formatSummary(MANIFEST, '/tmp/out', { boxes: true });
+    expect(boxed).to.match(/[┌│└]/);
+    const day = boxed.slice(boxed.indexOf('Day '), boxed.indexOf('\n\n', boxed.indexOf('Day ')));
+    const points = day
+      .split('\n')
+      .filter((l) => /│ (20|Total)/.test(l) && l.includes('.'))
+      .map((l) => l.lastIndexOf('.'));
+    expect(points.length).to.be.greaterThan(1);
+    expect(new Set(points).size, day).to.equal(1);
+  });
 });

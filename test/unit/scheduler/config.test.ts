@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { schedulerEnvironment } from '../../../job/core/scheduler-env';
 import { ConfigError, configFromEnv } from '../../../job/scheduler/config';
 
 const ENV = {
@@ -49,5 +50,26 @@ describe('scheduler configuration from the environment', () => {
         .with.property('message')
         .that.matches(message);
     }
+  });
+
+  it('reads back exactly what the stack writes (one list of variable names)', () => {
+    const settings = {
+      bucket: 'my-cdr-bucket',
+      service: 'AmazonChimeVoiceConnector' as const,
+      frequency: 'Monthly' as const,
+      jobQueue: 'q',
+      jobDefinition: 'd',
+      arraySize: 4,
+      jobNamePrefix: 'stack2',
+      scheduleName: 'stack2-schedule',
+      checkJobImage: true,
+      rateDeckKey: 'decks/deck.csv',
+      connectorsKey: 'connectors.csv',
+      refreshConnectors: true,
+      allowCurrentPrices: true,
+      allowEmptyPeriods: true,
+    };
+    expect(configFromEnv(schedulerEnvironment(settings))).to.deep.equal(settings);
+    expect(schedulerEnvironment({ bucket: 'b', checkJobImage: false })).to.deep.equal({ CDR_BUCKET: 'b' });
   });
 });
