@@ -214,7 +214,7 @@ export function registerSchedulerCommands(program: Command, io: SchedulerCommand
     .option('--log-level <level>', 'pino log level (default: warn on a terminal, info otherwise)')
     .addHelpText(
       'after',
-      '\nExample:\n  cdr-summary prices fetch --service AmazonChimeVoiceConnector --date 2020-01-31 --frequency Monthly --out ./prices\n',
+      '\nExample:\n  npx cdr-summary prices fetch --service AmazonChimeVoiceConnector --date 2020-01-31 --frequency Monthly --out ./prices\n',
     )
     .action(async (options: PricesFetchOptions) => {
       const { service, frequency } = options;
@@ -287,8 +287,8 @@ export function registerSchedulerCommands(program: Command, io: SchedulerCommand
     .addHelpText(
       'after',
       '\nExamples:\n' +
-        '  cdr-summary submit --end 2020-01-31 --frequency Monthly --invoke cdr-summary-scheduler\n' +
-        '  cdr-summary submit --end 2020-01-31 --frequency Monthly --bucket my-cdr-bucket \\\n' +
+        '  npx cdr-summary submit --end 2020-01-31 --frequency Monthly --invoke cdr-summary-scheduler\n' +
+        '  npx cdr-summary submit --end 2020-01-31 --frequency Monthly --bucket my-cdr-bucket \\\n' +
         '      --queue cdr-summary-queue --definition cdr-summary\n',
     )
     .action(async (options: SubmitCommandOptions) => {

@@ -54,6 +54,19 @@ interface MutableGroup {
 const SEP = '\u0000';
 const DAY_SECONDS = 86_400;
 
+/** Leading key fields of each tuple kind; the fields after them are counts and sums. */
+const GROUP_KEYS = 5;
+const HOUR_KEYS = 3;
+const BURST_KEYS = 3;
+const UNRATED_KEYS = 2;
+
+/** The tuple with its counts and sums negated (its first `keys` fields kept): what taking it back out adds. */
+function negated<T extends readonly (string | number | bigint)[]>(tuple: T, keys: number): T {
+  return tuple.map((value, i) =>
+    i < keys ? value : typeof value === 'bigint' ? -value : -(value as number),
+  ) as unknown as T;
+}
+
 /**
  * The period's cost aggregates, accumulated chunk by chunk in crawl order and mergeable across shards
  * like RunTotals: exact bigint sums, so a single run, worker threads and finalized shards give the same
@@ -104,55 +117,12 @@ export class CostAggregates {
    */
   subtractChunk(chunk: ChunkAggregates): void {
     this.addChunk({
-      groups: chunk.groups.map(
-        ([
-          day,
-          connector,
-          usageType,
-          country,
-          direction,
-          calls,
-          minutes,
-          cost,
-          rated,
-          unrated,
-          unratedMinutes,
-          chargedCalls,
-          charged,
-          marginCalls,
-          marginCharged,
-          marginCost,
-        ]) => [
-          day,
-          connector,
-          usageType,
-          country,
-          direction,
-          -calls,
-          -minutes,
-          -cost,
-          -rated,
-          -unrated,
-          -unratedMinutes,
-          -chargedCalls,
-          -charged,
-          -marginCalls,
-          -marginCharged,
-          -marginCost,
-        ],
-      ),
+      groups: chunk.groups.map((tuple) => negated(tuple, GROUP_KEYS)),
       // A connector keeps its name (listing it costs nothing when it has no calls left).
       names: [],
-      hours: chunk.hours.map(([day, connector, hour, calls, minutes, cost]) => [
-        day,
-        connector,
-        hour,
-        -calls,
-        -minutes,
-        -cost,
-      ]),
-      bursts: chunk.bursts.map(([connector, prefix, hour, calls, cost]) => [connector, prefix, hour, -calls, -cost]),
-      unrated: chunk.unrated.map(([usageType, status, calls, minutes]) => [usageType, status, -calls, -minutes]),
+      hours: chunk.hours.map((tuple) => negated(tuple, HOUR_KEYS)),
+      bursts: chunk.bursts.map((tuple) => negated(tuple, BURST_KEYS)),
+      unrated: chunk.unrated.map((tuple) => negated(tuple, UNRATED_KEYS)),
       elapsedMs: 0,
     });
     for (const map of [this.groups, this.hours, this.bursts, this.unrated_] as Map<string, { calls: number }>[]) {
