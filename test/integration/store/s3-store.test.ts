@@ -14,6 +14,7 @@ import { type ObjectWriter, StoreLocationError } from '../../../job/store/object
 import { openStore } from '../../../job/store/open';
 import { S3Store } from '../../../job/store/s3';
 import { createS3Client } from '../../../job/store/s3-client';
+import { writeChunk } from '../../../job/store/stream-write';
 import { S3RVER_CREDENTIALS, type S3rver, startS3rver } from '../../support/s3rver';
 import { objectStoreContract, type StoreHarness } from './object-store.contract';
 
@@ -128,9 +129,7 @@ describe('S3Store on s3rver', () => {
 
     async function writeMiB(writer: ObjectWriter, mebibytes: number): Promise<void> {
       const chunk = Buffer.alloc(1024 * 1024, 0x61);
-      for (let i = 0; i < mebibytes; i += 1) {
-        if (!writer.stream.write(chunk)) await new Promise((resolve) => writer.stream.once('drain', resolve));
-      }
+      for (let i = 0; i < mebibytes; i += 1) await writeChunk(writer.stream, chunk);
     }
 
     it('streams a large object as a multipart upload, a small one as one PutObject', async function () {
