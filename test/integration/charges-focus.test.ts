@@ -14,6 +14,7 @@ import { S3Store } from '../../job/store/s3';
 import { CONNECTOR_A, CONNECTOR_B, EXPECTED, writeCorpus, writePrices } from '../fixtures/corpus';
 import { runCli } from '../support/cli';
 import { duckdbQuery } from '../support/duckdb';
+import { listKeys } from '../support/outputs';
 import { type S3rver, startS3rver } from '../support/s3rver';
 
 const SUMMARY = 'Amazon-Chime-Voice-Connector-Summary/';
@@ -43,12 +44,6 @@ const CONNECTORS = [
 
 function sqlList(files: readonly string[]): string {
   return `[${files.map((f) => `'${f.replace(/'/g, "''")}'`).join(', ')}]`;
-}
-
-async function listKeys(store: ObjectStore, prefix: string): Promise<string[]> {
-  const keys: string[] = [];
-  for await (const entry of store.listAll(prefix)) keys.push(entry.key);
-  return keys;
 }
 
 describe('rate deck, connector names and the FOCUS export (end to end)', function () {

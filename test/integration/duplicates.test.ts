@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -7,9 +7,9 @@ import { CHARGE_SCALE } from '../../job/core/schema';
 import { generateCorpus } from '../../job/generate/corpus';
 import type { Manifest } from '../../job/sinks/manifest';
 import { LocalStore } from '../../job/store/local';
-import type { ObjectStore } from '../../job/store/object-store';
 import { runCli } from '../support/cli';
 import { duckdbQuery } from '../support/duckdb';
+import { listKeys, parquetCalls } from '../support/outputs';
 
 const CDRS = 'Amazon-Chime-Voice-Connector-CDRs/json/';
 const SUMMARY = 'Amazon-Chime-Voice-Connector-Summary/';
@@ -23,29 +23,6 @@ const REPORT = `${SUMMARY}csv/Weekly/2025/03/04/`;
 const REJECTS = `${SUMMARY}rejects/Weekly/2025/03/04/rejects.jsonl`;
 /** Sorted after every generated connector, and the day after the period: last in crawl order. */
 const REDELIVERED = `${CDRS}zz-redelivered/2025/03/05/`;
-
-async function listKeys(store: ObjectStore, prefix: string): Promise<string[]> {
-  const keys: string[] = [];
-  for await (const entry of store.listAll(prefix)) keys.push(entry.key);
-  return keys;
-}
-
-/** Every call in a Parquet dataset as sorted "TransactionId Cost" lines, read by DuckDB. */
-async function parquetCalls(store: ObjectStore, root: string, scratch: string): Promise<string[]> {
-  const files: string[] = [];
-  for (const key of await listKeys(store, `${root}${SUMMARY}parquet/`)) {
-    const file = path.join(scratch, key);
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, await store.read(key));
-    files.push(file);
-  }
-  const rows = await duckdbQuery(
-    `select TransactionId || ' ' || coalesce(Cost::varchar, 'null') as line from read_parquet([${files
-      .map((f) => `'${f}'`)
-      .join(',')}]) order by line`,
-  );
-  return rows.map((r) => String(r.line));
-}
 
 function comparable(manifest: Manifest): Record<string, unknown> {
   const {

@@ -18,6 +18,7 @@ import { S3Store } from '../../job/store/s3';
 import { VC_DOC_EXAMPLE } from '../fixtures/cdr-examples';
 import { writePrices } from '../fixtures/corpus';
 import { runCli } from '../support/cli';
+import { listKeys } from '../support/outputs';
 import { type S3rver, startS3rver } from '../support/s3rver';
 
 const CDRS = 'Amazon-Chime-Voice-Connector-CDRs/json/';
@@ -41,12 +42,6 @@ function cdr(id: string, connector: string, startIso: string): string {
 function objectKey(connector: string, folder: string, startIso: string, id: string): string {
   const time = new Date(startIso).toISOString().slice(11, 23).replace(/:/g, '.');
   return `${CDRS}${connector}/${folder}/${time}_${id}`;
-}
-
-async function listKeys(store: ObjectStore, prefix = ''): Promise<string[]> {
-  const keys: string[] = [];
-  for await (const entry of store.listAll(prefix)) keys.push(entry.key);
-  return keys.sort();
 }
 
 /** The one line a refused run prints (besides its JSON log lines). */

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -9,7 +9,7 @@ import { LocalStore } from '../../job/store/local';
 import type { ObjectStore } from '../../job/store/object-store';
 import { S3Store } from '../../job/store/s3';
 import { runCli } from '../support/cli';
-import { duckdbQuery } from '../support/duckdb';
+import { listKeys, parquetCalls } from '../support/outputs';
 import { type S3rver, startS3rver } from '../support/s3rver';
 
 const SUMMARY = 'Amazon-Chime-Voice-Connector-Summary/';
@@ -18,29 +18,6 @@ const REPORT = `${SUMMARY}csv/Weekly/2025/03/04/`;
 const REJECTS = `${SUMMARY}rejects/Weekly/2025/03/04/rejects.jsonl`;
 /** What the shards and finalize of one Batch array job share (the scheduler sets it for finalize). */
 const OWNER = 'batch:array-job-1';
-
-async function listKeys(store: ObjectStore, prefix: string): Promise<string[]> {
-  const keys: string[] = [];
-  for await (const entry of store.listAll(prefix)) keys.push(entry.key);
-  return keys;
-}
-
-/** Every call in a Parquet dataset as sorted "TransactionId Cost" lines, read by DuckDB. */
-async function parquetCalls(store: ObjectStore, root: string, scratch: string): Promise<string[]> {
-  const files: string[] = [];
-  for (const key of await listKeys(store, `${root}${SUMMARY}parquet/`)) {
-    const file = path.join(scratch, key);
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, await store.read(key));
-    files.push(file);
-  }
-  const rows = await duckdbQuery(
-    `select TransactionId || ' ' || coalesce(Cost::varchar, 'null') as line from read_parquet([${files
-      .map((f) => `'${f}'`)
-      .join(',')}]) order by line`,
-  );
-  return rows.map((r) => String(r.line));
-}
 
 function comparable(manifest: Manifest): Record<string, unknown> {
   const {

@@ -9,6 +9,7 @@ import { S3Store } from '../../job/store/s3';
 import { CALLS, EXPECTED, STALE_PARQUET, STALE_REPORT, writeCorpus, writePrices } from '../fixtures/corpus';
 import { runCli } from '../support/cli';
 import { duckdbQuery } from '../support/duckdb';
+import { listKeys } from '../support/outputs';
 import { type S3rver, startS3rver } from '../support/s3rver';
 
 const SUMMARY = 'Amazon-Chime-Voice-Connector-Summary/';
@@ -17,12 +18,6 @@ interface Backend {
   readonly name: string;
   setup(): Promise<{ store: ObjectStore; source: string; prices: string; env: Record<string, string> }>;
   teardown(): Promise<void>;
-}
-
-async function listKeys(store: ObjectStore, prefix = ''): Promise<string[]> {
-  const keys: string[] = [];
-  for await (const entry of store.listAll(prefix)) keys.push(entry.key);
-  return keys;
 }
 
 /** Copies objects to a local folder so DuckDB can read them (it cannot reach our S3 without httpfs). */

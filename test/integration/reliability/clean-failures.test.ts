@@ -13,6 +13,7 @@ import { S3Store } from '../../../job/store/s3';
 import { createS3Client } from '../../../job/store/s3-client';
 import { type CliResult, runCli, startCli } from '../../support/cli';
 import { type FaultProxy, startFaultProxy } from '../../support/fault-proxy';
+import { filesBelow as files, waitFor } from '../../support/outputs';
 import { S3RVER_CREDENTIALS, type S3rver, startS3rver } from '../../support/s3rver';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -21,24 +22,6 @@ const REPORT = `${SUMMARY}csv/Weekly/2025/01/03/`;
 const MANIFEST = `${REPORT}manifest.json`;
 const LEASE = `${SUMMARY}leases/Weekly-2025-01-03.json`;
 const PERIOD = ['--frequency', 'Weekly', '--end', '2025-01-03'];
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-/** Every file below `dir`, relative, temporary ones included. */
-async function files(dir: string): Promise<string[]> {
-  if (!existsSync(dir)) return [];
-  const entries = await fs.readdir(dir, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((e) => e.isFile())
-    .map((e) => path.relative(dir, path.join(e.parentPath ?? (e as unknown as { path: string }).path, e.name)))
-    .sort();
-}
 
 function lastLine(stderr: string): string {
   return stderr.trim().split('\n').pop() ?? '';

@@ -7,30 +7,13 @@ import type { Manifest } from '../../../job/sinks/manifest';
 import { LocalStore } from '../../../job/store/local';
 import { type CliResult, runCli, startCli } from '../../support/cli';
 import { duckdbQuery } from '../../support/duckdb';
+import { filesBelow as files, waitFor } from '../../support/outputs';
 
 const SUMMARY = 'Amazon-Chime-Voice-Connector-Summary/';
 const REPORT = `${SUMMARY}csv/Weekly/2025/01/03/`;
 const MANIFEST = `${REPORT}manifest.json`;
 const LEASE = `${SUMMARY}leases/Weekly-2025-01-03.json`;
 const CALLS = 6_000;
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-/** Files below `dir` (recursively), relative, including temporary ones the store hides. */
-async function files(dir: string): Promise<string[]> {
-  if (!existsSync(dir)) return [];
-  const entries = await fs.readdir(dir, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((e) => e.isFile())
-    .map((e) => path.relative(dir, path.join(e.parentPath ?? (e as unknown as { path: string }).path, e.name)))
-    .sort();
-}
 
 function comparable(manifest: Manifest): Record<string, unknown> {
   const { startedAt: _s, finishedAt: _f, durationMs: _d, ...rest } = manifest as Manifest & Record<string, unknown>;

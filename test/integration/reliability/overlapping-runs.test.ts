@@ -11,6 +11,7 @@ import { S3Store } from '../../../job/store/s3';
 import { runCli, startCli } from '../../support/cli';
 import { duckdbQuery } from '../../support/duckdb';
 import { type FaultProxy, startFaultProxy } from '../../support/fault-proxy';
+import { listKeys } from '../../support/outputs';
 import { type S3rver, startS3rver } from '../../support/s3rver';
 
 const SUMMARY = 'Amazon-Chime-Voice-Connector-Summary/';
@@ -20,12 +21,6 @@ const DAILY = ['--frequency', 'Daily', '--end', '2025-03-30'];
 const MONTHLY_MANIFEST = `${SUMMARY}csv/Monthly/2025/03/31/manifest.json`;
 const DAILY_MANIFEST = `${SUMMARY}csv/Daily/2025/03/30/manifest.json`;
 const DAY_30 = `${SUMMARY}parquet/year=2025/month=03/day=30/`;
-
-async function listKeys(store: ObjectStore, prefix: string): Promise<string[]> {
-  const keys: string[] = [];
-  for await (const entry of store.listAll(prefix)) keys.push(entry.key);
-  return keys.sort();
-}
 
 async function readManifest(store: ObjectStore, key: string): Promise<Manifest> {
   return JSON.parse((await store.read(key)).toString('utf8')) as Manifest;
