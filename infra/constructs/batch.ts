@@ -2,22 +2,15 @@ import { BatchComputeEnvironment } from '@cdktf/provider-aws/lib/batch-compute-e
 import { BatchJobDefinition } from '@cdktf/provider-aws/lib/batch-job-definition';
 import { BatchJobQueue } from '@cdktf/provider-aws/lib/batch-job-queue';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { Construct } from 'constructs';
 import { ANOMALY_TOPIC_ENV } from '../../job/core/insight-env';
 import { JOB_DEFINITION_COMMAND } from '../../job/core/job-command';
 import { type ServiceCode, schemaFor } from '../../job/core/schema';
 import { RETRY_CONDITIONS, validateRetryConditions } from '../batch-retry';
 import { isValidFargateSize } from '../fargate';
-import {
-  assumeRolePolicy,
-  createOnlyStatement,
-  kmsStatement,
-  listBucketStatement,
-  objectArns,
-  policyDocument,
-} from '../iam';
+import { createOnlyStatement, kmsStatement, listBucketStatement, objectArns } from '../iam';
+import { serviceRole } from './service-role';
 
 /** Numeric `uid:gid` the container runs as: the `node` user of the official Node.js images. */
 export const CONTAINER_USER = '1000:1000';
@@ -131,15 +124,13 @@ export class SummaryBatchJob extends Construct {
       retentionInDays: props.logRetentionDays ?? 30,
     });
 
-    this.executionRole = new IamRole(this, 'execution-role', {
+    this.executionRole = serviceRole(this, 'execution', {
       name: `${prefix}-batch-execution`,
       description: 'Pulls the CDR summary image and writes its logs',
-      assumeRolePolicy: assumeRolePolicy('ecs-tasks.amazonaws.com', props.accountId),
-    });
-    new IamRolePolicy(this, 'execution-policy', {
-      name: 'pull-image-write-logs',
-      role: this.executionRole.id,
-      policy: policyDocument([
+      servicePrincipal: 'ecs-tasks.amazonaws.com',
+      accountId: props.accountId,
+      policyName: 'pull-image-write-logs',
+      statements: [
         {
           sid: 'PullJobImage',
           actions: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
@@ -152,19 +143,17 @@ export class SummaryBatchJob extends Construct {
           actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
           resources: [`${this.logGroup.arn}:*`],
         },
-      ]),
+      ],
     });
 
-    this.jobRole = new IamRole(this, 'job-role', {
+    const readPrefixes = [schema.cdrPrefix, schema.pricingPrefix, schema.summaryPrefix];
+    this.jobRole = serviceRole(this, 'job', {
       name: `${prefix}-batch-job`,
       description: 'Reads CDRs and price snapshots, writes the reports',
-      assumeRolePolicy: assumeRolePolicy('ecs-tasks.amazonaws.com', props.accountId),
-    });
-    const readPrefixes = [schema.cdrPrefix, schema.pricingPrefix, schema.summaryPrefix];
-    new IamRolePolicy(this, 'job-policy', {
-      name: 'summarize-cdrs',
-      role: this.jobRole.id,
-      policy: policyDocument([
+      servicePrincipal: 'ecs-tasks.amazonaws.com',
+      accountId: props.accountId,
+      policyName: 'summarize-cdrs',
+      statements: [
         {
           // Summary objects are read back when shards are merged and earlier reports replaced.
           sid: 'ReadCdrsPricesReports',
@@ -186,7 +175,7 @@ export class SummaryBatchJob extends Construct {
         ...(props.anomalyTopicArn
           ? [{ sid: 'PublishAnomalies', actions: ['sns:Publish'], resources: [props.anomalyTopicArn] }]
           : []),
-      ]),
+      ],
     });
 
     const computeResources = (type: 'FARGATE' | 'FARGATE_SPOT') => ({

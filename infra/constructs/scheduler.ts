@@ -1,6 +1,5 @@
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
 import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule';
@@ -10,8 +9,9 @@ import { Construct } from 'constructs';
 import { schedulerEnvironment } from '../../job/core/scheduler-env';
 import { type ServiceCode, schemaFor } from '../../job/core/schema';
 import type { Frequency } from '../config';
-import { assumeRolePolicy, kmsStatement, listBucketStatement, objectArns, policyDocument } from '../iam';
+import { kmsStatement, listBucketStatement, objectArns } from '../iam';
 import { MISSING_BUNDLE_MESSAGE, resolveSchedulerBundle } from '../scheduler-bundle';
+import { serviceRole } from './service-role';
 
 /** When each frequency runs: 01:00 UTC daily, on Mondays, on the 1st of the month. */
 export const SCHEDULE_EXPRESSIONS: Readonly<Record<Frequency, string>> = {
@@ -133,15 +133,13 @@ export class SummaryScheduler extends Construct {
       sqsManagedSseEnabled: true,
     });
 
-    this.functionRole = new IamRole(this, 'function-role', {
+    this.functionRole = serviceRole(this, 'function', {
       name: `${prefix}-scheduler`,
       description: 'Stores price snapshots and submits the CDR summary job',
-      assumeRolePolicy: assumeRolePolicy('lambda.amazonaws.com', props.accountId),
-    });
-    new IamRolePolicy(this, 'function-policy', {
-      name: 'snapshot-prices-submit-job',
-      role: this.functionRole.id,
-      policy: policyDocument([
+      servicePrincipal: 'lambda.amazonaws.com',
+      accountId: props.accountId,
+      policyName: 'snapshot-prices-submit-job',
+      statements: [
         {
           sid: 'WriteLogs',
           actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
@@ -201,7 +199,7 @@ export class SummaryScheduler extends Construct {
               },
             ]
           : []),
-      ]),
+      ],
     });
 
     this.function = new LambdaFunction(this, 'function', {
@@ -247,22 +245,20 @@ export class SummaryScheduler extends Construct {
       destinationConfig: { onFailure: { destination: this.deadLetterQueue.arn } },
     });
 
-    this.scheduleRole = new IamRole(this, 'schedule-role', {
+    this.scheduleRole = serviceRole(this, 'schedule', {
       name: `${prefix}-schedule`,
       description: 'Lets EventBridge Scheduler invoke the CDR summary scheduler',
-      assumeRolePolicy: assumeRolePolicy('scheduler.amazonaws.com', props.accountId),
-    });
-    new IamRolePolicy(this, 'schedule-policy', {
-      name: 'invoke-scheduler',
-      role: this.scheduleRole.id,
-      policy: policyDocument([
+      servicePrincipal: 'scheduler.amazonaws.com',
+      accountId: props.accountId,
+      policyName: 'invoke-scheduler',
+      statements: [
         {
           sid: 'InvokeScheduler',
           actions: ['lambda:InvokeFunction'],
           resources: [this.function.arn, `${this.function.arn}:*`],
         },
         { sid: 'DeadLetter', actions: ['sqs:SendMessage'], resources: [this.deadLetterQueue.arn] },
-      ]),
+      ],
     });
 
     this.schedule = new SchedulerSchedule(this, 'schedule', {

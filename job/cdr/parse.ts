@@ -53,20 +53,24 @@ export interface ParseOptions {
 type CdrKind = Extract<ColumnKind, 'string' | 'integer' | 'boolean' | 'minutes'>;
 
 /** A schema compiled once into flat arrays for the hot loop. */
-interface Plan {
-  readonly names: readonly string[];
-  readonly kinds: readonly CdrKind[];
-  readonly required: readonly boolean[];
+type Plan = Readonly<{
+  /** The CDR field names, in the schema's order (the record's value order). */
+  names: readonly string[];
+  /** Each field's kind, which decides how its JSON value is checked and converted. */
+  kinds: readonly CdrKind[];
+  /** Whether a CDR without the field is rejected. */
+  required: readonly boolean[];
   /** Whether an integer field is a duration (capped), as opposed to an epoch time. */
-  readonly isDuration: readonly boolean[];
-  readonly service: string;
-  readonly startIndex: number;
-  readonly endIndex: number;
-  readonly minutesIndex: number;
-  readonly secondsIndex: number;
-  readonly usageTypeIndex: number;
-  readonly serviceCodeIndex: number;
-}
+  isDuration: readonly boolean[];
+  /** The service code the CDRs must carry (ServiceCode field). */
+  service: string;
+  startIndex: number;
+  endIndex: number;
+  minutesIndex: number;
+  secondsIndex: number;
+  usageTypeIndex: number;
+  serviceCodeIndex: number;
+}>;
 
 const planFor = perSchema((schema): Plan => {
   const names = schema.cdrFields.map((f) => f.name);

@@ -26,26 +26,45 @@ export const CHARGE_TYPE = `decimal(${MONEY_PRECISION},${CHARGE_SCALE})`;
 const MINUTES = 'string';
 const MONEY = 'string';
 
+const CALL_DAY: AggregateColumn = {
+  name: 'CallDay',
+  athenaType: 'string',
+  description: 'Call start day (UTC), YYYY-MM-DD',
+};
+const CALLS: AggregateColumn = { name: 'Calls', athenaType: 'bigint', description: 'Calls' };
+const BILLABLE_MINUTES: AggregateColumn = {
+  name: 'BillableMinutes',
+  athenaType: MINUTES,
+  description: `Billable minutes of all the calls (exact decimal text; CAST AS ${MINUTES_TYPE})`,
+};
+const COST: AggregateColumn = {
+  name: 'Cost',
+  athenaType: MONEY,
+  description: `Cost of the rated calls, USD (exact decimal text; CAST AS ${MONEY_TYPE})`,
+};
+const CONNECTOR_NAME: AggregateColumn = {
+  name: 'ConnectorName',
+  athenaType: 'string',
+  description: 'Name of the connector (or account) from --connectors',
+};
+
+/** The connector column: the service's partition field (VoiceConnectorId or AccountId). */
+function connectorColumn(service: ServiceCode): AggregateColumn {
+  const connector = schemaFor(service).partitionField;
+  return { name: connector, athenaType: 'string', description: `${connector} of the calls` };
+}
+
 /** Columns of `aggregates.csv` for a service (the connector column is the service's partition field). */
 export function aggregateColumns(service: ServiceCode): AggregateColumn[] {
-  const connector = schemaFor(service).partitionField;
   return [
-    { name: 'CallDay', athenaType: 'string', description: 'Call start day (UTC), YYYY-MM-DD' },
-    { name: connector, athenaType: 'string', description: `${connector} of the calls` },
+    CALL_DAY,
+    connectorColumn(service),
     { name: 'UsageType', athenaType: 'string', description: 'Usage type (empty when unknown)' },
     { name: 'DestinationCountry', athenaType: 'string', description: 'Destination country' },
     { name: 'Direction', athenaType: 'string', description: 'Outbound or Inbound' },
-    { name: 'Calls', athenaType: 'bigint', description: 'Calls' },
-    {
-      name: 'BillableMinutes',
-      athenaType: MINUTES,
-      description: `Billable minutes of all the calls (exact decimal text; CAST AS ${MINUTES_TYPE})`,
-    },
-    {
-      name: 'Cost',
-      athenaType: MONEY,
-      description: `Cost of the rated calls, USD (exact decimal text; CAST AS ${MONEY_TYPE})`,
-    },
+    CALLS,
+    BILLABLE_MINUTES,
+    COST,
     { name: 'RatedCalls', athenaType: 'bigint', description: 'Calls rated' },
     { name: 'UnratedCalls', athenaType: 'bigint', description: 'Calls that could not be rated' },
     {
@@ -65,11 +84,7 @@ export function aggregateColumns(service: ServiceCode): AggregateColumn[] {
  */
 function connectorNameAndCharges(): AggregateColumn[] {
   return [
-    {
-      name: 'ConnectorName',
-      athenaType: 'string',
-      description: 'Name of the connector (or account) from --connectors',
-    },
+    CONNECTOR_NAME,
     { name: 'ChargedCalls', athenaType: 'bigint', description: 'Calls with a ChargedAmount (rate deck or markup)' },
     {
       name: 'ChargedAmount',
@@ -102,18 +117,13 @@ function connectorNameAndCharges(): AggregateColumn[] {
 
 /** Columns of `hourly.csv` for a service. */
 export function hourlyAggregateColumns(service: ServiceCode): AggregateColumn[] {
-  const connector = schemaFor(service).partitionField;
   return [
-    { name: 'CallDay', athenaType: 'string', description: 'Call start day (UTC), YYYY-MM-DD' },
-    { name: connector, athenaType: 'string', description: `${connector} of the calls` },
+    CALL_DAY,
+    connectorColumn(service),
     { name: 'Hour', athenaType: 'int', description: 'Hour of day of the call start (UTC, 0-23)' },
-    { name: 'Calls', athenaType: 'bigint', description: 'Calls' },
-    { name: 'BillableMinutes', athenaType: MINUTES, description: `Billable minutes (CAST AS ${MINUTES_TYPE})` },
-    { name: 'Cost', athenaType: MONEY, description: `Cost of the rated calls, USD (CAST AS ${MONEY_TYPE})` },
-    {
-      name: 'ConnectorName',
-      athenaType: 'string',
-      description: 'Name of the connector (or account) from --connectors',
-    },
+    CALLS,
+    BILLABLE_MINUTES,
+    COST,
+    CONNECTOR_NAME,
   ];
 }

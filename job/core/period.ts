@@ -6,17 +6,19 @@
 
 import { InputError } from './errors';
 
-export const FREQUENCIES = ['Daily', 'Weekly', 'Monthly'] as const;
-export type Frequency = (typeof FREQUENCIES)[number];
-
 /** A calendar date in UTC. */
 export interface CalendarDate {
+  /** Four-digit year. */
   readonly year: number;
   /** 1–12 */
   readonly month: number;
   /** 1–31 */
   readonly day: number;
 }
+
+/** The report frequencies: the schedules the stack creates and the CLI's `--frequency` choices. */
+export const FREQUENCIES = ['Daily', 'Weekly', 'Monthly'] as const;
+export type Frequency = (typeof FREQUENCIES)[number];
 
 /** A resolved reporting period. */
 export interface Period {

@@ -80,29 +80,41 @@ function column(name: string, kind: ColumnKind, required: boolean, description: 
   return { name, kind, required, description };
 }
 
+/** Fields both services' CDRs carry, with the same meaning. */
+const ACCOUNT_ID = column('AwsAccountId', 'string', true, 'AWS account ID');
+const SCHEMA_VERSION = column('SchemaVersion', 'string', false, 'CDR schema version');
+const SERVICE_CODE = column('ServiceCode', 'string', false, 'Price List service code');
+const BILLABLE_SECONDS = column('BillableDurationSeconds', 'integer', false, 'Billable duration in seconds');
+const BILLABLE_MINUTES = column('BillableDurationMinutes', 'minutes', true, 'Billable duration in minutes');
+const DESTINATION_NUMBER = column('DestinationPhoneNumber', 'string', false, 'E.164 destination phone number');
+const DESTINATION_COUNTRY = column('DestinationCountry', 'string', false, 'Country of the destination phone number');
+const DIRECTION = column('Direction', 'string', false, 'Outbound or Inbound');
+const START_EPOCH = column('StartTimeEpochSeconds', 'integer', true, 'Call start, epoch seconds');
+const END_EPOCH = column('EndTimeEpochSeconds', 'integer', false, 'Call end, epoch seconds');
+
 /** Voice Connector CDR fields, in the order Amazon Chime documents them. */
 const VOICE_CONNECTOR_FIELDS: readonly ColumnDefinition[] = [
-  column('AwsAccountId', 'string', true, 'AWS account ID'),
+  ACCOUNT_ID,
   column('TransactionId', 'string', true, 'Voice Connector transaction ID'),
   column('CallId', 'string', false, 'Customer-facing SIP call ID'),
   column('VoiceConnectorId', 'string', true, 'Voice Connector ID'),
   column('Status', 'string', false, 'Status of the call'),
   column('StatusMessage', 'string', false, 'Status message of the call'),
   column('SipAuthUser', 'string', false, 'SIP authentication name'),
-  column('BillableDurationSeconds', 'integer', false, 'Billable duration in seconds'),
-  column('BillableDurationMinutes', 'minutes', true, 'Billable duration in minutes'),
-  column('SchemaVersion', 'string', false, 'CDR schema version'),
+  BILLABLE_SECONDS,
+  BILLABLE_MINUTES,
+  SCHEMA_VERSION,
   column('SourcePhoneNumber', 'string', false, 'E.164 origination phone number'),
   column('SourcePhoneNumberName', 'string', false, 'Name of the origination phone number'),
   column('SourceCountry', 'string', false, 'Country of the origination phone number'),
-  column('DestinationPhoneNumber', 'string', false, 'E.164 destination phone number'),
+  DESTINATION_NUMBER,
   column('DestinationPhoneNumberName', 'string', false, 'Name of the destination phone number'),
-  column('DestinationCountry', 'string', false, 'Country of the destination phone number'),
+  DESTINATION_COUNTRY,
   column('UsageType', 'string', false, 'Usage type of the line item in the Price List API'),
-  column('ServiceCode', 'string', false, 'Price List service code'),
-  column('Direction', 'string', false, 'Outbound or Inbound'),
-  column('StartTimeEpochSeconds', 'integer', true, 'Call start, epoch seconds'),
-  column('EndTimeEpochSeconds', 'integer', false, 'Call end, epoch seconds'),
+  SERVICE_CODE,
+  DIRECTION,
+  START_EPOCH,
+  END_EPOCH,
   column('Region', 'string', false, 'AWS Region of the Voice Connector'),
   column('Streaming', 'boolean', false, 'Whether media streaming was enabled'),
   column('IsProxyCall', 'boolean', false, 'Whether the call was a proxy call'),
@@ -110,26 +122,26 @@ const VOICE_CONNECTOR_FIELDS: readonly ColumnDefinition[] = [
 
 /** Business Calling CDR fields, in the order Amazon Chime documents them. */
 const BUSINESS_CALLING_FIELDS: readonly ColumnDefinition[] = [
-  column('SchemaVersion', 'string', false, 'CDR schema version'),
+  SCHEMA_VERSION,
   column('CdrId', 'string', true, 'Call detail record ID'),
-  column('ServiceCode', 'string', false, 'Price List service code'),
+  SERVICE_CODE,
   column('ChimeAccountId', 'string', false, 'Amazon Chime account ID'),
-  column('AwsAccountId', 'string', true, 'AWS account ID'),
+  ACCOUNT_ID,
   column('ConferenceId', 'string', false, 'Conference ID'),
   column('ConferencePin', 'string', false, 'Conference PIN (masked)'),
   column('OrganizerUserId', 'string', false, 'Organizer user ID'),
   column('OrganizerEmail', 'string', false, 'Organizer email address'),
   column('CallerPhoneNumber', 'string', false, 'E.164 caller phone number'),
   column('CallerCountry', 'string', false, 'Country of the caller phone number'),
-  column('DestinationPhoneNumber', 'string', false, 'E.164 destination phone number'),
-  column('DestinationCountry', 'string', false, 'Country of the destination phone number'),
+  DESTINATION_NUMBER,
+  DESTINATION_COUNTRY,
   column('ConferenceStartTimeEpochSeconds', 'integer', false, 'Conference start, epoch seconds'),
   column('ConferenceEndTimeEpochSeconds', 'integer', false, 'Conference end, epoch seconds'),
-  column('StartTimeEpochSeconds', 'integer', true, 'Call start, epoch seconds'),
-  column('EndTimeEpochSeconds', 'integer', false, 'Call end, epoch seconds'),
-  column('BillableDurationSeconds', 'integer', false, 'Billable duration in seconds'),
-  column('BillableDurationMinutes', 'minutes', true, 'Billable duration in minutes'),
-  column('Direction', 'string', false, 'Outbound or Inbound'),
+  START_EPOCH,
+  END_EPOCH,
+  BILLABLE_SECONDS,
+  BILLABLE_MINUTES,
+  DIRECTION,
   column(
     'UsageType',
     'string',

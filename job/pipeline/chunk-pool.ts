@@ -23,12 +23,15 @@ export interface WorkerSetup {
   readonly source: string;
   readonly service: ServiceCode;
   readonly period: Period;
+  /** Object reads in flight per worker. */
+  readonly readConcurrency: number;
+  readonly burstCollection?: BurstCollection;
+  /** The price versions of the snapshot, in effective order: each worker builds its own rater. */
   readonly versions: readonly SnapshotVersion[];
   /** The rate deck or markup each worker charges with. */
   readonly charges: ChargerSetup;
+  /** Connector names and tags (--connectors). */
   readonly connectors: readonly ConnectorInfo[];
-  readonly readConcurrency: number;
-  readonly burstCollection?: BurstCollection;
 }
 
 /**

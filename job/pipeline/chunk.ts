@@ -78,9 +78,12 @@ export interface ChunkResult {
   readonly csv: Uint8Array;
   readonly calls: ChunkCalls;
   readonly days: readonly DayRows[];
+  /** Objects that are not valid CDRs, each with why. */
   readonly rejects: readonly { readonly key: string; readonly rejection: Rejection }[];
+  /** Calls and exact cost of the rated calls per usage type. */
   readonly costs: readonly UsageTypeCost[];
   readonly unratedByStatus: readonly (readonly [status: string, calls: number])[];
+  /** Calls each price version rated. */
   readonly callsByVersion: readonly (readonly [version: string, calls: number])[];
   /** Calls rated with later prices, ambiguous prices. */
   readonly notes: RatingNotesJson;

@@ -9,17 +9,19 @@ export const SNAPSHOT_FORMAT = 'chime-cdr-summary/price-snapshot@1';
  * JSON, prices as decimal strings (never numbers), instants as ISO 8601 UTC.
  */
 export interface PriceSnapshotDocument {
+  /** The document's format marker (SNAPSHOT_FORMAT). */
   readonly format: typeof SNAPSHOT_FORMAT;
   readonly service: ServiceCode;
-  readonly currency: 'USD';
   /** When the snapshot was made. */
   readonly createdAt: string;
+  readonly currency: 'USD';
   /** Where the prices came from (API calls, file names), for audit. */
   readonly sources: readonly string[];
   /** Versions in effective order; windows never overlap. */
   readonly versions: readonly SnapshotVersion[];
 }
 
+/** One price version: the window it is in effect and its prices. */
 export interface SnapshotVersion {
   readonly id: string;
   /** ISO 8601 UTC, inclusive. */

@@ -1,58 +1,52 @@
 /**
- * Arrow record batches built column by column with `makeData` over our own typed arrays: kept because
- * Arrow assembly is already ~8 % of the main thread (docs/performance.md profiles) and the exact
- * Decimal128 columns are written as two 64-bit stores per value, refusing any value beyond the column.
+ * One batch of report rows, column-major, and what builds it; `toArrow()` assembles the Arrow record
+ * batch (report/arrow-columns.ts) for the Parquet sink.
  */
-import {
-  Bool,
-  type DataType,
-  Decimal,
-  Field,
-  Int64,
-  makeData,
-  RecordBatch,
-  Schema,
-  Struct,
-  TimestampMillisecond,
-  Utf8,
-} from 'apache-arrow';
+import type { RecordBatch, Schema } from 'apache-arrow';
 import type { CdrRecord, CdrValue } from '../cdr/record';
-import { FailureError } from '../core/errors';
-import {
-  type ColumnDefinition,
-  type ColumnKind,
-  type DecimalKind,
-  decimalShape,
-  type ServiceSchema,
-} from '../core/schema';
+import { type ColumnDefinition, type ColumnKind, decimalShape, type ServiceSchema } from '../core/schema';
 import type { Charge } from '../prices/rate-deck/charger';
 import type { Rating } from '../prices/rater';
+import { type ArrowColumn, type ArrowShape, arrowRecordBatch, arrowSchemaOf } from './arrow-columns';
 import type { ConnectorCells } from './connectors';
 
-/** Arrow type of a column kind: signed integers, UTF-8, Decimal128, timestamps in UTC milliseconds. */
-export function arrowType(kind: ColumnKind): DataType {
+/** The Arrow shape of a report column kind. */
+function shapeOf(kind: ColumnKind): ArrowShape {
   switch (kind) {
     case 'string':
-      return new Utf8();
+      return { kind: 'utf8' };
     case 'integer':
-      return new Int64();
+      return { kind: 'int64' };
     case 'boolean':
-      return new Bool();
+    case 'timestamp':
+      return { kind };
     case 'minutes':
     case 'price':
     case 'cost':
-    case 'charge': {
-      const { precision, scale } = decimalShape(kind);
-      return new Decimal(scale, precision, 128);
-    }
-    case 'timestamp':
-      return new TimestampMillisecond('UTC');
+    case 'charge':
+      return { kind: 'decimal', ...decimalShape(kind), label: kind };
   }
+}
+
+const REPORT_COLUMNS = new WeakMap<ServiceSchema, readonly ArrowColumn[]>();
+
+/** The report's columns as Arrow columns (name, shape, nullability), derived from schema.ts. */
+function reportColumns(schema: ServiceSchema): readonly ArrowColumn[] {
+  let columns = REPORT_COLUMNS.get(schema);
+  if (!columns) {
+    columns = schema.columns.map((c) => ({
+      name: c.name,
+      shape: shapeOf(c.kind),
+      nullable: !isAlwaysPresent(c, schema),
+    }));
+    REPORT_COLUMNS.set(schema, columns);
+  }
+  return columns;
 }
 
 /** The Arrow schema of a service's report, derived from schema.ts. */
 export function arrowSchema(schema: ServiceSchema): Schema {
-  return new Schema(schema.columns.map((c) => new Field(c.name, arrowType(c.kind), !isAlwaysPresent(c, schema))));
+  return arrowSchemaOf(reportColumns(schema));
 }
 
 function isAlwaysPresent(column: ColumnDefinition, schema: ServiceSchema): boolean {
@@ -82,17 +76,7 @@ export class ReportBatch {
 
   /** Builds an Arrow RecordBatch with the report schema. */
   toArrow(): RecordBatch {
-    const arrow = arrowSchema(this.schema);
-    const children = this.schema.columns.map((column, i) =>
-      columnData(column.kind, this.columns[i] as CdrValue[], this.length),
-    );
-    const data = makeData({
-      type: new Struct(arrow.fields),
-      length: this.length,
-      nullCount: 0,
-      children,
-    });
-    return new RecordBatch(arrow, data);
+    return arrowRecordBatch(arrowSchema(this.schema), reportColumns(this.schema), this.columns, this.length);
   }
 }
 
@@ -153,94 +137,5 @@ export class ReportBatchBuilder {
     this.columns = this.emptyColumns();
     this.rows = 0;
     return batch;
-  }
-}
-
-function validityBitmap(
-  values: readonly CdrValue[],
-  length: number,
-): { bitmap: Uint8Array | undefined; nulls: number } {
-  let nulls = 0;
-  const bitmap = new Uint8Array((length + 7) >> 3);
-  for (let i = 0; i < length; i++) {
-    if (values[i] === null || values[i] === undefined) nulls++;
-    else bitmap[i >> 3] = (bitmap[i >> 3] as number) | (1 << (i & 7));
-  }
-  return { bitmap: nulls === 0 ? undefined : bitmap, nulls };
-}
-
-/** Thrown instead of writing a decimal that does not fit its column's precision (never wrapped). */
-export class DecimalRangeError extends FailureError {
-  override readonly name = 'DecimalRangeError';
-}
-
-/** 10^precision of each decimal kind: a value's magnitude must stay below it. */
-const DECIMAL_LIMITS: Readonly<Record<DecimalKind, bigint>> = {
-  minutes: 10n ** BigInt(decimalShape('minutes').precision),
-  price: 10n ** BigInt(decimalShape('price').precision),
-  cost: 10n ** BigInt(decimalShape('cost').precision),
-  charge: 10n ** BigInt(decimalShape('charge').precision),
-};
-
-function columnData(kind: ColumnKind, values: readonly CdrValue[], length: number) {
-  const { bitmap, nulls } = validityBitmap(values, length);
-  const common = { length, nullCount: nulls, nullBitmap: bitmap };
-  switch (kind) {
-    case 'string': {
-      // Two passes: byte lengths first, then encode straight into one buffer.
-      const offsets = new Int32Array(length + 1);
-      let total = 0;
-      for (let i = 0; i < length; i++) {
-        const value = values[i];
-        if (typeof value === 'string') total += Buffer.byteLength(value, 'utf8');
-        offsets[i + 1] = total;
-      }
-      const data = Buffer.allocUnsafe(total);
-      for (let i = 0; i < length; i++) {
-        const value = values[i];
-        if (typeof value === 'string' && value.length > 0) data.write(value, offsets[i] as number, 'utf8');
-      }
-      return makeData({ type: new Utf8(), ...common, valueOffsets: offsets, data });
-    }
-    case 'integer':
-    case 'timestamp': {
-      const data = new BigInt64Array(length);
-      for (let i = 0; i < length; i++) {
-        const value = values[i];
-        if (typeof value === 'number') data[i] = BigInt(value);
-      }
-      return kind === 'integer'
-        ? makeData({ type: new Int64(), ...common, data })
-        : makeData({ type: new TimestampMillisecond('UTC'), ...common, data });
-    }
-    case 'boolean': {
-      const data = new Uint8Array((length + 7) >> 3);
-      for (let i = 0; i < length; i++) if (values[i] === true) data[i >> 3] = (data[i >> 3] as number) | (1 << (i & 7));
-      return makeData({ type: new Bool(), ...common, data });
-    }
-    case 'minutes':
-    case 'price':
-    case 'cost':
-    case 'charge': {
-      // Decimal128: two's complement, little-endian, two 64-bit halves per value. A BigInt64Array
-      // element keeps a value's low 64 bits (modulo 2^64), so each half is one store. A value beyond
-      // the column's precision is refused, never wrapped.
-      const halves = new BigInt64Array(length * 2);
-      const limit = DECIMAL_LIMITS[kind];
-      for (let i = 0; i < length; i++) {
-        const value = values[i];
-        if (typeof value !== 'bigint') continue;
-        if (value >= limit || value <= -limit) {
-          const { precision, scale } = decimalShape(kind);
-          throw new DecimalRangeError(
-            `a ${kind} value (${value} × 10^-${scale}) exceeds decimal(${precision},${scale})`,
-          );
-        }
-        halves[i * 2] = value;
-        halves[i * 2 + 1] = value >> 64n;
-      }
-      const words = new Uint32Array(halves.buffer);
-      return makeData({ type: arrowType(kind) as Decimal, ...common, data: words });
-    }
   }
 }

@@ -1,4 +1,5 @@
 import { type LateArrival, LateArrivalLog, type LateFolder, type LatePeriod } from '../cdr/late-arrivals';
+import { addFields } from '../core/add-fields';
 import { formatDecimal } from '../core/decimal';
 import { COST_SCALE } from '../core/schema';
 import { compareKeys } from '../core/text';
@@ -58,6 +59,9 @@ type TotalsPart = Omit<TotalsJson, 'costByUsageType' | 'lateArrivals'> & {
   readonly lateArrivals: readonly LateArrival[];
 };
 
+/** The counts a chunk or a shard adds as they are. */
+const COUNT_FIELDS = ['objectsRead', 'rated', 'unrated', 'rejected', 'outside', 'rejectsOutside', 'duplicate'] as const;
+
 function bump(map: Map<string, number>, key: string, by: number): void {
   map.set(key, (map.get(key) ?? 0) + by);
 }
@@ -111,13 +115,7 @@ export class RunTotals {
 
   /** The one add path of chunks and shards alike. */
   private add(part: TotalsPart): void {
-    this.objectsRead += part.objectsRead;
-    this.rated += part.rated;
-    this.unrated += part.unrated;
-    this.rejected += part.rejected;
-    this.outside += part.outside;
-    this.rejectsOutside += part.rejectsOutside;
-    this.duplicate += part.duplicate;
+    addFields(this, part, COUNT_FIELDS);
     for (const [usageType, calls, cost] of part.costByUsageType) {
       const total = this.byUsageType.get(usageType);
       if (total) {

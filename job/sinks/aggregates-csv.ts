@@ -1,4 +1,4 @@
-import { aggregateColumns, hourlyAggregateColumns } from '../core/aggregate-columns';
+import { type AggregateColumn, aggregateColumns, hourlyAggregateColumns } from '../core/aggregate-columns';
 import { csvField } from '../core/csv-field';
 import { formatDecimal, parseDecimal } from '../core/decimal';
 import { FailureError } from '../core/errors';
@@ -40,6 +40,17 @@ function chargeCells(r: AggregateRow, currency: string | null): string[] {
   ];
 }
 
+/** A CSV file: the columns' header line, then one line of `cells` per row. */
+function csvFile<Row>(
+  columns: readonly AggregateColumn[],
+  rows: readonly Row[],
+  cells: (row: Row) => string[],
+): string {
+  const parts = [line(columns.map((c) => c.name))];
+  for (const row of rows) parts.push(line(cells(row)));
+  return parts.join('');
+}
+
 /**
  * `aggregates.csv`: header + one row per day × connector × usage type × country × direction, with the
  * connector's name and, when the run charged (`chargeCurrency` not null), the charges and the margin.
@@ -49,46 +60,34 @@ export function aggregatesCsv(
   rows: readonly AggregateRow[],
   chargeCurrency: string | null,
 ): string {
-  const parts = [line(aggregateColumns(service).map((c) => c.name))];
-  for (const r of rows) {
-    parts.push(
-      line([
-        r.day,
-        textCell(r.connector),
-        textCell(r.usageType),
-        textCell(r.country),
-        textCell(r.direction),
-        String(r.calls),
-        formatDecimal(r.minutes, MINUTES_SCALE),
-        formatDecimal(r.cost, COST_SCALE),
-        String(r.rated),
-        String(r.unrated),
-        formatDecimal(r.unratedMinutes, MINUTES_SCALE),
-        textCell(r.connectorName ?? ''),
-        ...chargeCells(r, chargeCurrency),
-      ]),
-    );
-  }
-  return parts.join('');
+  return csvFile(aggregateColumns(service), rows, (r) => [
+    r.day,
+    textCell(r.connector),
+    textCell(r.usageType),
+    textCell(r.country),
+    textCell(r.direction),
+    String(r.calls),
+    formatDecimal(r.minutes, MINUTES_SCALE),
+    formatDecimal(r.cost, COST_SCALE),
+    String(r.rated),
+    String(r.unrated),
+    formatDecimal(r.unratedMinutes, MINUTES_SCALE),
+    textCell(r.connectorName ?? ''),
+    ...chargeCells(r, chargeCurrency),
+  ]);
 }
 
 /** `hourly.csv`: header + one row per day × connector × hour of day. */
 export function hourlyCsv(service: ServiceCode, rows: readonly HourRow[]): string {
-  const parts = [line(hourlyAggregateColumns(service).map((c) => c.name))];
-  for (const r of rows) {
-    parts.push(
-      line([
-        r.day,
-        textCell(r.connector),
-        String(r.hour),
-        String(r.calls),
-        formatDecimal(r.minutes, MINUTES_SCALE),
-        formatDecimal(r.cost, COST_SCALE),
-        textCell(r.connectorName ?? ''),
-      ]),
-    );
-  }
-  return parts.join('');
+  return csvFile(hourlyAggregateColumns(service), rows, (r) => [
+    r.day,
+    textCell(r.connector),
+    String(r.hour),
+    String(r.calls),
+    formatDecimal(r.minutes, MINUTES_SCALE),
+    formatDecimal(r.cost, COST_SCALE),
+    textCell(r.connectorName ?? ''),
+  ]);
 }
 
 /** Splits RFC 4180 text into records of fields (quoted fields may hold commas, quotes and line breaks). */
@@ -174,10 +173,29 @@ function optionalDecimal(text: string, scale: number): bigint {
   return text === '' ? 0n : parseDecimal(text, scale);
 }
 
-function readRows<T>(what: string, records: Records, read: (record: readonly string[]) => T): T[] {
+/**
+ * Reads an aggregate file's rows: checks its header against `columns` (the first `required` must be
+ * there, in order), reads each record with `read` and adds the row's ConnectorName when it has one.
+ * Every malformed cell becomes one AggregatesFormatError naming the file.
+ */
+function readAggregateFile<T extends object>(
+  text: string,
+  columns: readonly AggregateColumn[],
+  required: number,
+  what: string,
+  read: (cells: readonly string[], records: Records) => T,
+): (T & { connectorName?: string })[] {
+  const records = checkedRecords(
+    text,
+    columns.map((c) => c.name),
+    required,
+    what,
+  );
   return records.records.map((record) => {
     try {
-      return read(record);
+      const name = untext(records.cell(record, 'ConnectorName'));
+      const row = read(record, records);
+      return name === '' ? row : { ...row, connectorName: name };
     } catch (error) {
       if (error instanceof AggregatesFormatError) throw error;
       throw new AggregatesFormatError(`${what}: ${error instanceof Error ? error.message : String(error)}`);
@@ -187,16 +205,9 @@ function readRows<T>(what: string, records: Records, read: (record: readonly str
 
 /** Reads `aggregates.csv` back into rows (files written before the name and charge columns too: zeros). */
 export function parseAggregatesCsv(service: ServiceCode, text: string, what = 'aggregates.csv'): AggregateRow[] {
-  const records = checkedRecords(
-    text,
-    aggregateColumns(service).map((c) => c.name),
-    REQUIRED_AGGREGATE_COLUMNS,
-    what,
-  );
-  return readRows(what, records, (r) => {
+  return readAggregateFile(text, aggregateColumns(service), REQUIRED_AGGREGATE_COLUMNS, what, (r, records) => {
     const [day, connector, usageType, country, direction, calls, minutes, cost, rated, unrated, unratedMinutes] =
       r as string[];
-    const name = untext(records.cell(r, 'ConnectorName'));
     return {
       day: day as string,
       connector: untext(connector as string),
@@ -214,22 +225,14 @@ export function parseAggregatesCsv(service: ServiceCode, text: string, what = 'a
       marginCalls: optionalWhole(records.cell(r, 'MarginCalls'), what),
       marginCharged: optionalDecimal(records.cell(r, 'MarginChargedAmount'), CHARGE_SCALE),
       marginCost: optionalDecimal(records.cell(r, 'MarginCost'), COST_SCALE),
-      ...(name === '' ? {} : { connectorName: name }),
     };
   });
 }
 
 /** Reads `hourly.csv` back into rows. */
 export function parseHourlyCsv(service: ServiceCode, text: string, what = 'hourly.csv'): HourRow[] {
-  const records = checkedRecords(
-    text,
-    hourlyAggregateColumns(service).map((c) => c.name),
-    REQUIRED_HOURLY_COLUMNS,
-    what,
-  );
-  return readRows(what, records, (r) => {
+  return readAggregateFile(text, hourlyAggregateColumns(service), REQUIRED_HOURLY_COLUMNS, what, (r) => {
     const [day, connector, hour, calls, minutes, cost] = r as string[];
-    const name = untext(records.cell(r, 'ConnectorName'));
     return {
       day: day as string,
       connector: untext(connector as string),
@@ -237,7 +240,6 @@ export function parseHourlyCsv(service: ServiceCode, text: string, what = 'hourl
       calls: whole(calls as string, what),
       minutes: parseDecimal(minutes as string, MINUTES_SCALE),
       cost: parseDecimal(cost as string, COST_SCALE),
-      ...(name === '' ? {} : { connectorName: name }),
     };
   });
 }

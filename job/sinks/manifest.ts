@@ -79,7 +79,9 @@ export interface Manifest extends ManifestInsight, ChargeManifestFields {
   /** Sum of Cost over rated calls, exact decimal string, USD. */
   readonly totalCost: string;
   readonly currency: 'USD';
+  /** Calls and cost of the rated calls per usage type. */
   readonly costByUsageType: readonly UsageTypeTotal[];
+  /** Unrated calls per RatingStatus. */
   readonly unratedByStatus: Readonly<Record<string, number>>;
   readonly csvKey: string;
   readonly csvBytes: number;
@@ -158,9 +160,11 @@ export interface ManifestInputs {
   readonly findings?: CrawlFindingsJson;
   readonly foreignFilesKept?: readonly string[];
   readonly lateFoldersRead?: readonly string[];
+  /** The per-call CSV report and its size. */
   readonly csvKey: string;
   readonly csvBytes: number;
   readonly rejectsKey: string;
+  /** Every Parquet file of the period's partitions, as committed. */
   readonly parquetKeys: readonly string[];
   readonly priceVersions: readonly PriceVersionWindow[];
   readonly connectors: number;

@@ -6,15 +6,8 @@ import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { type FileBatch, FileReadStatus, readFileBatch } from './file-batch-read';
 import { FileBatchReader } from './file-batch-reader';
-import {
-  type FolderListing,
-  type ObjectEntry,
-  ObjectNotFoundError,
-  type ObjectStore,
-  type ObjectWriter,
-  StoreLocationError,
-  type StoreStats,
-} from './object-store';
+import type { FolderListing, ObjectEntry, ObjectStore, ObjectWriter, StoreStats } from './object-store';
+import { ObjectNotFoundError, StoreLocationError } from './object-store';
 import { StoreCounters, shareStats, unshareStats } from './store-stats';
 
 /** Batches smaller than this are read in the calling thread (a thread round trip costs more). */

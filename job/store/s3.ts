@@ -13,15 +13,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { type Env, EnvReader } from '../core/env';
-import {
-  type FolderListing,
-  type ObjectEntry,
-  ObjectNotFoundError,
-  type ObjectStore,
-  type ObjectWriter,
-  StoreLocationError,
-  type StoreStats,
-} from './object-store';
+import type { FolderListing, ObjectEntry, ObjectStore, ObjectWriter, StoreStats } from './object-store';
+import { ObjectNotFoundError, StoreLocationError } from './object-store';
 import { createS3Client, retryPolicy, s3ClientRetryStrategy, s3ClientTransport } from './s3-client';
 import { FastGetUnavailable, S3FastGet } from './s3-fast-get';
 import { BudgetedRetryStrategy, backoffDelay, type RetryKind, retryKind, sleep } from './s3-retry';

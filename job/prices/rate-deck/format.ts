@@ -19,8 +19,8 @@ export const DECK_HEADER = [
 ] as const;
 
 /** Which calls a row applies to; a row of the call's own direction beats `any` at the same prefix length. */
-export const DECK_DIRECTIONS = ['outbound', 'inbound', 'any'] as const;
-export type DeckDirection = (typeof DECK_DIRECTIONS)[number];
+export type DeckDirection = 'outbound' | 'inbound' | 'any';
+export const DECK_DIRECTIONS: readonly DeckDirection[] = ['outbound', 'inbound', 'any'];
 
 /** One validated deck row. */
 export interface DeckRow {

@@ -1,6 +1,7 @@
 import { dateOfEpochSeconds, formatDate } from '../../core/period';
-import type { ChunkAggregates, GroupTuple } from './chunk-aggregates';
+import type { ChunkAggregates } from './chunk-aggregates';
 import { type AggregateRow, type BurstRow, compareText, type HourRow, type UnratedRow } from './rows';
+import { type Cell, type FieldSpec, SummedTable } from './summed-table';
 
 /** CostAggregates as plain JSON (bigints as integer text), for shard partial manifests. */
 export interface AggregatesJson {
@@ -32,40 +33,47 @@ export interface AggregatesJson {
   readonly aggregationMs: number;
 }
 
-interface MutableGroup {
-  day: string;
-  connector: string;
-  usageType: string;
-  country: string;
-  direction: string;
-  calls: number;
-  minutes: bigint;
-  cost: bigint;
-  rated: number;
-  unrated: number;
-  unratedMinutes: bigint;
-  chargedCalls: number;
-  charged: bigint;
-  marginCalls: number;
-  marginCharged: bigint;
-  marginCost: bigint;
-}
-
-const SEP = '\u0000';
 const DAY_SECONDS = 86_400;
 
-/** Leading key fields of each tuple kind; the fields after them are counts and sums. */
-const GROUP_KEYS = 5;
-const HOUR_KEYS = 3;
-const BURST_KEYS = 3;
-const UNRATED_KEYS = 2;
-
-/** The tuple with its counts and sums negated (its first `keys` fields kept): what taking it back out adds. */
-function negated<T extends readonly (string | number | bigint)[]>(tuple: T, keys: number): T {
-  return tuple.map((value, i) =>
-    i < keys ? value : typeof value === 'bigint' ? -value : -(value as number),
-  ) as unknown as T;
-}
+const GROUP_FIELDS: readonly FieldSpec[] = [
+  ['day', 'key'],
+  ['connector', 'key'],
+  ['usageType', 'key'],
+  ['country', 'key'],
+  ['direction', 'key'],
+  ['calls', 'count'],
+  ['minutes', 'sum'],
+  ['cost', 'sum'],
+  ['rated', 'count'],
+  ['unrated', 'count'],
+  ['unratedMinutes', 'sum'],
+  ['chargedCalls', 'count'],
+  ['charged', 'sum'],
+  ['marginCalls', 'count'],
+  ['marginCharged', 'sum'],
+  ['marginCost', 'sum'],
+];
+const HOUR_FIELDS: readonly FieldSpec[] = [
+  ['day', 'key'],
+  ['connector', 'key'],
+  ['hour', 'key'],
+  ['calls', 'count'],
+  ['minutes', 'sum'],
+  ['cost', 'sum'],
+];
+const BURST_FIELDS: readonly FieldSpec[] = [
+  ['connector', 'key'],
+  ['prefix', 'key'],
+  ['hourEpochSeconds', 'key'],
+  ['calls', 'count'],
+  ['cost', 'sum'],
+];
+const UNRATED_FIELDS: readonly FieldSpec[] = [
+  ['usageType', 'key'],
+  ['status', 'key'],
+  ['calls', 'count'],
+  ['minutes', 'sum'],
+];
 
 /**
  * The period's cost aggregates, accumulated chunk by chunk in crawl order and mergeable across shards
@@ -73,17 +81,11 @@ function negated<T extends readonly (string | number | bigint)[]>(tuple: T, keys
  * rows. Every reader gets rows sorted by their keys, whatever the order of accumulation.
  */
 export class CostAggregates {
-  private readonly groups = new Map<string, MutableGroup>();
+  private readonly groups = new SummedTable<AggregateRow>(GROUP_FIELDS);
   private readonly names = new Map<string, string>();
-  private readonly hours = new Map<
-    string,
-    { day: string; connector: string; hour: number; calls: number; minutes: bigint; cost: bigint }
-  >();
-  private readonly bursts = new Map<
-    string,
-    { connector: string; prefix: string; hourEpochSeconds: number; calls: number; cost: bigint }
-  >();
-  private readonly unrated_ = new Map<string, { usageType: string; status: string; calls: number; minutes: bigint }>();
+  private readonly hours = new SummedTable<HourRow>(HOUR_FIELDS);
+  private readonly bursts = new SummedTable<BurstRow>(BURST_FIELDS);
+  private readonly unrated = new SummedTable<UnratedRow>(UNRATED_FIELDS);
   private readonly rejects = new Map<string, number>();
   private readonly dayTexts = new Map<number, string>();
   /** Time spent collecting and merging (ms), summed over chunks and shards. */
@@ -98,36 +100,34 @@ export class CostAggregates {
     return text;
   }
 
+  /** A chunk tuple with its leading day number as YYYY-MM-DD text. */
+  private withDayText<T extends readonly [number, ...Cell[]]>(tuple: T): Cell[] {
+    const copy: Cell[] = tuple.slice();
+    copy[0] = this.dayText(tuple[0]);
+    return copy;
+  }
+
   /** Adds one chunk's aggregates. */
   addChunk(chunk: ChunkAggregates): void {
     const started = performance.now();
-    for (const group of chunk.groups) this.addGroup(this.dayText(group[0]), group);
+    for (const group of chunk.groups) this.groups.add(this.withDayText(group));
     for (const [connector, name] of chunk.names) this.names.set(connector, name);
-    for (const [day, connector, hour, calls, minutes, cost] of chunk.hours)
-      this.addHour(this.dayText(day), connector, hour, calls, minutes, cost);
-    for (const [connector, prefix, hour, calls, cost] of chunk.bursts)
-      this.addBurst(connector, prefix, hour, calls, cost);
-    for (const [usageType, status, calls, minutes] of chunk.unrated) this.addUnrated(usageType, status, calls, minutes);
+    for (const hour of chunk.hours) this.hours.add(this.withDayText(hour));
+    for (const burst of chunk.bursts) this.bursts.add(burst);
+    for (const unrated of chunk.unrated) this.unrated.add(unrated);
     this.aggregationMs += chunk.elapsedMs + (performance.now() - started);
   }
 
   /**
    * Takes aggregates back out (a call that turned out to be billed already), dropping every entry
-   * left without calls, so the rows read as if the call had never been added.
+   * left without calls, so the rows read as if the call had never been added. A connector keeps its
+   * name (listing it costs nothing when it has no calls left).
    */
   subtractChunk(chunk: ChunkAggregates): void {
-    this.addChunk({
-      groups: chunk.groups.map((tuple) => negated(tuple, GROUP_KEYS)),
-      // A connector keeps its name (listing it costs nothing when it has no calls left).
-      names: [],
-      hours: chunk.hours.map((tuple) => negated(tuple, HOUR_KEYS)),
-      bursts: chunk.bursts.map((tuple) => negated(tuple, BURST_KEYS)),
-      unrated: chunk.unrated.map((tuple) => negated(tuple, UNRATED_KEYS)),
-      elapsedMs: 0,
-    });
-    for (const map of [this.groups, this.hours, this.bursts, this.unrated_] as Map<string, { calls: number }>[]) {
-      for (const [key, entry] of map) if (entry.calls === 0) map.delete(key);
-    }
+    for (const group of chunk.groups) this.groups.subtract(this.withDayText(group));
+    for (const hour of chunk.hours) this.hours.subtract(this.withDayText(hour));
+    for (const burst of chunk.bursts) this.bursts.subtract(burst);
+    for (const unrated of chunk.unrated) this.unrated.subtract(unrated);
   }
 
   /** Counts rejected objects by reject code. */
@@ -135,134 +135,14 @@ export class CostAggregates {
     for (const { rejection } of rejects) this.rejects.set(rejection.code, (this.rejects.get(rejection.code) ?? 0) + 1);
   }
 
-  private addGroup(day: string, tuple: GroupTuple): void {
-    const [
-      ,
-      connector,
-      usageType,
-      country,
-      direction,
-      calls,
-      minutes,
-      cost,
-      rated,
-      unrated,
-      unratedMinutes,
-      chargedCalls,
-      charged,
-      marginCalls,
-      marginCharged,
-      marginCost,
-    ] = tuple;
-    const key = `${day}${SEP}${connector}${SEP}${usageType}${SEP}${country}${SEP}${direction}`;
-    const group = this.groups.get(key);
-    if (group) {
-      group.calls += calls;
-      group.minutes += minutes;
-      group.cost += cost;
-      group.rated += rated;
-      group.unrated += unrated;
-      group.unratedMinutes += unratedMinutes;
-      group.chargedCalls += chargedCalls;
-      group.charged += charged;
-      group.marginCalls += marginCalls;
-      group.marginCharged += marginCharged;
-      group.marginCost += marginCost;
-    } else
-      this.groups.set(key, {
-        day,
-        connector,
-        usageType,
-        country,
-        direction,
-        calls,
-        minutes,
-        cost,
-        rated,
-        unrated,
-        unratedMinutes,
-        chargedCalls,
-        charged,
-        marginCalls,
-        marginCharged,
-        marginCost,
-      });
-  }
-
-  private addHour(day: string, connector: string, hour: number, calls: number, minutes: bigint, cost: bigint): void {
-    const key = `${day}${SEP}${connector}${SEP}${hour}`;
-    const entry = this.hours.get(key);
-    if (entry) {
-      entry.calls += calls;
-      entry.minutes += minutes;
-      entry.cost += cost;
-    } else this.hours.set(key, { day, connector, hour, calls, minutes, cost });
-  }
-
-  private addBurst(connector: string, prefix: string, hourEpochSeconds: number, calls: number, cost: bigint): void {
-    const key = `${connector}${SEP}${prefix}${SEP}${hourEpochSeconds}`;
-    const entry = this.bursts.get(key);
-    if (entry) {
-      entry.calls += calls;
-      entry.cost += cost;
-    } else this.bursts.set(key, { connector, prefix, hourEpochSeconds, calls, cost });
-  }
-
-  private addUnrated(usageType: string, status: string, calls: number, minutes: bigint): void {
-    const key = `${usageType}${SEP}${status}`;
-    const entry = this.unrated_.get(key);
-    if (entry) {
-      entry.calls += calls;
-      entry.minutes += minutes;
-    } else this.unrated_.set(key, { usageType, status, calls, minutes });
-  }
-
   /** Adds another shard's aggregates. */
   merge(other: AggregatesJson): void {
     const started = performance.now();
-    for (const [
-      day,
-      connector,
-      usageType,
-      country,
-      direction,
-      calls,
-      minutes,
-      cost,
-      rated,
-      unrated,
-      unratedMinutes,
-      chargedCalls = 0,
-      charged = '0',
-      marginCalls = 0,
-      marginCharged = '0',
-      marginCost = '0',
-    ] of other.groups)
-      this.addGroup(day, [
-        0,
-        connector,
-        usageType,
-        country,
-        direction,
-        calls,
-        BigInt(minutes),
-        BigInt(cost),
-        rated,
-        unrated,
-        BigInt(unratedMinutes),
-        chargedCalls,
-        BigInt(charged),
-        marginCalls,
-        BigInt(marginCharged),
-        BigInt(marginCost),
-      ]);
+    for (const group of other.groups) this.groups.addJson(group);
     for (const [connector, name] of other.names ?? []) this.names.set(connector, name);
-    for (const [day, connector, hour, calls, minutes, cost] of other.hours)
-      this.addHour(day, connector, hour, calls, BigInt(minutes), BigInt(cost));
-    for (const [connector, prefix, hour, calls, cost] of other.bursts)
-      this.addBurst(connector, prefix, hour, calls, BigInt(cost));
-    for (const [usageType, status, calls, minutes] of other.unrated)
-      this.addUnrated(usageType, status, calls, BigInt(minutes));
+    for (const hour of other.hours) this.hours.addJson(hour);
+    for (const burst of other.bursts) this.bursts.addJson(burst);
+    for (const unrated of other.unrated) this.unrated.addJson(unrated);
     for (const [code, count] of other.rejectsByCode) this.rejects.set(code, (this.rejects.get(code) ?? 0) + count);
     this.aggregationMs += other.aggregationMs + (performance.now() - started);
   }
@@ -279,8 +159,9 @@ export class CostAggregates {
 
   /** Rows of `aggregates.csv`, sorted by day, connector, usage type, country, direction. */
   rows(): AggregateRow[] {
-    return [...this.groups.values()]
-      .map((g) => this.named({ ...g }))
+    return this.groups
+      .rows()
+      .map((g) => this.named(g))
       .sort(
         (a, b) =>
           compareText(a.day, b.day) ||
@@ -293,15 +174,16 @@ export class CostAggregates {
 
   /** Rows of `hourly.csv`, sorted by day, connector, hour. */
   hourRows(): HourRow[] {
-    return [...this.hours.values()]
-      .map((h) => this.named({ ...h }))
+    return this.hours
+      .rows()
+      .map((h) => this.named(h))
       .sort((a, b) => compareText(a.day, b.day) || compareText(a.connector, b.connector) || a.hour - b.hour);
   }
 
   /** Short-call counts per connector × destination prefix × clock hour, sorted. */
   burstRows(): BurstRow[] {
-    return [...this.bursts.values()]
-      .map((b) => ({ ...b }))
+    return this.bursts
+      .rows()
       .sort(
         (a, b) =>
           compareText(a.connector, b.connector) ||
@@ -312,9 +194,7 @@ export class CostAggregates {
 
   /** Unrated calls per usage type and status, sorted. */
   unratedRows(): UnratedRow[] {
-    return [...this.unrated_.values()]
-      .map((u) => ({ ...u }))
-      .sort((a, b) => compareText(a.usageType, b.usageType) || compareText(a.status, b.status));
+    return this.unrated.rows().sort((a, b) => compareText(a.usageType, b.usageType) || compareText(a.status, b.status));
   }
 
   /** Rejected objects per reject code, sorted by code. */
@@ -325,35 +205,11 @@ export class CostAggregates {
   /** Plain JSON form (see AggregatesJson). */
   toJSON(): AggregatesJson {
     return {
-      groups: [...this.groups.values()].map(
-        (g) =>
-          [
-            g.day,
-            g.connector,
-            g.usageType,
-            g.country,
-            g.direction,
-            g.calls,
-            String(g.minutes),
-            String(g.cost),
-            g.rated,
-            g.unrated,
-            String(g.unratedMinutes),
-            g.chargedCalls,
-            String(g.charged),
-            g.marginCalls,
-            String(g.marginCharged),
-            String(g.marginCost),
-          ] as const,
-      ),
+      groups: this.groups.toJSON() as unknown as AggregatesJson['groups'],
       names: [...this.names],
-      hours: [...this.hours.values()].map(
-        (h) => [h.day, h.connector, h.hour, h.calls, String(h.minutes), String(h.cost)] as const,
-      ),
-      bursts: [...this.bursts.values()].map(
-        (b) => [b.connector, b.prefix, b.hourEpochSeconds, b.calls, String(b.cost)] as const,
-      ),
-      unrated: [...this.unrated_.values()].map((u) => [u.usageType, u.status, u.calls, String(u.minutes)] as const),
+      hours: this.hours.toJSON() as unknown as AggregatesJson['hours'],
+      bursts: this.bursts.toJSON() as unknown as AggregatesJson['bursts'],
+      unrated: this.unrated.toJSON() as unknown as AggregatesJson['unrated'],
       rejectsByCode: [...this.rejects],
       aggregationMs: this.aggregationMs,
     };

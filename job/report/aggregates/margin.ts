@@ -1,3 +1,4 @@
+import { addFields } from '../../core/add-fields';
 import { formatDecimal } from '../../core/decimal';
 import { CHARGE_SCALE, COST_SCALE } from '../../core/schema';
 import type { AggregateRow } from './rows';
@@ -55,6 +56,8 @@ export interface ChargeMargin extends ChargeSlice {
   readonly note: string;
 }
 
+const CHARGE_SUM_FIELDS = ['chargedCalls', 'charged', 'marginCalls', 'marginCharged', 'marginCost', 'rated'] as const;
+
 /** Zero sums. */
 export function noChargeSums(): ChargeSums {
   return { chargedCalls: 0, charged: 0n, marginCalls: 0, marginCharged: 0n, marginCost: 0n, rated: 0 };
@@ -62,12 +65,7 @@ export function noChargeSums(): ChargeSums {
 
 /** Adds a row's charge fields to `sums`. */
 export function addChargeSums(sums: ChargeSums, row: AggregateRow): ChargeSums {
-  sums.chargedCalls += row.chargedCalls;
-  sums.charged += row.charged;
-  sums.marginCalls += row.marginCalls;
-  sums.marginCharged += row.marginCharged;
-  sums.marginCost += row.marginCost;
-  sums.rated += row.rated;
+  addFields(sums, row, CHARGE_SUM_FIELDS);
   return sums;
 }
 

@@ -40,9 +40,13 @@ export interface AnomalyReport {
 export interface DetectionInput {
   /** The period's days, YYYY-MM-DD, in order. */
   readonly days: readonly string[];
+  /** Calls and cost per day × connector × usage type × country × direction. */
   readonly rows: readonly AggregateRow[];
+  /** Calls per day × connector × hour of day (UTC). */
   readonly hourRows: readonly HourRow[];
+  /** Short calls per connector × destination prefix × clock hour. */
   readonly bursts: readonly BurstRow[];
+  /** Earlier periods' outputs in --dest: the baselines. */
   readonly history: InsightHistory;
   readonly thresholds: AnomalyThresholds;
 }

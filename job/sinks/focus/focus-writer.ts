@@ -1,19 +1,4 @@
-import {
-  type Data,
-  type DataType,
-  Decimal,
-  Field,
-  Int64,
-  makeData,
-  RecordBatch,
-  Schema,
-  Struct,
-  Table,
-  TimestampMillisecond,
-  tableToIPC,
-  Utf8,
-  vectorFromArray,
-} from 'apache-arrow';
+import { Table, tableToIPC } from 'apache-arrow';
 import { csvField } from '../../core/csv-field';
 import { formatDecimal } from '../../core/decimal';
 import { FOCUS_COLUMNS, type FocusType } from '../../core/focus/columns';
@@ -21,6 +6,7 @@ import type { FocusMetadata } from '../../core/focus/metadata';
 import { isoSecondsText } from '../../core/iso-timestamp';
 import type { FocusKeys } from '../../core/layout/focus-keys';
 import { MONEY_PRECISION } from '../../core/schema';
+import { type ArrowColumn, type ArrowShape, arrowRecordBatch, arrowSchemaOf } from '../../report/arrow-columns';
 import type { FocusTable, FocusValue } from '../../report/focus-rows';
 import type { ObjectStore } from '../../store/object-store';
 import { encodeParquetIpc } from '../parquet-encode';
@@ -53,75 +39,35 @@ export function focusCsv(table: FocusTable): string {
   return `${lines.join('\r\n')}\r\n`;
 }
 
-function arrowType(type: FocusType): DataType {
+function shapeOf(type: FocusType): ArrowShape {
   switch (type.kind) {
     case 'string':
     case 'json':
-      return new Utf8();
+      return { kind: 'utf8' };
     case 'datetime':
-      return new TimestampMillisecond('UTC');
+      return { kind: 'timestamp' };
     case 'integer':
-      return new Int64();
+      return { kind: 'int64' };
     case 'decimal':
-      return new Decimal(type.scale, MONEY_PRECISION, 128);
+      return { kind: 'decimal', precision: MONEY_PRECISION, scale: type.scale, label: 'FOCUS' };
   }
 }
 
-const U64_MASK = (1n << 64n) - 1n;
-
-function validity(values: readonly FocusValue[]): { nullBitmap: Uint8Array | undefined; nullCount: number } {
-  const bitmap = new Uint8Array((values.length + 7) >> 3);
-  let nullCount = 0;
-  values.forEach((value, i) => {
-    if (value === null) nullCount++;
-    else bitmap[i >> 3] = (bitmap[i >> 3] as number) | (1 << (i & 7));
-  });
-  return { nullBitmap: nullCount === 0 ? undefined : bitmap, nullCount };
-}
-
-function columnData(type: FocusType, values: readonly FocusValue[]): Data {
-  const length = values.length;
-  switch (type.kind) {
-    case 'string':
-    case 'json':
-      return vectorFromArray(
-        values.map((v) => (v === null ? null : String(v))),
-        new Utf8(),
-      ).data[0] as Data;
-    case 'datetime':
-    case 'integer': {
-      const data = new BigInt64Array(length);
-      values.forEach((v, i) => {
-        if (v !== null) data[i] = BigInt(v as number);
-      });
-      const common = { length, ...validity(values), data };
-      return type.kind === 'integer'
-        ? makeData({ type: new Int64(), ...common })
-        : makeData({ type: new TimestampMillisecond('UTC'), ...common });
-    }
-    case 'decimal': {
-      // Decimal128: two's complement, little-endian, four 32-bit words per value.
-      const words = new Uint32Array(length * 4);
-      values.forEach((v, i) => {
-        if (typeof v !== 'bigint') return;
-        const low = v & U64_MASK;
-        const high = (v >> 64n) & U64_MASK;
-        words[i * 4] = Number(low & 0xffffffffn);
-        words[i * 4 + 1] = Number(low >> 32n);
-        words[i * 4 + 2] = Number(high & 0xffffffffn);
-        words[i * 4 + 3] = Number(high >> 32n);
-      });
-      return makeData({ type: arrowType(type) as Decimal, length, ...validity(values), data: words });
-    }
-  }
-}
+const FOCUS_ARROW_COLUMNS: readonly ArrowColumn[] = FOCUS_COLUMNS.map((c) => ({
+  name: c.name,
+  shape: shapeOf(c.type),
+  nullable: c.nullable,
+}));
 
 /** The FOCUS table as one Parquet file (ZSTD, data page v1, like the report's files). */
 export function focusParquet(table: FocusTable): Uint8Array {
-  const schema = new Schema(FOCUS_COLUMNS.map((c) => new Field(c.name, arrowType(c.type), c.nullable)));
-  const children = FOCUS_COLUMNS.map((c, i) => columnData(c.type, table.columns[i] as FocusValue[]));
-  const data = makeData({ type: new Struct(schema.fields), length: table.length, nullCount: 0, children });
-  return encodeParquetIpc(tableToIPC(new Table([new RecordBatch(schema, data)]), 'stream'));
+  const values = FOCUS_COLUMNS.map((c, i) => {
+    const column = table.columns[i] as FocusValue[];
+    // Text columns may hold numbers (e.g. an account id): written as their text.
+    return shapeOf(c.type).kind === 'utf8' ? column.map((v) => (v === null ? null : String(v))) : column;
+  });
+  const batch = arrowRecordBatch(arrowSchemaOf(FOCUS_ARROW_COLUMNS), FOCUS_ARROW_COLUMNS, values, table.length);
+  return encodeParquetIpc(tableToIPC(new Table([batch]), 'stream'));
 }
 
 /** Writes the period's FOCUS export: the CSV, the Parquet file and the metadata (each replaced whole). */

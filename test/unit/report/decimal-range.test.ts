@@ -17,8 +17,9 @@ import { processChunk } from '../../../job/pipeline/chunk';
 import { createCharger } from '../../../job/prices/rate-deck/charger';
 import { createRateTable } from '../../../job/prices/rate-table-impl';
 import { Rater } from '../../../job/prices/rater';
+import { DecimalRangeError } from '../../../job/report/arrow-columns';
 import { ConnectorDirectory } from '../../../job/report/connectors';
-import { DecimalRangeError, ReportBatch } from '../../../job/report/report-batch';
+import { ReportBatch } from '../../../job/report/report-batch';
 import { LocalStore } from '../../../job/store/local';
 import { jsonBytes, VC_DOC_EXAMPLE } from '../../fixtures/cdr-examples';
 
