@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { rethrowNaming } from '../core/errors';
-import { formatDate } from '../core/period';
+import { formatDate, periodDays } from '../core/period';
 import { type ServiceCode, schemaFor } from '../core/schema';
-import { leaseKey, readLease } from '../pipeline/lease';
+import { dayLeaseKey, isDayLeaseOfPeriod } from '../pipeline/day-leases';
+import { type LeaseObject, readLease, readLeaseObject } from '../pipeline/lease';
 import type { ObjectStore } from '../store/object-store';
 import { openStore } from '../store/open';
 import { serviceOption } from './option-parsers';
@@ -24,52 +25,71 @@ function resolve(options: LeaseCommandOptions) {
   return { period: periodFromArguments(options), schema: schemaFor(options.service) };
 }
 
-/** Resolves the period, opens the store and reads the period's lease for `use`; closes the store after. */
-async function withLease(
-  options: LeaseCommandOptions,
-  use: (
-    found: { store: ObjectStore; lease: Awaited<ReturnType<typeof readLease>> } & ReturnType<typeof resolve>,
-  ) => Promise<void> | void,
-): Promise<void> {
+/** What the lease commands look at: the period's lease and the day leases of its days that exist. */
+interface PeriodLeases extends ReturnType<typeof resolve> {
+  readonly store: ObjectStore;
+  readonly lease: LeaseObject;
+  readonly dayLeases: readonly LeaseObject[];
+}
+
+/** Resolves the period, opens the store and reads the period's lease and day leases for `use`; closes the store after. */
+async function withLeases(options: LeaseCommandOptions, use: (found: PeriodLeases) => Promise<void> | void) {
   const resolved = resolve(options);
   const store = await openLeaseStore(options);
   try {
-    const lease = await readLease(store, resolved.schema.summaryPrefix, resolved.period);
-    await use({ ...resolved, store, lease });
+    const prefix = resolved.schema.summaryPrefix;
+    const lease = await readLease(store, prefix, resolved.period);
+    const days = await Promise.all(
+      periodDays(resolved.period).map((day) => readLeaseObject(store, dayLeaseKey(prefix, day))),
+    );
+    await use({ ...resolved, store, lease, dayLeases: days.filter((day) => day.raw !== undefined) });
   } finally {
     await store.close();
   }
 }
 
-/** `lease show`: prints the period's lease, if any. */
+function holderText(lease: LeaseObject): string {
+  const r = lease.record;
+  if (!r) return 'unreadable record';
+  const expired = Date.parse(r.expiresAt) <= Date.now() ? ', expired' : '';
+  return `${r.frequency} period ending ${r.periodEnd}, owner ${r.owner}, host ${r.host}, pid ${r.pid}, since ${r.createdAt}, expires ${r.expiresAt}${expired}`;
+}
+
+/** `lease show`: prints the period's lease and the day leases held on its days, if any. */
 export function showLease(options: LeaseCommandOptions, out: NodeJS.WritableStream = process.stdout): Promise<void> {
-  return withLease(options, ({ store, lease }) => {
-    if (lease.raw === undefined) {
-      out.write(`no lease: ${store.location}/${lease.key}\n`);
-      return;
+  return withLeases(options, ({ store, lease, dayLeases }) => {
+    if (lease.raw === undefined) out.write(`no lease: ${store.location}/${lease.key}\n`);
+    else {
+      const expired = lease.record ? Date.parse(lease.record.expiresAt) <= Date.now() : true;
+      out.write(`${store.location}/${lease.key}${expired ? ' (expired)' : ''}\n${lease.raw.trimEnd()}\n`);
     }
-    const expired = lease.record ? Date.parse(lease.record.expiresAt) <= Date.now() : true;
-    out.write(`${store.location}/${lease.key}${expired ? ' (expired)' : ''}\n${lease.raw.trimEnd()}\n`);
+    for (const day of dayLeases) out.write(`day lease ${store.location}/${day.key} (${holderText(day)})\n`);
   });
 }
 
 /**
- * `lease clear`: deletes the period's lease whoever holds it (for a run known to be dead before its
- * lease expires). Prints what it removed.
+ * `lease clear`: deletes the period's lease whoever holds it, and the day leases a run of this period
+ * took (for a run known to be dead before its leases expire). Day leases of another period's run are
+ * kept and named, with the command that clears them. Prints what it removed.
  */
 export function clearLease(options: LeaseCommandOptions, out: NodeJS.WritableStream = process.stdout): Promise<void> {
-  return withLease(options, async ({ store, lease, period, schema }) => {
-    if (lease.raw === undefined) {
+  return withLeases(options, async ({ store, lease, dayLeases, period }) => {
+    const own = dayLeases.filter((day) => day.record && isDayLeaseOfPeriod(day.record, period));
+    const others = dayLeases.filter((day) => !own.includes(day));
+    if (lease.raw === undefined && own.length === 0)
       out.write(
         `no lease to clear for ${period.frequency} ${formatDate(period.end)}: ${store.location}/${lease.key}\n`,
       );
-      return;
+    const cleared = [...(lease.raw === undefined ? [] : [lease]), ...own];
+    if (cleared.length > 0) await store.delete(cleared.map((found) => found.key));
+    for (const found of cleared) out.write(`cleared lease ${store.location}/${found.key} (${holderText(found)})\n`);
+    for (const day of others) {
+      const holder = day.record;
+      const hint = holder
+        ? `; if that run is dead: npx cdr-summary lease clear --frequency ${holder.frequency} --end ${holder.periodEnd}`
+        : '';
+      out.write(`kept day lease ${store.location}/${day.key} of another run (${holderText(day)})${hint}\n`);
     }
-    await store.delete([leaseKey(schema.summaryPrefix, period)]);
-    const holder = lease.record
-      ? `owner ${lease.record.owner}, host ${lease.record.host}, pid ${lease.record.pid}, since ${lease.record.createdAt}, expires ${lease.record.expiresAt}`
-      : 'unreadable record';
-    out.write(`cleared lease ${store.location}/${lease.key} (${holder})\n`);
   });
 }
 
@@ -95,7 +115,9 @@ export function registerLeaseCommand(program: Command): void {
   periodOptions(
     lease
       .command('clear')
-      .description("Delete a period's lease, e.g. after a run was killed, instead of waiting for it to expire."),
+      .description(
+        "Delete a period's lease and the day leases its run took, e.g. after a run was killed, instead of waiting for them to expire.",
+      ),
   ).action(async (options: LeaseCommandOptions) => clearLease(options));
   for (const command of lease.commands) command.exitOverride();
   lease.exitOverride();

@@ -21,11 +21,19 @@ export function dayLeaseKey(summaryPrefix: string, date: CalendarDate): string {
   return `${summaryPrefix}leases/days/${formatDate(date)}.json`;
 }
 
+/**
+ * The period's day leases that a run of this very period took (its frequency and end date): what
+ * `lease clear` removes with the period's lease.
+ */
+export function isDayLeaseOfPeriod(record: LeaseRecord, period: Period): boolean {
+  return record.frequency === period.frequency && record.periodEnd === formatDate(period.end);
+}
+
 /** Thrown when a day's partition stays locked by another run for longer than the wait allows. */
 export class DayLeaseHeldError extends LeaseHeldError {
   constructor(key: string, holder: LeaseRecord, day: string, waitedMs: number) {
     super(key, holder);
-    this.message = `Parquet partition of ${day} is being replaced by another run (${holder.frequency} period ending ${holder.periodEnd}, owner ${holder.owner}, host ${holder.host}, pid ${holder.pid}, until ${holder.expiresAt}) and was not released within ${Math.round(waitedMs / 1000)} s; run again later`;
+    this.message = `Parquet partition of ${day} is being replaced by another run (${holder.frequency} period ending ${holder.periodEnd}, owner ${holder.owner}, host ${holder.host}, pid ${holder.pid}, until ${holder.expiresAt}) and was not released within ${Math.round(waitedMs / 1000)} s; run again later, or if that run is dead: npx cdr-summary lease clear --frequency ${holder.frequency} --end ${holder.periodEnd}`;
   }
 }
 

@@ -234,13 +234,20 @@ function heldLease(store: ObjectStore, key: string, record: LeaseRecord, body: s
   };
 }
 
+/** A lease object as read: its key, its record (undefined when unreadable) and its text; no text when absent. */
+export interface LeaseObject {
+  readonly key: string;
+  readonly record?: LeaseRecord;
+  readonly raw?: string;
+}
+
 /** Reads a period's lease, if any (for `lease clear` and diagnostics). */
-export async function readLease(
-  store: ObjectStore,
-  summaryPrefix: string,
-  period: Period,
-): Promise<{ key: string; record?: LeaseRecord; raw?: string }> {
-  const key = leaseKey(summaryPrefix, period);
+export function readLease(store: ObjectStore, summaryPrefix: string, period: Period): Promise<LeaseObject> {
+  return readLeaseObject(store, leaseKey(summaryPrefix, period));
+}
+
+/** Reads the lease object at `key` (a period's or a day's), if any. */
+export async function readLeaseObject(store: ObjectStore, key: string): Promise<LeaseObject> {
   try {
     const body = await store.read(key);
     return { key, record: parseRecord(body), raw: body.toString('utf8') };

@@ -2,7 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { expect } from 'chai';
+import { clearLease, showLease } from '../../../job/cli/lease-command';
 import { parseDate, periodEndingOn } from '../../../job/core/period';
 import { acquireDayLeases, DayLeaseHeldError, dayLeaseKey } from '../../../job/pipeline/day-leases';
 import { acquireLease, holderIsDead, LeaseHeldError, type LeaseRecord, leaseKey } from '../../../job/pipeline/lease';
@@ -76,7 +78,7 @@ describe('day leases: one writer per call-day partition', () => {
     );
     expect(error).to.be.instanceOf(DayLeaseHeldError).and.instanceOf(LeaseHeldError);
     expect((error as Error).message).to.match(
-      /^Parquet partition of 2025-03-31 is being replaced by another run \(Daily period ending 2025-03-31, owner run:daily, .*not released within 0 s; run again later$/,
+      /^Parquet partition of 2025-03-31 is being replaced by another run \(Daily period ending 2025-03-31, owner run:daily, .*not released within 0 s; run again later, or if that run is dead: npx cdr-summary lease clear --frequency Daily --end 2025-03-31$/,
     );
     // Days 1..30 that the Monthly run had taken are free again.
     const left: string[] = [];
@@ -106,6 +108,9 @@ describe('a lease whose holder died on this host is taken over at once', () => {
     await store.close();
     await rm(dir, { recursive: true, force: true });
   });
+
+  const take = (period: typeof MONTH, owner: string, extra: { waitMs?: number } = {}) =>
+    acquireDayLeases({ store, service: SERVICE, summaryPrefix: PREFIX, period, owner, ...extra });
 
   function record(owner: string, pid: number, host = os.hostname()): LeaseRecord {
     const now = Date.now();
@@ -145,5 +150,41 @@ describe('a lease whose holder died on this host is taken over at once', () => {
       (e: unknown) => e,
     );
     expect(refused).to.be.instanceOf(LeaseHeldError);
+  });
+
+  it('lease clear removes the period lease and the day leases its run took; the day of another run is kept and named', async () => {
+    const owner = 'batch:killed-job';
+    // A Monthly Batch job killed mid-commit: its period lease and all 31 day leases stay behind.
+    await acquireLease({ store, service: SERVICE, summaryPrefix: PREFIX, period: MONTH, owner });
+    await take(MONTH, owner);
+    // Meanwhile the last day's partition is held by a Daily run of 2025-03-31 (another period's run).
+    await store.write(dayLeaseKey(PREFIX, parseDate('2025-03-31')), JSON.stringify(record('run:daily', process.ppid)));
+    const printed: string[] = [];
+    const out = new Writable({
+      write(chunk, _encoding, done) {
+        printed.push(String(chunk));
+        done();
+      },
+    });
+    const args = { source: dir, service: SERVICE, frequency: 'Monthly', end: '2025-03-31' } as const;
+    await showLease(args, out);
+    expect(printed.join('')).to.contain('day lease').and.contain('2025-03-01.json (Monthly period ending 2025-03-31');
+    printed.length = 0;
+    await clearLease(args, out);
+    const text = printed.join('');
+    expect(text.match(/^cleared lease /gm)).to.have.length(31); // the period lease + days 1..30
+    expect(text).to.contain(
+      `cleared lease ${dir}/${leaseKey(PREFIX, MONTH)} (Monthly period ending 2025-03-31, owner ${owner}`,
+    );
+    expect(text).to.match(
+      /^kept day lease .*2025-03-31\.json of another run \(Daily period ending 2025-03-31, owner run:daily, .*\); if that run is dead: npx cdr-summary lease clear --frequency Daily --end 2025-03-31$/m,
+    );
+    const left: string[] = [];
+    for await (const entry of store.listAll(`${PREFIX}leases/`)) left.push(entry.key);
+    expect(left).to.deep.equal([dayLeaseKey(PREFIX, parseDate('2025-03-31'))]);
+    // A new run of a week inside the month commits at once (no 30-minute wait for the dead job's days).
+    const week = await take(periodEndingOn('Weekly', parseDate('2025-03-30')), 'run:weekly', { waitMs: 0 });
+    expect(week.keys).to.have.length(7);
+    await week.release();
   });
 });
