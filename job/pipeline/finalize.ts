@@ -274,6 +274,7 @@ export async function finalizeSummary(options: FinalizeOptions): Promise<Manifes
     ]),
   );
   await removeLeftovers(dest, schema, period);
+  await dest.removeEmptyFolders?.(stagingFolder(schema, period));
   logSummary(logger, written.manifest, parquetKeys.length);
   await announceInsight(logger, insight, written.manifest, options.insight?.notifier);
   logFindings(logger, written.manifest);

@@ -18,7 +18,7 @@ import { CsvReportWriter } from '../sinks/csv';
 import { buildManifest, type Manifest, type PartialManifest, serializeManifest } from '../sinks/manifest';
 import { PartitionedParquetSink } from '../sinks/parquet';
 import { RejectsWriter } from '../sinks/rejects';
-import { stagingRoot } from '../sinks/staging';
+import { stagingFolder, stagingRoot } from '../sinks/staging';
 import type { ObjectStore } from '../store/object-store';
 import { CallDeduper } from './call-dedupe';
 import { CallLedgerWriter } from './call-ledger';
@@ -395,6 +395,8 @@ export async function runSummary(options: SummaryRunOptions): Promise<Manifest> 
     throw error;
   } finally {
     await dest.delete(pass.staged).catch((error: unknown) => logger.warn({ err: error }, 'staged files not removed'));
+    // Held under the period lease: no other run writes below the period's staging folder.
+    await dest.removeEmptyFolders?.(stagingFolder(schema, period)).catch(() => {});
   }
   await announceInsight(logger, insight, written.manifest, options.insight?.notifier);
   logFindings(logger, written.manifest);

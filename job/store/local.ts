@@ -345,6 +345,21 @@ export class LocalStore implements ObjectStore {
     return removed;
   }
 
+  async removeEmptyFolders(prefix: string): Promise<void> {
+    const top = this.pathOf(prefix);
+    const names = await fs.readdir(top, { recursive: true, withFileTypes: true }).catch(() => []);
+    const folders = names
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => path.join(entry.parentPath, entry.name));
+    // Deepest first, so a folder holding only empty folders is empty by the time its turn comes.
+    folders.sort((a, b) => b.length - a.length);
+    for (const folder of [...folders, top]) {
+      await fs.rmdir(folder).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOTEMPTY' && error.code !== 'ENOENT' && error.code !== 'EEXIST') throw error;
+      });
+    }
+  }
+
   /** Bytes read and written; a local store makes no requests and never retries. */
   stats(): StoreStats {
     return this.counters.snapshot();

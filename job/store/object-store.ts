@@ -89,6 +89,12 @@ export interface ObjectStore {
    * files have it (the local one); S3 uploads become visible only when complete.
    */
   removeDeadTemporaryFiles?(folders: readonly string[]): Promise<number>;
+  /**
+   * Removes the empty folders at and below `prefix` (a folder key ending in `/`): a local disk keeps
+   * folders that S3 never has. Only stores with real folders have it. Call it only for a prefix no
+   * other process writes to at the same time.
+   */
+  removeEmptyFolders?(prefix: string): Promise<void>;
   /** What the store did so far: requests, retries by kind, bytes read and written. */
   stats?(): StoreStats;
 }

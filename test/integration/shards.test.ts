@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -145,6 +145,12 @@ for (const backend of backends) {
       expect(await store.exists(`sharded/${three.dashboardKey}`)).to.equal(true);
       // The partial outputs are gone once merged.
       expect(await listKeys(store, `sharded/${SUMMARY}partials/`)).to.deep.equal([]);
+      // Staged files are gone once committed, and on a local disk so are the runs' staging folders.
+      for (const dest of ['single', 'sharded']) {
+        expect(await listKeys(store, `${dest}/${SUMMARY}staging/`)).to.deep.equal([]);
+        const staging = uri(`${dest}/${SUMMARY}staging`);
+        if (!staging.startsWith('s3://')) expect(await readdir(staging), staging).to.deep.equal([]);
+      }
     });
 
     it('worker threads write the same CSV and Parquet rows as the in-process run', async () => {

@@ -172,7 +172,9 @@ describe('crash safety and one run per period (local file system, generated tree
       '2025-01-03',
     ]);
     expect(cleared.code, cleared.stderr).to.equal(0);
-    expect(cleared.stdout).to.match(/^cleared lease .*Weekly-2025-01-03\.json \(owner batch:killed-job/);
+    expect(cleared.stdout).to.match(
+      /^cleared lease .*Weekly-2025-01-03\.json \(Weekly period ending 2025-01-03, owner batch:killed-job/,
+    );
 
     const rerun = await runCli(runArgs(dest));
     expect(rerun.code, rerun.stderr).to.equal(0);
