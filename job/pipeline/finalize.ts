@@ -3,11 +3,13 @@ import { FailureError } from '../core/errors';
 import { outputKeys, partialKeys } from '../core/layout/summary-keys';
 import { formatDate, type Period } from '../core/period';
 import type { ServiceSchema } from '../core/schema';
+import type { PriceVersionWindow } from '../prices/rate-table';
 import { rowAggregates } from '../report/aggregates/collect';
 import { CostAggregates } from '../report/aggregates/cost-aggregates';
 import { ChargeTotals } from '../report/charge-totals';
 import { rowCharges } from '../report/chunk-charges';
 import { CrawlFindings } from '../report/crawl-findings';
+import type { RowCharge } from '../report/row-charge';
 import { RunTotals } from '../report/run-totals';
 import { UsageLines } from '../report/usage-lines';
 import { csvHeader } from '../sinks/csv';
@@ -131,6 +133,23 @@ async function concatenate(
 }
 
 /**
+ * Whether a report row's call was counted as rated with later prices: RATED with a price version
+ * published after the call started (the rater's rule), so taking the row back takes that count back.
+ */
+function laterPricesCheck(
+  schema: ServiceSchema,
+  versions: readonly PriceVersionWindow[],
+): (charge: RowCharge) => boolean {
+  const publishedAt = new Map(versions.map((v) => [v.id, v.publishedAt]));
+  const startIndex = schema.columns.findIndex((c) => c.name === 'StartTimeEpochSeconds');
+  return (charge) => {
+    const published = charge.version === null ? undefined : publishedAt.get(charge.version);
+    const start = charge.values[startIndex];
+    return charge.status === 'RATED' && published !== undefined && typeof start === 'number' && start < published;
+  };
+}
+
+/**
  * Merges the shards of a fanned-out period into exactly what a single-process run writes: one CSV
  * (header + every shard's rows in shard order, which is crawl order, without the calls an earlier
  * shard already billed), one rejects file, the shards' staged Parquet files committed into the
@@ -171,6 +190,7 @@ export async function finalizeSummary(options: FinalizeOptions): Promise<Manifes
   }
   // A call two shards both read is billed by the first (crawl order); later copies come out.
   const duplicates = await crossShardDuplicates(dest, partials);
+  const ratedWithLaterPrices = laterPricesCheck(schema, first.priceVersions);
   const csvParts: Part[] = [];
   const rejectParts: Part[] = [];
   const staged: string[] = [];
@@ -186,7 +206,7 @@ export async function finalizeSummary(options: FinalizeOptions): Promise<Manifes
       }
       const removed = await removeShardDuplicates(dest, schema, partial, found, encoder);
       for (const charge of removed.charges) {
-        totals.removeDuplicate(charge);
+        totals.removeDuplicate(charge, ratedWithLaterPrices(charge));
         aggregates.subtractChunk(rowAggregates(schema, charge.values, burstCollectionOf(options.insight)));
         const taken = rowCharges(schema, charge.values);
         charges.subtract(taken.charges);

@@ -142,10 +142,12 @@ export class RunTotals {
 
   /**
    * Takes back what a row had counted (a call an earlier shard already billed, found by `finalize`)
-   * and counts it as a duplicate. The row's charge comes from its report columns (see row-charge.ts).
+   * and counts it as a duplicate. The row's charge comes from its report columns (see row-charge.ts);
+   * `ratedWithLaterPrices` when its rating was counted in `callsRatedWithLaterPrices`.
    */
-  removeDuplicate(charge: RowCharge): void {
+  removeDuplicate(charge: RowCharge, ratedWithLaterPrices = false): void {
     this.duplicate++;
+    if (ratedWithLaterPrices) this.notes.callsRatedWithLaterPrices--;
     if (charge.version !== null) decrement(this.versions, charge.version);
     const total = charge.usageType === null ? undefined : this.byUsageType.get(charge.usageType);
     if (charge.status === 'RATED' && charge.cost !== null && total) {

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -99,6 +99,10 @@ describe('each call billed once: re-delivered TransactionIds (single run, worker
       unknownUsageTypeRatio: 0.05,
     });
     prices = path.join(dir, generated.pricesKey);
+    // Published after the calls: every rated call counts as rated with later prices, so a copy billed
+    // twice would show in that count too.
+    const offer = JSON.parse(await readFile(prices, 'utf8')) as Record<string, unknown>;
+    await writeFile(prices, JSON.stringify({ ...offer, publicationDate: '2025-06-01T00:00:00Z' }));
     connectors = path.join(dir, 'connectors.csv');
     await writeFile(
       connectors,
@@ -138,6 +142,7 @@ describe('each call billed once: re-delivered TransactionIds (single run, worker
 
   it('bills each call once: the same calls, cost and CSV as without the copies; copies listed as duplicate-call', async () => {
     expect(one.recordsDuplicate).to.equal(copies.length);
+    expect(one.callsRatedWithLaterPrices).to.equal(one.recordsRated).and.be.greaterThan(0);
     expect(one.objectsRead).to.equal(base.objectsRead + copies.length);
     expect(one.recordsRejected).to.equal(base.recordsRejected);
     expect(one.objectsRead).to.equal(
