@@ -1,4 +1,4 @@
-import { PhoneNumberUtil } from 'google-libphonenumber';
+import { libphonenumber } from './libphonenumber';
 
 const ALPHA2 = /^[A-Z]{2}$/;
 let byName: Map<string, string> | undefined;
@@ -15,7 +15,7 @@ function names(): Map<string, string> {
   if (byName) return byName;
   const display = new Intl.DisplayNames(['en'], { type: 'region' });
   byName = new Map();
-  for (const code of PhoneNumberUtil.getInstance().getSupportedRegions()) {
+  for (const code of libphonenumber().PhoneNumberUtil.getInstance().getSupportedRegions()) {
     const name = display.of(code);
     if (name !== undefined && name !== code) byName.set(nameKey(name), code);
   }

@@ -1,4 +1,5 @@
-import { PhoneNumberType, PhoneNumberUtil } from 'google-libphonenumber';
+import type { PhoneNumberUtil } from 'google-libphonenumber';
+import { libphonenumber } from './libphonenumber';
 
 /** The parts of libphonenumber's metadata used here (in its build, absent from @types/google-libphonenumber). */
 interface PhoneNumberDesc {
@@ -35,16 +36,21 @@ interface MetadataAccess {
  */
 export type NumberKind = 'toll-free' | 'mobile' | 'fixed' | 'fixed-or-mobile' | 'other' | 'unknown';
 
-const KINDS: Readonly<Record<number, NumberKind>> = {
-  [PhoneNumberType.FIXED_LINE]: 'fixed',
-  [PhoneNumberType.MOBILE]: 'mobile',
-  [PhoneNumberType.FIXED_LINE_OR_MOBILE]: 'fixed-or-mobile',
-  [PhoneNumberType.TOLL_FREE]: 'toll-free',
-};
+let kinds: Readonly<Record<number, NumberKind>> | undefined;
+function libraryKinds(): Readonly<Record<number, NumberKind>> {
+  const { PhoneNumberType } = libphonenumber();
+  kinds ??= {
+    [PhoneNumberType.FIXED_LINE]: 'fixed',
+    [PhoneNumberType.MOBILE]: 'mobile',
+    [PhoneNumberType.FIXED_LINE_OR_MOBILE]: 'fixed-or-mobile',
+    [PhoneNumberType.TOLL_FREE]: 'toll-free',
+  };
+  return kinds;
+}
 
 let util: PhoneNumberUtil | undefined;
 function phoneUtil(): PhoneNumberUtil {
-  util ??= PhoneNumberUtil.getInstance();
+  util ??= libphonenumber().PhoneNumberUtil.getInstance();
   return util;
 }
 
@@ -58,8 +64,8 @@ export function libraryNumberKind(number: string): NumberKind {
   } catch {
     return 'unknown';
   }
-  if (type === PhoneNumberType.UNKNOWN) return 'unknown';
-  return KINDS[type] ?? 'other';
+  if (type === libphonenumber().PhoneNumberType.UNKNOWN) return 'unknown';
+  return libraryKinds()[type] ?? 'other';
 }
 
 /** A number description with its pattern compiled once (libphonenumber compiles it on every test). */
