@@ -81,12 +81,17 @@ export function clearLease(options: LeaseCommandOptions, out: NodeJS.WritableStr
         `no lease to clear for ${period.frequency} ${formatDate(period.end)}: ${store.location}/${lease.key}\n`,
       );
     const cleared = [...(lease.raw === undefined ? [] : [lease]), ...own];
+    const locationArguments = [
+      `--source ${options.source}`,
+      ...(options.dest ? [`--dest ${options.dest}`] : []),
+      `--service ${options.service}`,
+    ].join(' ');
     if (cleared.length > 0) await store.delete(cleared.map((found) => found.key));
     for (const found of cleared) out.write(`cleared lease ${store.location}/${found.key} (${holderText(found)})\n`);
     for (const day of others) {
       const holder = day.record;
       const hint = holder
-        ? `; if that run is dead: npx cdr-summary lease clear --frequency ${holder.frequency} --end ${holder.periodEnd}`
+        ? `; if that run is dead: npx cdr-summary lease clear ${locationArguments} --frequency ${holder.frequency} --end ${holder.periodEnd}`
         : '';
       out.write(`kept day lease ${store.location}/${day.key} of another run (${holderText(day)})${hint}\n`);
     }

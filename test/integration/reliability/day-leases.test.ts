@@ -177,7 +177,7 @@ describe('a lease whose holder died on this host is taken over at once', () => {
       `cleared lease ${dir}/${leaseKey(PREFIX, MONTH)} (Monthly period ending 2025-03-31, owner ${owner}`,
     );
     expect(text).to.match(
-      /^kept day lease .*2025-03-31\.json of another run \(Daily period ending 2025-03-31, owner run:daily, .*\); if that run is dead: npx cdr-summary lease clear --frequency Daily --end 2025-03-31$/m,
+      /^kept day lease .*2025-03-31\.json of another run \(Daily period ending 2025-03-31, owner run:daily, .*\); if that run is dead: npx cdr-summary lease clear --source \S+ --service AmazonChimeVoiceConnector --frequency Daily --end 2025-03-31$/m,
     );
     const left: string[] = [];
     for await (const entry of store.listAll(`${PREFIX}leases/`)) left.push(entry.key);
