@@ -4,6 +4,7 @@
  */
 import type { RecordBatch, Schema } from 'apache-arrow';
 import type { CdrRecord, CdrValue } from '../cdr/record';
+import { perSchema } from '../core/per-schema';
 import { type ColumnDefinition, type ColumnKind, decimalShape, type ServiceSchema } from '../core/schema';
 import type { Charge } from '../prices/rate-deck/charger';
 import type { Rating } from '../prices/rater';
@@ -28,21 +29,10 @@ function shapeOf(kind: ColumnKind): ArrowShape {
   }
 }
 
-const REPORT_COLUMNS = new WeakMap<ServiceSchema, readonly ArrowColumn[]>();
-
 /** The report's columns as Arrow columns (name, shape, nullability), derived from schema.ts. */
-function reportColumns(schema: ServiceSchema): readonly ArrowColumn[] {
-  let columns = REPORT_COLUMNS.get(schema);
-  if (!columns) {
-    columns = schema.columns.map((c) => ({
-      name: c.name,
-      shape: shapeOf(c.kind),
-      nullable: !isAlwaysPresent(c, schema),
-    }));
-    REPORT_COLUMNS.set(schema, columns);
-  }
-  return columns;
-}
+const reportColumns = perSchema((schema): readonly ArrowColumn[] =>
+  schema.columns.map((c) => ({ name: c.name, shape: shapeOf(c.kind), nullable: !isAlwaysPresent(c, schema) })),
+);
 
 /** The Arrow schema of a service's report, derived from schema.ts. */
 export function arrowSchema(schema: ServiceSchema): Schema {
