@@ -13,6 +13,7 @@ import { S3Store } from '../../../job/store/s3';
 import { createS3Client } from '../../../job/store/s3-client';
 import { type CliResult, runCli, startCli } from '../../support/cli';
 import { type FaultProxy, startFaultProxy } from '../../support/fault-proxy';
+import { dailyLeaseRecord } from '../../support/lease-records';
 import { filesBelow as files, waitFor } from '../../support/outputs';
 import { S3RVER_CREDENTIALS, type S3rver, startS3rver } from '../../support/s3rver';
 
@@ -302,22 +303,7 @@ describe('failures end cleanly on S3 (s3rver behind a fault proxy)', function ()
     // with its multipart upload still open, which is where SIGTERM reaches it.
     const out = await S3Store.open('bigout', '', { client: server.client });
     const blocker = `${SUMMARY}leases/days/2025-01-03.json`;
-    const now = Date.now();
-    await out.write(
-      blocker,
-      JSON.stringify({
-        leaseVersion: 1,
-        owner: 'batch:other-job',
-        host: 'elsewhere',
-        pid: 1,
-        service: 'AmazonChimeVoiceConnector',
-        frequency: 'Daily',
-        periodStart: '2025-01-03',
-        periodEnd: '2025-01-03',
-        createdAt: new Date(now).toISOString(),
-        expiresAt: new Date(now + 3_600_000).toISOString(),
-      }),
-    );
+    await out.write(blocker, JSON.stringify(dailyLeaseRecord('2025-01-03')));
     const leases = await startFaultProxy({ target: server.endpoint, conditionalWrites: { client: server.client } });
     const uploads = path.join(server.directory, 'bigout', '._S3rver_uploads');
     const parts = async () => (await files(uploads)).filter((f) => /(^|\/)\d+$/.test(f) && !f.endsWith('.tmp'));

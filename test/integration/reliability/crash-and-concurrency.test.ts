@@ -7,6 +7,7 @@ import type { Manifest } from '../../../job/sinks/manifest';
 import { LocalStore } from '../../../job/store/local';
 import { type CliResult, runCli, startCli } from '../../support/cli';
 import { duckdbQuery } from '../../support/duckdb';
+import { dailyLeaseRecord } from '../../support/lease-records';
 import { filesBelow as files, waitFor } from '../../support/outputs';
 
 const SUMMARY = 'Amazon-Chime-Voice-Connector-Summary/';
@@ -189,22 +190,7 @@ describe('crash safety and one run per period (local file system, generated tree
     // for that day before its commit, which is where it is killed (deterministically before the commit).
     const blocker = path.join(dest, SUMMARY, 'leases', 'days', '2025-01-03.json');
     await fs.mkdir(path.dirname(blocker), { recursive: true });
-    const now = Date.now();
-    await fs.writeFile(
-      blocker,
-      JSON.stringify({
-        leaseVersion: 1,
-        owner: 'batch:other-job',
-        host: 'elsewhere',
-        pid: 1,
-        service: 'AmazonChimeVoiceConnector',
-        frequency: 'Daily',
-        periodStart: '2025-01-03',
-        periodEnd: '2025-01-03',
-        createdAt: new Date(now).toISOString(),
-        expiresAt: new Date(now + 3_600_000).toISOString(),
-      }),
-    );
+    await fs.writeFile(blocker, JSON.stringify(dailyLeaseRecord('2025-01-03')));
     const env = { AWS_BATCH_JOB_ID: 'job-1234' };
     const run = startCli(runArgs(dest), env);
     let logs = '';

@@ -11,6 +11,7 @@ import { S3Store } from '../../../job/store/s3';
 import { runCli } from '../../support/cli';
 import { duckdbQuery } from '../../support/duckdb';
 import { startFaultProxy } from '../../support/fault-proxy';
+import { dailyLeaseRecord } from '../../support/lease-records';
 import { type S3rver, startS3rver } from '../../support/s3rver';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -80,22 +81,7 @@ describe('crash safety on S3 (s3rver): SIGKILL once Parquet objects appear', fun
     // Another run is committing the last day: the run stages its Parquet files, then waits for that day
     // before its commit, where it is killed (deterministically before anything becomes visible).
     const blocker = `${SUMMARY}leases/days/2025-01-03.json`;
-    const now = Date.now();
-    await killedStore.write(
-      blocker,
-      JSON.stringify({
-        leaseVersion: 1,
-        owner: 'batch:other-job',
-        host: 'elsewhere',
-        pid: 1,
-        service: 'AmazonChimeVoiceConnector',
-        frequency: 'Daily',
-        periodStart: '2025-01-03',
-        periodEnd: '2025-01-03',
-        createdAt: new Date(now).toISOString(),
-        expiresAt: new Date(now + 3_600_000).toISOString(),
-      }),
-    );
+    await killedStore.write(blocker, JSON.stringify(dailyLeaseRecord('2025-01-03')));
     const child = spawn(
       process.execPath,
       ['--require', 'tsx/cjs', path.join(ROOT, 'job', 'main.ts'), ...runArgs('killed')],

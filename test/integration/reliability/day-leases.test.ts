@@ -9,6 +9,7 @@ import { parseDate, periodEndingOn } from '../../../job/core/period';
 import { acquireDayLeases, DayLeaseHeldError, dayLeaseKey } from '../../../job/pipeline/day-leases';
 import { acquireLease, holderIsDead, LeaseHeldError, type LeaseRecord, leaseKey } from '../../../job/pipeline/lease';
 import { LocalStore } from '../../../job/store/local';
+import { dailyLeaseRecord } from '../../support/lease-records';
 
 const PREFIX = 'Amazon-Chime-Voice-Connector-Summary/';
 const SERVICE = 'AmazonChimeVoiceConnector';
@@ -112,21 +113,8 @@ describe('a lease whose holder died on this host is taken over at once', () => {
   const take = (period: typeof MONTH, owner: string, extra: { waitMs?: number } = {}) =>
     acquireDayLeases({ store, service: SERVICE, summaryPrefix: PREFIX, period, owner, ...extra });
 
-  function record(owner: string, pid: number, host = os.hostname()): LeaseRecord {
-    const now = Date.now();
-    return {
-      leaseVersion: 1,
-      owner,
-      host,
-      pid,
-      service: SERVICE,
-      frequency: 'Daily',
-      periodStart: '2025-03-31',
-      periodEnd: '2025-03-31',
-      createdAt: new Date(now).toISOString(),
-      expiresAt: new Date(now + 3_600_000).toISOString(),
-    };
-  }
+  const record = (owner: string, pid: number, host = os.hostname()): LeaseRecord =>
+    dailyLeaseRecord('2025-03-31', { owner, pid, host });
 
   it('judges a per-process owner by its pid on this host only; a shared owner never', () => {
     const dead = deadPid();
