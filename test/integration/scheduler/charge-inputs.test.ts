@@ -10,9 +10,9 @@ import pino from 'pino';
 import { parseConnectors } from '../../../job/report/connectors';
 import { ConfigError, configFromEnv, type SchedulerConfig } from '../../../job/scheduler/config';
 import { runScheduler } from '../../../job/scheduler/handler';
-import { AwsEndpoint, type RecordedRequest } from '../../support/aws-endpoint';
-import { type S3rver, startS3rver } from '../../support/s3rver';
-import { bucketKeys, emptyBucket, rejection, setEnv } from '../../support/scheduler-env';
+import type { AwsEndpoint, RecordedRequest } from '../../support/aws-endpoint';
+import type { S3rver } from '../../support/s3rver';
+import { bucketKeys, emptyBucket, type LocalAws, rejection, startLocalAws } from '../../support/scheduler-env';
 import { batchIdle, historicPricing } from '../../support/scheduler-scenario';
 
 const BUCKET = 'cdr-bucket';
@@ -82,7 +82,7 @@ describe('scheduler: rate deck and connectors next to the price snapshot', funct
   this.timeout(60_000);
   let s3: S3rver;
   let endpoint: AwsEndpoint;
-  let restoreEnv: () => void;
+  let local: LocalAws | undefined;
 
   const read = async (key: string) => {
     const object = await s3.client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
@@ -92,22 +92,12 @@ describe('scheduler: rate deck and connectors next to the price snapshot', funct
     s3.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body }));
 
   before(async () => {
-    s3 = await startS3rver();
-    await s3.createBucket(BUCKET);
-    endpoint = await AwsEndpoint.start();
-    restoreEnv = setEnv({
-      ...s3.env,
-      ...endpoint.env,
-      AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_PROFILE: undefined,
-      AWS_ENDPOINT_URL: undefined,
-    });
+    local = await startLocalAws(BUCKET);
+    ({ s3, endpoint } = local);
   });
 
   after(async () => {
-    restoreEnv?.();
-    await endpoint?.close();
-    await s3?.stop();
+    await local?.stop();
   });
 
   beforeEach(async () => {

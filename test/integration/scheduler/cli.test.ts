@@ -13,9 +13,9 @@ import pino from 'pino';
 import { registerSchedulerCommands } from '../../../job/cli/scheduler-commands';
 import { EXIT, InputError } from '../../../job/core/errors';
 import { parseSnapshot } from '../../../job/prices/snapshot';
-import { AwsEndpoint, fixtureText } from '../../support/aws-endpoint';
-import { type S3rver, startS3rver } from '../../support/s3rver';
-import { bucketKeys, emptyBucket, rejection, setEnv } from '../../support/scheduler-env';
+import { type AwsEndpoint, fixtureText } from '../../support/aws-endpoint';
+import type { S3rver } from '../../support/s3rver';
+import { bucketKeys, emptyBucket, type LocalAws, rejection, startLocalAws } from '../../support/scheduler-env';
 import {
   batchIdle,
   currentPricing,
@@ -33,7 +33,7 @@ describe('scheduler CLI commands: prices fetch, submit', function () {
   this.timeout(60_000);
   let s3: S3rver;
   let endpoint: AwsEndpoint;
-  let restoreEnv: () => void;
+  let local: LocalAws | undefined;
   let output: string[];
   let tmp: string;
 
@@ -55,15 +55,7 @@ describe('scheduler CLI commands: prices fetch, submit', function () {
   }
 
   before(async () => {
-    s3 = await startS3rver();
-    await s3.createBucket(BUCKET);
-    endpoint = await AwsEndpoint.start();
-    restoreEnv = setEnv({
-      ...s3.env,
-      ...endpoint.env,
-      AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_PROFILE: undefined,
-      AWS_ENDPOINT_URL: undefined,
+    local = await startLocalAws(BUCKET, {
       CDR_BUCKET: undefined,
       JOB_QUEUE: undefined,
       JOB_DEFINITION: undefined,
@@ -72,13 +64,12 @@ describe('scheduler CLI commands: prices fetch, submit', function () {
       ARRAY_SIZE: undefined,
       JOB_NAME_PREFIX: undefined,
     });
+    ({ s3, endpoint } = local);
     tmp = await mkdtemp(path.join(os.tmpdir(), 'scheduler-cli-'));
   });
 
   after(async () => {
-    restoreEnv?.();
-    await endpoint?.close();
-    await s3?.stop();
+    await local?.stop();
     if (tmp) await rm(tmp, { recursive: true, force: true });
   });
 

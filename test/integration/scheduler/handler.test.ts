@@ -12,9 +12,9 @@ import type { PriceSnapshotDocument } from '../../../job/prices/snapshot-format'
 import type { SchedulerConfig } from '../../../job/scheduler/config';
 import { EventError } from '../../../job/scheduler/event';
 import { handler, runScheduler } from '../../../job/scheduler/handler';
-import { AwsEndpoint, type RecordedRequest } from '../../support/aws-endpoint';
-import { type S3rver, startS3rver } from '../../support/s3rver';
-import { bucketKeys, emptyBucket, rejection, setEnv } from '../../support/scheduler-env';
+import type { AwsEndpoint, RecordedRequest } from '../../support/aws-endpoint';
+import type { S3rver } from '../../support/s3rver';
+import { bucketKeys, emptyBucket, type LocalAws, rejection, setEnv, startLocalAws } from '../../support/scheduler-env';
 import {
   askedDates,
   batchFinished,
@@ -56,7 +56,7 @@ describe('scheduler handler (local Pricing/Batch endpoint + s3rver)', function (
   this.timeout(60_000);
   let s3: S3rver;
   let endpoint: AwsEndpoint;
-  let restoreEnv: () => void;
+  let local: LocalAws | undefined;
 
   async function readSnapshot(key: string): Promise<PriceSnapshotDocument> {
     const object = await s3.client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
@@ -70,22 +70,12 @@ describe('scheduler handler (local Pricing/Batch endpoint + s3rver)', function (
   };
 
   before(async () => {
-    s3 = await startS3rver();
-    await s3.createBucket(BUCKET);
-    endpoint = await AwsEndpoint.start();
-    restoreEnv = setEnv({
-      ...s3.env,
-      ...endpoint.env,
-      AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_PROFILE: undefined,
-      AWS_ENDPOINT_URL: undefined,
-    });
+    local = await startLocalAws(BUCKET);
+    ({ s3, endpoint } = local);
   });
 
   after(async () => {
-    restoreEnv?.();
-    await endpoint?.close();
-    await s3?.stop();
+    await local?.stop();
   });
 
   beforeEach(async () => {

@@ -9,9 +9,9 @@ import pino from 'pino';
 import { ConfigError, configFromEnv, type SchedulerConfig } from '../../../job/scheduler/config';
 import { runScheduler } from '../../../job/scheduler/handler';
 import { ImageMissingError, parseEcrImage } from '../../../job/scheduler/image-check';
-import { AwsEndpoint, fixtureJson } from '../../support/aws-endpoint';
-import { type S3rver, startS3rver } from '../../support/s3rver';
-import { bucketKeys, emptyBucket, rejection, setEnv } from '../../support/scheduler-env';
+import { type AwsEndpoint, fixtureJson } from '../../support/aws-endpoint';
+import type { S3rver } from '../../support/s3rver';
+import { bucketKeys, emptyBucket, type LocalAws, rejection, startLocalAws } from '../../support/scheduler-env';
 import { batchIdle, historicPricing, NEW_JOB_ID } from '../../support/scheduler-scenario';
 
 const BUCKET = 'image-check-bucket';
@@ -33,7 +33,7 @@ describe('scheduler: the job image must exist before anything is submitted', fun
   this.timeout(60_000);
   let s3: S3rver;
   let aws: AwsEndpoint;
-  let restoreEnv: () => void;
+  let local: LocalAws | undefined;
 
   function jobDefinitions(): void {
     aws.on('DescribeJobDefinitions', {
@@ -46,22 +46,12 @@ describe('scheduler: the job image must exist before anything is submitted', fun
   }
 
   before(async () => {
-    s3 = await startS3rver();
-    await s3.createBucket(BUCKET);
-    aws = await AwsEndpoint.start();
-    restoreEnv = setEnv({
-      ...s3.env,
-      ...aws.env,
-      AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_PROFILE: undefined,
-      AWS_ENDPOINT_URL: undefined,
-    });
+    local = await startLocalAws(BUCKET);
+    ({ s3, endpoint: aws } = local);
   });
 
   after(async () => {
-    restoreEnv?.();
-    await aws?.close();
-    await s3?.stop();
+    await local?.stop();
   });
 
   beforeEach(async () => {
