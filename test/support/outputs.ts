@@ -3,6 +3,7 @@
 import { existsSync, promises as fs } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { Manifest } from '../../job/sinks/manifest';
 import type { ObjectStore } from '../../job/store/object-store';
 import { duckdbQuery } from './duckdb';
 
@@ -52,4 +53,26 @@ export async function filesBelow(dir: string): Promise<string[]> {
     .filter((e) => e.isFile())
     .map((e) => path.relative(dir, path.join(e.parentPath ?? (e as unknown as { path: string }).path, e.name)))
     .sort();
+}
+
+/** A manifest without its clock readings: what two runs over the same inputs must agree on. */
+export function manifestWithoutClock(manifest: Manifest): Record<string, unknown> {
+  const { startedAt: _s, finishedAt: _f, durationMs: _d, ...rest } = manifest;
+  return rest;
+}
+
+/**
+ * A manifest without its clock readings and what depends on how the work was laid out (shards,
+ * Parquet file names, folders listed, the source location): what a single, a threaded and a sharded
+ * run of the same calls must agree on.
+ */
+export function manifestAcrossLayouts(manifest: Manifest): Record<string, unknown> {
+  const {
+    parquetKeys: _p,
+    shards: _n,
+    foldersListed: _l,
+    source: _o,
+    ...rest
+  } = manifestWithoutClock(manifest) as Omit<Manifest, 'startedAt' | 'finishedAt' | 'durationMs'>;
+  return rest;
 }

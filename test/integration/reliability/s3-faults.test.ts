@@ -5,6 +5,7 @@ import { createS3Client } from '../../../job/store/s3-client';
 import { EXPECTED, writeCorpus, writePrices } from '../../fixtures/corpus';
 import { runCli } from '../../support/cli';
 import { type FaultProxy, startFaultProxy } from '../../support/fault-proxy';
+import { manifestWithoutClock } from '../../support/outputs';
 import { S3RVER_CREDENTIALS, type S3rver, startS3rver } from '../../support/s3rver';
 
 const SUMMARY = 'Amazon-Chime-Voice-Connector-Summary/';
@@ -13,11 +14,6 @@ const FOLDERS = { daily: 'Daily/2025/02/28', weekly: 'Weekly/2025/03/02' } as co
 const PERIODS = ['weekly'] as const;
 
 /** The manifest without what legitimately differs between two runs (clock readings). */
-function comparable(manifest: Manifest): Record<string, unknown> {
-  const { startedAt: _s, finishedAt: _f, durationMs: _d, ...rest } = manifest as Manifest & Record<string, unknown>;
-  return rest;
-}
-
 /** The `run statistics` log line of a run (pino JSON on stderr). */
 function statistics(stderr: string): Record<string, unknown> & { retries: Record<string, number> } {
   const line = stderr.split('\n').find((l) => l.includes('"msg":"run statistics"'));
@@ -108,7 +104,7 @@ describe('S3 faults: a run through a fault-injecting proxy', function () {
         const faulty = await outputs(name, `${name}-faults`);
         expect(faulty.csv.equals(reference.csv), 'CSV bytes').to.equal(true);
         expect(faulty.rejects.equals(reference.rejects), 'rejects bytes').to.equal(true);
-        expect(comparable(faulty.manifest)).to.deep.equal(comparable(reference.manifest));
+        expect(manifestWithoutClock(faulty.manifest)).to.deep.equal(manifestWithoutClock(reference.manifest));
         // The faults happened, and the run saw (at least the main thread's share of) them.
         expect(proxy.counts.slowDowns).to.be.greaterThan(0);
         expect(stats.outcome).to.equal('completed');
