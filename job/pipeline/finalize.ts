@@ -294,7 +294,8 @@ export async function finalizeSummary(options: FinalizeOptions): Promise<Manifes
     ]),
   );
   await removeLeftovers(dest, schema, period);
-  await dest.removeEmptyFolders?.(stagingFolder(schema, period));
+  // Tidying only: the period is committed, so a folder that cannot be removed is no failure.
+  await dest.removeEmptyFolders?.(stagingFolder(schema, period)).catch(() => {});
   logSummary(logger, written.manifest, parquetKeys.length);
   await announceInsight(logger, insight, written.manifest, options.insight?.notifier);
   logFindings(logger, written.manifest);
