@@ -5,7 +5,10 @@
  * (and the scheduler re-runs those periods). Pure functions and a bounded collector.
  */
 
-import { addDays, type CalendarDate, compareDates, dateOfEpochSeconds, FREQUENCIES, formatDate } from '../core/period';
+import { type CalendarDate, dateOfEpochSeconds, epochSeconds, FREQUENCIES, formatDate } from '../core/period';
+
+const DAY_SECONDS = 86_400;
+
 import { scheduledEndContaining } from '../core/scheduled-periods';
 import type { ServiceSchema } from '../core/schema';
 import { compareKeys } from '../core/text';
@@ -54,8 +57,13 @@ export function lateArrivalOf(
   object: { readonly key: string; readonly folderDate: CalendarDate },
   record: CdrRecord,
 ): LateArrival | undefined {
+  // Day numbers first (no Date per call): almost every object is filed on time.
+  if (
+    Math.floor(epochSeconds(object.folderDate) / DAY_SECONDS) <=
+    Math.floor(record.startEpochSeconds / DAY_SECONDS) + 1
+  )
+    return undefined;
   const startDay = dateOfEpochSeconds(record.startEpochSeconds);
-  if (compareDates(object.folderDate, addDays(startDay, 1)) <= 0) return undefined;
   const field = callIdField(schema);
   const index = schema.cdrFields.findIndex((c) => c.name === field);
   return {
