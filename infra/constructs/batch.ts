@@ -171,6 +171,9 @@ export class SummaryBatchJob extends Construct {
         // Leases are mutual exclusion: only a create-if-absent (If-None-Match: *) may write one.
         createOnlyStatement('LeasesCreateOnly', props.bucketArn, [`${schema.summaryPrefix}leases/`]),
         ...kmsStatement(props.kmsKeyArn, true),
+        // A lease left by a Batch job that FAILED (attempts spent) is taken over at once; DescribeJobs
+        // has no resource-level permissions, so its resource must be "*" (read-only).
+        { sid: 'SeeFailedLeaseHolders', actions: ['batch:DescribeJobs'], resources: ['*'] },
         // Cost insight: one message per run that found anomalies, to this topic only.
         ...(props.anomalyTopicArn
           ? [{ sid: 'PublishAnomalies', actions: ['sns:Publish'], resources: [props.anomalyTopicArn] }]

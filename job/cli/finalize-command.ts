@@ -4,6 +4,7 @@ import { type ServiceCode, schemaFor } from '../core/schema';
 import { finalizeSummary, ShardMissingError } from '../pipeline/finalize';
 import { defaultLeaseOwner, releaseLeaseOf } from '../pipeline/lease';
 import { openStore } from '../store/open';
+import { batchJobEndedCheck } from './batch-job-ended';
 import { addInsightOptions, type InsightArguments, insightFromArguments } from './insight-options';
 import { createLogger } from './logger';
 import { serviceOption } from './option-parsers';
@@ -65,6 +66,7 @@ export function registerFinalizeCommand(program: Command): void {
           insight,
           owner,
           allowEmpty: options.allowEmpty === true,
+          leaseHolderEnded: batchJobEndedCheck(),
           signal: shutdownSignal(),
         });
         warnAboutRatings(logger, manifest);

@@ -13,6 +13,7 @@ import { loadPricesArgument } from '../prices/load';
 import type { Manifest, PartialManifest } from '../sinks/manifest';
 import type { ObjectStore, StoreStats } from '../store/object-store';
 import { openS3Bucket, openStore } from '../store/open';
+import { batchJobEndedCheck } from './batch-job-ended';
 import { addChargeOptions, type ChargeArguments, loadChargeArguments } from './charge-options';
 import { UsageError } from './errors';
 import { addInsightOptions, type InsightArguments, insightFromArguments } from './insight-options';
@@ -155,6 +156,8 @@ export async function executeRun(
   // One owner id for the period lease, the day leases and the staging folder; shards of one array job share it.
   const sharedOwner = sharedLeaseOwner();
   const owner = sharedOwner ?? defaultLeaseOwner();
+  // A lease left by a Batch job that FAILED (attempts spent, e.g. after an OOM kill) is taken over at once.
+  const leaseHolderEnded = batchJobEndedCheck();
   let lease: Lease | undefined;
   let outcome: 'completed' | 'failed' | 'shard' | undefined;
   const schema = schemaFor(service);
@@ -186,6 +189,7 @@ export async function executeRun(
         period,
         ttlMs: leaseTtlMs,
         owner,
+        holderEnded: leaseHolderEnded,
       });
     } else
       logger.warn({ shards: shard.count }, 'sharded run without AWS_BATCH_JOB_ID or CDR_LEASE_OWNER: no period lease');
@@ -227,6 +231,7 @@ export async function executeRun(
       allowEmpty: options.allowEmpty === true,
       partial,
       owner: shard.count > 1 ? sharedOwner : owner,
+      leaseHolderEnded,
       signal,
     };
     if (shard.count > 1) {

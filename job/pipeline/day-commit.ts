@@ -9,6 +9,7 @@ import { committedKey } from '../sinks/staging';
 import type { ObjectStore } from '../store/object-store';
 import { acquireDayLeases } from './day-leases';
 import { daysToEmpty, EmptyDaysRefusedError } from './empty-day-guard';
+import type { HolderEndedCheck } from './lease';
 import { orderedMap } from './ordered-map';
 
 /** Copies in flight while committing staged Parquet files. */
@@ -30,6 +31,8 @@ export interface CommitOptions {
   readonly logger: Logger;
   /** Longest wait for another run's day lease (default: DEFAULT_DAY_LEASE_WAIT_MS). */
   readonly dayLeaseWaitMs?: number;
+  /** Tells a day lease whose holder ended for good (see HolderEndedCheck). */
+  readonly leaseHolderEnded?: HolderEndedCheck;
   readonly signal?: AbortSignal;
   /**
    * Makes the period's report visible (removes the old manifest, completes the CSV and rejects): called
@@ -59,6 +62,7 @@ export async function commitPeriod(options: CommitOptions): Promise<string[]> {
     period,
     owner: options.owner,
     waitMs: options.dayLeaseWaitMs,
+    holderEnded: options.leaseHolderEnded,
     signal: options.signal,
     onWait: (day, holder) =>
       logger.warn(

@@ -1,7 +1,7 @@
 import { sleepUnlessAborted } from '../core/interruption';
 import { type CalendarDate, formatDate, type Period, periodDays } from '../core/period';
 import type { ObjectStore } from '../store/object-store';
-import { acquireLease, type Lease, LeaseHeldError, type LeaseRecord } from './lease';
+import { acquireLease, type HolderEndedCheck, type Lease, LeaseHeldError, type LeaseRecord } from './lease';
 
 /**
  * How long a day lease lasts if its holder dies without releasing it. A run holds its day leases only
@@ -55,6 +55,8 @@ export interface DayLeaseOptions {
   readonly signal?: AbortSignal;
   /** Told once per day the run has to wait for. */
   readonly onWait?: (day: string, holder: LeaseRecord) => void;
+  /** Asked about a day lease of another owner (see HolderEndedCheck). */
+  readonly holderEnded?: HolderEndedCheck;
 }
 
 /** Every day lease of a period, held together. */
@@ -95,6 +97,7 @@ export async function acquireDayLeases(options: DayLeaseOptions): Promise<DayLea
               owner: options.owner,
               key,
               ttlMs: options.ttlMs ?? DAY_LEASE_TTL_MS,
+              holderEnded: options.holderEnded,
             }),
           );
           break;

@@ -22,7 +22,7 @@ import { writeChunk } from '../store/stream-write';
 import { commitPeriod } from './day-commit';
 import { writeFocusExport } from './focus-export';
 import { announceInsight, burstCollectionOf, type InsightOptions, prepareInsight, writeInsight } from './insight';
-import { defaultLeaseOwner } from './lease';
+import { defaultLeaseOwner, type HolderEndedCheck } from './lease';
 import { removeLeftovers } from './leftovers';
 import { logFindings, logSummary } from './run-summary';
 import { crossShardDuplicates, csvRowFilter, removeShardDuplicates } from './shard-dedupe';
@@ -45,6 +45,8 @@ export interface FinalizeOptions {
   /** Replace partitions holding rows with empty ones (also when every shard ran with it). */
   readonly allowEmpty?: boolean;
   readonly dayLeaseWaitMs?: number;
+  /** Tells a day lease whose holder ended for good (see HolderEndedCheck). */
+  readonly leaseHolderEnded?: HolderEndedCheck;
   readonly signal?: AbortSignal;
 }
 
@@ -243,6 +245,7 @@ export async function finalizeSummary(options: FinalizeOptions): Promise<Manifes
     allowEmpty: options.allowEmpty === true || partials.every((p) => p.allowEmpty === true),
     logger,
     dayLeaseWaitMs: options.dayLeaseWaitMs,
+    leaseHolderEnded: options.leaseHolderEnded,
     signal: options.signal,
     async publish() {
       await dest.delete([keys.manifestKey]);

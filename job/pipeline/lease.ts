@@ -86,7 +86,16 @@ export interface LeaseOptions {
   /** The lease object's key (default: the period's, `leaseKey`); day leases pass theirs. */
   readonly key?: string;
   readonly now?: () => Date;
+  /** Asked about an unexpired lease of another owner: see HolderEndedCheck. */
+  readonly holderEnded?: HolderEndedCheck;
 }
+
+/**
+ * Whether a lease's holder is known to have ended for good although its lease has not expired (e.g.
+ * its Batch job FAILED: no attempt and no dependent job of it will run again). Resolves false when it
+ * cannot tell; the lease is then respected until it expires.
+ */
+export type HolderEndedCheck = (holder: LeaseRecord) => Promise<boolean>;
 
 /** Whether a process with this pid exists on this host (EPERM: it exists, owned by someone else). */
 function processAlive(pid: number): boolean {
@@ -156,7 +165,8 @@ function requireConditional(
  * 2. if it exists and belongs to this run's owner id (a retried Batch attempt, an array child), join
  *    it (renewing it when more than half of its time is gone);
  * 3. if it exists, belongs to another run and has not expired, throw LeaseHeldError — unless its
- *    holder is known to be dead (`holderIsDead`: a per-process owner on this host whose pid is gone);
+ *    holder is known to be dead (`holderIsDead`: a per-process owner on this host whose pid is gone)
+ *    or to have ended for good (`holderEnded`, e.g. its Batch job FAILED);
  * 4. if it has expired, its holder is dead (or it is unreadable), delete exactly the version read (S3 `If-Match: <ETag>`;
  *    on disk a rename aside) and go back to 1. Two runs taking over the same expired lease cannot
  *    both succeed: the second delete no longer matches, and the second create finds the first's lease.
@@ -202,12 +212,23 @@ export async function acquireLease(options: LeaseOptions): Promise<Lease> {
         return heldLease(store, key, holder, existing.body.toString('utf8'), false);
       continue;
     }
-    if (holder && Date.parse(holder.expiresAt) > now().getTime() && !holderIsDead(holder))
+    if (
+      holder &&
+      Date.parse(holder.expiresAt) > now().getTime() &&
+      !holderIsDead(holder) &&
+      !(await holderHasEnded(options.holderEnded, holder))
+    )
       throw new LeaseHeldError(key, holder);
     // Expired, its holder dead (or unreadable): remove exactly that version, then compete for the key again.
     await ops.deleteTagged(key, existing.tag);
   }
   throw new Error(`could not take the lease ${key}: it keeps changing (another run is taking it over)`);
+}
+
+/** The check's answer; false when there is no check or it fails (the lease is then respected). */
+async function holderHasEnded(check: HolderEndedCheck | undefined, holder: LeaseRecord): Promise<boolean> {
+  if (!check) return false;
+  return check(holder).catch(() => false);
 }
 
 function heldLease(store: ObjectStore, key: string, record: LeaseRecord, body: string, created: boolean): Lease {

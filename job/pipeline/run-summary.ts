@@ -30,7 +30,7 @@ import { emptyPeriodMessage, requireObjects } from './empty-period';
 import { writeFocusExport } from './focus-export';
 import { announceInsight, type InsightOptions, prepareInsight, writeInsight } from './insight';
 import { lateFoldersFor } from './late-folders';
-import { defaultLeaseOwner } from './lease';
+import { defaultLeaseOwner, type HolderEndedCheck } from './lease';
 import { removeLeftovers } from './leftovers';
 import { orderedMap } from './ordered-map';
 
@@ -84,6 +84,8 @@ export interface SummaryRunOptions {
   readonly owner?: string;
   /** Longest wait for another run's day lease at commit (default DEFAULT_DAY_LEASE_WAIT_MS). */
   readonly dayLeaseWaitMs?: number;
+  /** Tells a day lease whose holder ended for good (see HolderEndedCheck). */
+  readonly leaseHolderEnded?: HolderEndedCheck;
   /** Aborted on SIGTERM/SIGINT: the run stops within seconds, cleaning up what it was writing. */
   readonly signal?: AbortSignal;
 }
@@ -345,6 +347,7 @@ export async function runSummary(options: SummaryRunOptions): Promise<Manifest> 
       allowEmpty: options.allowEmpty ?? false,
       logger,
       dayLeaseWaitMs: options.dayLeaseWaitMs,
+      leaseHolderEnded: options.leaseHolderEnded,
       signal,
       async publish() {
         // A manifest means "complete": remove the old one before anything of this run becomes visible.
