@@ -43,7 +43,7 @@ describe('a lease left by a Batch job that FAILED is taken over at once', functi
   let endpoint: AwsEndpoint;
   let env: Record<string, string>;
 
-  const run = (dest: string) =>
+  const run = (dest: string, extraEnv: Record<string, string> = {}) =>
     runCli(
       [
         'run',
@@ -59,7 +59,7 @@ describe('a lease left by a Batch job that FAILED is taken over at once', functi
         DAY,
         '--quiet',
       ],
-      env,
+      { ...env, ...extraEnv },
     );
 
   /** The period lease and the day lease a Daily Batch job killed mid-commit left behind (unexpired). */
@@ -120,23 +120,7 @@ describe('a lease left by a Batch job that FAILED is taken over at once', functi
   it('without an answer (no Batch endpoint reachable) the lease is respected, as before', async () => {
     const dest = path.join(scratch, 'unreachable');
     await plantKilledJobLeases(dest);
-    const result = await runCli(
-      [
-        'run',
-        '--source',
-        source,
-        '--dest',
-        dest,
-        '--prices',
-        path.join(source, 'prices', 'AmazonChimeVoiceConnector-offer.json'),
-        '--frequency',
-        'Daily',
-        '--end',
-        DAY,
-        '--quiet',
-      ],
-      { ...env, AWS_ENDPOINT_URL_BATCH: 'http://127.0.0.1:9' },
-    );
+    const result = await run(dest, { AWS_ENDPOINT_URL_BATCH: 'http://127.0.0.1:9' });
     expect(result.code, result.stderr).to.equal(3);
   });
 });
