@@ -11,6 +11,7 @@ import { schemaFor } from '../../job/core/schema';
 import { crawl, LIST_CONCURRENCY, planCrawl } from '../../job/pipeline/crawl';
 import { S3Store } from '../../job/store/s3';
 import { createS3Client } from '../../job/store/s3-client';
+import { generateArgs } from '../support/cli';
 import { startFaultProxy } from '../support/fault-proxy';
 import { S3RVER_CREDENTIALS, startS3rver } from '../support/s3rver';
 import { measureChild } from './measure';
@@ -47,14 +48,15 @@ export async function measureListing(setup: ListingSetup): Promise<string> {
       process.execPath,
       [
         setup.cli,
-        'generate',
-        '--out',
-        `s3://${BUCKET}`,
-        '--calls',
-        String(setup.calls),
-        '--days',
-        String(setup.days),
-      ].concat(['--connectors', String(setup.connectors), '--seed', String(setup.seed), '--end', setup.end]),
+        ...generateArgs({
+          out: `s3://${BUCKET}`,
+          calls: setup.calls,
+          days: setup.days,
+          end: setup.end,
+          connectors: setup.connectors,
+          seed: setup.seed,
+        }),
+      ],
       setup.root,
       server.env,
     );

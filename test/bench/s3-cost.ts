@@ -11,6 +11,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generateArgs } from '../support/cli';
 import { S3RVER_CREDENTIALS, startS3rver } from '../support/s3rver';
 import { type Measurement, measureChild } from './measure';
 import { measureRcloneCat, rcloneEnv, rcloneMissing, rcloneVersion } from './rclone';
@@ -82,14 +83,15 @@ export async function measureS3ClientCost(setup: S3CostSetup): Promise<S3Cost> {
       process.execPath,
       [
         setup.cli,
-        'generate',
-        '--out',
-        `s3://${BUCKET}`,
-        '--calls',
-        String(setup.calls),
-        '--days',
-        String(setup.days),
-      ].concat(['--connectors', String(setup.connectors), '--seed', String(setup.seed), '--end', setup.end]),
+        ...generateArgs({
+          out: `s3://${BUCKET}`,
+          calls: setup.calls,
+          days: setup.days,
+          end: setup.end,
+          connectors: setup.connectors,
+          seed: setup.seed,
+        }),
+      ],
       setup.root,
     );
     if (generate.exitCode !== 0) throw new Error(`generate to s3rver failed: ${generate.stderr.trim().slice(-500)}`);

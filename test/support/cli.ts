@@ -46,3 +46,32 @@ export async function runCli(args: readonly string[], env: Readonly<Record<strin
   const { code, stdout, stderr } = await startCli(args, env).result;
   return { code, stdout, stderr };
 }
+
+/** What `cdr-summary generate` is asked for (see `generateArgs`). */
+export interface SampleSpec {
+  /** A folder or `s3://bucket`. */
+  readonly out: string;
+  readonly calls: number;
+  readonly days: number;
+  /** Last day of calls, YYYY-MM-DD. */
+  readonly end: string;
+  readonly connectors?: number;
+  readonly seed?: number;
+}
+
+/** The arguments of `cdr-summary generate` for a sample (connectors and seed only when given). */
+export function generateArgs(spec: SampleSpec): string[] {
+  return [
+    'generate',
+    '--out',
+    spec.out,
+    '--calls',
+    String(spec.calls),
+    '--days',
+    String(spec.days),
+    '--end',
+    spec.end,
+    ...(spec.connectors === undefined ? [] : ['--connectors', String(spec.connectors)]),
+    ...(spec.seed === undefined ? [] : ['--seed', String(spec.seed)]),
+  ];
+}

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { AwsEndpoint, type RecordedRequest } from '../../support/aws-endpoint';
-import { runCli } from '../../support/cli';
+import { generateArgs, runCli } from '../../support/cli';
 import { dailyLeaseRecord } from '../../support/lease-records';
 import { filesBelow } from '../../support/outputs';
 
@@ -74,7 +74,7 @@ describe('a lease left by a Batch job that FAILED is taken over at once', functi
   before(async () => {
     scratch = await mkdtemp(path.join(os.tmpdir(), 'cdr-batch-lease-'));
     source = path.join(scratch, 'bucket');
-    const generated = await runCli(['generate', '--out', source, '--calls', '600', '--days', '1', '--end', DAY]);
+    const generated = await runCli(generateArgs({ out: source, calls: 600, days: 1, end: DAY }));
     expect(generated.code, generated.stderr).to.equal(0);
     endpoint = await AwsEndpoint.start();
     env = {

@@ -11,7 +11,7 @@ import { CsvReportWriter } from '../../../job/sinks/csv';
 import { RejectsWriter } from '../../../job/sinks/rejects';
 import { S3Store } from '../../../job/store/s3';
 import { createS3Client } from '../../../job/store/s3-client';
-import { type CliResult, runCli, startCli } from '../../support/cli';
+import { type CliResult, generateArgs, runCli, startCli } from '../../support/cli';
 import { type FaultProxy, startFaultProxy } from '../../support/fault-proxy';
 import { dailyLeaseRecord } from '../../support/lease-records';
 import { filesBelow as files, waitFor } from '../../support/outputs';
@@ -67,21 +67,9 @@ describe('failures end cleanly (local file system, real child processes)', funct
   before(async () => {
     scratch = await mkdtemp(path.join(os.tmpdir(), 'cdr-clean-'));
     source = path.join(scratch, 'bucket');
-    const generated = await runCli([
-      'generate',
-      '--out',
-      source,
-      '--calls',
-      '6000',
-      '--days',
-      '3',
-      '--connectors',
-      '3',
-      '--seed',
-      '5',
-      '--end',
-      '2025-01-03',
-    ]);
+    const generated = await runCli(
+      generateArgs({ out: source, calls: 6000, days: 3, connectors: 3, seed: 5, end: '2025-01-03' }),
+    );
     expect(generated.code, generated.stderr).to.equal(0);
     prices = path.join(source, 'prices', 'AmazonChimeVoiceConnector-offer.json');
   });

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import type { Manifest } from '../../../job/sinks/manifest';
 import { LocalStore } from '../../../job/store/local';
-import { type CliResult, runCli, startCli } from '../../support/cli';
+import { type CliResult, generateArgs, runCli, startCli } from '../../support/cli';
 import { duckdbQuery } from '../../support/duckdb';
 import { dailyLeaseRecord } from '../../support/lease-records';
 import { filesBelow as files, manifestWithoutClock, waitFor } from '../../support/outputs';
@@ -45,21 +45,9 @@ describe('crash safety and one run per period (local file system, generated tree
   before(async () => {
     scratch = await mkdtemp(path.join(os.tmpdir(), 'cdr-crash-'));
     source = path.join(scratch, 'bucket');
-    const generated = await runCli([
-      'generate',
-      '--out',
-      source,
-      '--calls',
-      String(CALLS),
-      '--days',
-      '3',
-      '--connectors',
-      '3',
-      '--seed',
-      '7',
-      '--end',
-      '2025-01-03',
-    ]);
+    const generated = await runCli(
+      generateArgs({ out: source, calls: CALLS, days: 3, connectors: 3, seed: 7, end: '2025-01-03' }),
+    );
     expect(generated.code, generated.stderr).to.equal(0);
     prices = path.join(source, 'prices', 'AmazonChimeVoiceConnector-offer.json');
     const dest = path.join(scratch, 'clean');

@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import { S3Store } from '../../../job/store/s3';
 import { createS3Client } from '../../../job/store/s3-client';
 import { resolveBucketEndpoint } from '../../../job/store/s3-fast-get';
-import { runCli } from '../../support/cli';
+import { generateArgs, runCli } from '../../support/cli';
 import { type S3rver, startS3rver } from '../../support/s3rver';
 import { type KnownKey, type SigV4CheckProxy, startSigV4CheckProxy } from '../../support/sigv4-check-proxy';
 
@@ -180,7 +180,7 @@ describe('S3 fast GET (undici, own SigV4) against s3rver behind a SigV4-checking
     try {
       await server.createBucket('creds-bucket');
       const generated = await runCli(
-        ['generate', '--out', 's3://creds-bucket', '--calls', '1500', '--days', '2', '--end', '2025-03-04'],
+        generateArgs({ out: 's3://creds-bucket', calls: 1500, days: 2, end: '2025-03-04' }),
         server.env,
       );
       expect(generated.code, generated.stderr).to.equal(0);
